@@ -1,0 +1,1 @@
+int kmain_placeholder;

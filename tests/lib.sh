@@ -1,0 +1,50 @@
+# Shared helpers of Keel's shell tests. Every test prints TAP (one "ok"/"not ok" line per
+# fact it checks) for automake's tap-driver. Source it as: . "$top_srcdir/tests/lib.sh"
+
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+tap_count=0
+tap_failed=0
+
+# tap_plan N: announces how many facts the test checks.
+tap_plan() { echo "1..$1"; }
+
+# tap_ok COND-STATUS NAME: one result; pass the exit status of the check as $1.
+tap_ok() {
+	tap_count=$((tap_count + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_count - $2"
+	else
+		echo "not ok $tap_count - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# tap_check NAME CMD...: runs CMD and reports its success as the fact NAME.
+tap_check() {
+	_name=$1; shift
+	"$@" >/dev/null 2>&1
+	tap_ok $? "$_name"
+}
+
+tap_skip() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $1 # SKIP $2"; }
+
+# tap_skip_all REASON: the whole test cannot run here (a tool is missing).
+tap_skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# tap_diag FILE: shows a file's last lines as TAP comments, for a failure's context.
+tap_diag() { tail -n "${2:-20}" "$1" 2>/dev/null | sed 's/^/# /'; }
+
+# need_prog PROG PACKAGE: skips the whole test when PROG is not installed.
+need_prog() {
+	command -v "$1" >/dev/null 2>&1 || tap_skip_all "$1 is missing (Debian package: $2)"
+}
+
+# at_exit CMD: runs CMD when the test ends, however it ends (last added, first run).
+_at_exit=""
+at_exit() { _at_exit="$1; $_at_exit"; trap "$_at_exit" EXIT; }
+
+# scratch_dir: sets $scratch to a fresh directory for this test's files, removed at the end.
+scratch_dir() {
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/keel-test.XXXXXX") || exit 99
+	at_exit "rm -rf '$scratch'"
+}
