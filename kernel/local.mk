@@ -1,1 +1,100 @@
-# Kernel build (in progress)
+# The kernel, built with KERNEL_CC in freestanding mode (DESIGN.md, "Build").
+#
+# It is linked twice: the first link gives the addresses of all functions, from which
+# ksyms.sh writes the symbol table that backtraces print; the second link adds that table
+# after all code and read-only data, so no function moves (the rule checks that).
+
+KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow -fno-stack-protector \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
+	-nostdlib -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
+	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
+	-I$(top_srcdir)/kernel/arch/x86_64
+KNASMFLAGS = -f elf64 -g -F dwarf -Werror -Ikernel/gen/ -I$(top_srcdir)/kernel/arch/x86_64/
+KERNEL_LDSCRIPT = $(top_srcdir)/kernel/arch/x86_64/kernel.ld
+KLDFLAGS = -m elf_x86_64 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
+	-z noexecstack -T $(KERNEL_LDSCRIPT)
+
+KERNEL_ASM_SRCS = \
+	kernel/arch/x86_64/boot.asm \
+	kernel/arch/x86_64/isr.asm
+
+KERNEL_C_SRCS = \
+	kernel/main.c \
+	kernel/arch/x86_64/arch.c \
+	kernel/arch/x86_64/gdt.c \
+	kernel/arch/x86_64/idt.c \
+	kernel/arch/x86_64/trap.c \
+	kernel/arch/x86_64/pic.c \
+	kernel/arch/x86_64/pit.c \
+	kernel/arch/x86_64/paging.c \
+	kernel/arch/x86_64/crashtest.c \
+	kernel/boot/multiboot2.c \
+	kernel/boot/cmdline.c \
+	kernel/drivers/serial.c \
+	kernel/drivers/console.c \
+	kernel/lib/kprintf.c \
+	kernel/lib/string.c \
+	kernel/lib/panic.c \
+	kernel/lib/ksyms.c \
+	kernel/lib/ring.c \
+	kernel/ktest/ktest.c \
+	kernel/ktest/arch_tests.c \
+	kernel/ktest/lib_tests.c
+
+KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
+KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc
+
+EXTRA_DIST += $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_LDSCRIPT) kernel/ksyms.sh \
+	kernel/h2inc.sed kernel/include kernel/arch/x86_64/cpu.h \
+	kernel/arch/x86_64/layout.h kernel/arch/x86_64/x86_64.h
+noinst_DATA += kernel/keel.elf
+CLEANFILES += kernel/keel.elf kernel/keel.pass1.elf kernel/ksyms.S kernel/ksyms.o \
+	$(KERNEL_OBJS) $(KERNEL_OBJS:.o=.d) $(KERNEL_GEN_INCS)
+
+# Quiet-rule prefixes in the style of automake's AM_V_CC (make V=1 shows the commands).
+kv_cc = $(kv_cc_@AM_V@)
+kv_cc_ = $(kv_cc_@AM_DEFAULT_V@)
+kv_cc_0 = @echo "  KCC     " $@;
+kv_cc_1 =
+kv_as = $(kv_as_@AM_V@)
+kv_as_ = $(kv_as_@AM_DEFAULT_V@)
+kv_as_0 = @echo "  NASM    " $@;
+kv_as_1 =
+kv_ld = $(kv_ld_@AM_V@)
+kv_ld_ = $(kv_ld_@AM_DEFAULT_V@)
+kv_ld_0 = @echo "  KLD     " $@;
+kv_ld_1 =
+
+.SECONDARY: $(KERNEL_GEN_INCS)
+
+kernel/%.o: kernel/%.c
+	@$(MKDIR_P) $(@D)
+	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -c -o $@ $<
+
+kernel/%.o: kernel/%.asm $(KERNEL_GEN_INCS)
+	@$(MKDIR_P) $(@D)
+	$(kv_as)$(NASM) $(KNASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+
+# NASM sources see the uapi headers' #define lines as %define lines, so each number is
+# written once, in C.
+kernel/gen/%.inc: kernel/include/uapi/keel/%.h $(top_srcdir)/kernel/h2inc.sed
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(SED) -n -f $(top_srcdir)/kernel/h2inc.sed $< > $@.tmp && mv $@.tmp $@
+
+kernel/gen/%.inc: kernel/arch/x86_64/%.h $(top_srcdir)/kernel/h2inc.sed
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(SED) -n -f $(top_srcdir)/kernel/h2inc.sed $< > $@.tmp && mv $@.tmp $@
+
+kernel/keel.elf: $(KERNEL_OBJS) $(KERNEL_LDSCRIPT) $(top_srcdir)/kernel/ksyms.sh
+	$(kv_ld)$(KERNEL_LD) $(KLDFLAGS) -o kernel/keel.pass1.elf $(KERNEL_OBJS) && \
+	$(NM) -n --defined-only kernel/keel.pass1.elf | $(SHELL) $(top_srcdir)/kernel/ksyms.sh > kernel/ksyms.S && \
+	$(KERNEL_CC) -c -o kernel/ksyms.o kernel/ksyms.S && \
+	$(KERNEL_LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJS) kernel/ksyms.o && \
+	$(NM) -n --defined-only kernel/keel.pass1.elf | $(GREP) ' [tT] ' > kernel/ksyms.pass1 && \
+	$(NM) -n --defined-only $@.tmp | $(GREP) ' [tT] ' > kernel/ksyms.pass2 && \
+	{ cmp -s kernel/ksyms.pass1 kernel/ksyms.pass2 || \
+	  { echo "kernel/keel.elf: functions moved between the two links" >&2; exit 1; }; } && \
+	rm -f kernel/ksyms.pass1 kernel/ksyms.pass2 && mv $@.tmp $@
+
+-include $(KERNEL_OBJS:.o=.d)

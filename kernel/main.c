@@ -1,1 +1,156 @@
-int kmain_placeholder;
+/*
+ * kmain: where the kernel's C code starts, called by boot.asm in long mode on the boot
+ * kernel stack with the Multiboot2 magic and the physical address of the boot information.
+ * It brings the machine up in order, prints the boot log, and runs what the command line
+ * asks for: the self-tests (ktest), a deliberate fault (crashtest=NAME), or the console.
+ */
+#include "config.h"
+#include "arch.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "ktest.h"
+#include "lib.h"
+#include "panic.h"
+#include "serial.h"
+#include "timer.h"
+#include <keel/errno.h>
+#include <keel/multiboot2.h>
+
+#define BOOT_ARG_MAX 64
+
+static struct {
+	struct bootinfo info;
+	int info_status;	/* 0, or -EINVAL when the information was damaged */
+	bool quiet;
+} boot;
+
+const struct bootinfo *bootinfo_get(void)
+{
+	return &boot.info;
+}
+
+/* One line of the boot log: "[ok] " and the message, unless the quiet word is given. */
+static void __printf(1, 2) boot_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (boot.quiet)
+		return;
+	kprintf("[ok] ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+}
+
+static void read_boot_info(uint32_t magic, uint64_t info_phys)
+{
+	char err[160];
+
+	boot.info.cmdline = boot.info.loader = "";
+	if (magic != MB2_BOOT_MAGIC) {
+		/* boot.asm stops on a bad magic; this is only reachable from a broken stub. */
+		panic("kmain: boot magic %#x is not Multiboot2's", magic);
+	}
+	if (info_phys >= direct_map_limit()) {
+		kprintf("[!!] boot information at %#lx is beyond the early direct map; ignored\n",
+			info_phys);
+		boot.info_status = -EINVAL;
+		return;
+	}
+	boot.info_status = mb2_parse(phys_to_virt(info_phys), direct_map_limit() - info_phys,
+				     &boot.info, err, sizeof(err));
+	boot.quiet = cmdline_has(boot.info.cmdline, "quiet");
+	if (boot.info_status != 0)
+		kprintf("[!!] boot information damaged, using what came before: %s\n", err);
+}
+
+static void log_boot_info(void)
+{
+	const struct bootinfo *bi = &boot.info;
+	uint64_t usable = 0;
+	size_t regions = 0;
+
+	boot_log("boot loader: %s", *bi->loader ? bi->loader : "(unnamed)");
+	boot_log("command line: %s", *bi->cmdline ? bi->cmdline : "(empty)");
+	for (size_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == MB2_MEM_AVAILABLE) {
+			usable += bi->mmap[i].length;
+			regions++;
+		}
+	boot_log("memory: %lu MiB usable in %zu regions (%zu map entries)", usable >> 20,
+		 regions, bi->mmap_count);
+	for (size_t i = 0; i < bi->module_count; i++)
+		boot_log("module: %s at %#lx, %lu KiB", *bi->modules[i].name ?
+			 bi->modules[i].name : "(unnamed)", bi->modules[i].start,
+			 (bi->modules[i].end - bi->modules[i].start + 1023) / 1024);
+	if (bi->module_count == 0)
+		boot_log("modules: none");
+	if (bi->dropped)
+		kprintf("[!!] %zu memory map entries or modules beyond the kernel's limits ignored\n",
+			bi->dropped);
+}
+
+/* Runs the self-tests and ends QEMU with their verdict. */
+static void __attribute__((noreturn)) run_ktest(void)
+{
+	char suite[BOOT_ARG_MAX] = "";
+	int failed;
+
+	cmdline_get(boot.info.cmdline, "ktest", suite, sizeof(suite));
+	failed = ktest_run(suite);
+	if (failed < 0)
+		kprintf("ktest: no suite called '%s'\n", suite);
+	else
+		kprintf("ktest: %d of the tests failed\n", failed);
+	qemu_exit(failed == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+	kprintf("ktest: no isa-debug-exit device; halting\n");
+	arch_halt();
+}
+
+/* Until there is a shell, the console echoes what is typed, so a person sees it is alive. */
+static void __attribute__((noreturn)) console_echo(void)
+{
+	for (;;) {
+		int c = console_getc();
+		if (c < 0) {
+			arch_idle();
+			continue;
+		}
+		char ch = c == '\r' ? '\n' : (char)c;
+		console_write(&ch, 1);
+	}
+}
+
+void kmain(uint32_t magic, uint64_t info_phys)
+{
+	char word[BOOT_ARG_MAX];
+	bool have_serial;
+
+	/* The clock starts here, so "ready in" counts from (almost) the kernel's first line. */
+	have_serial = serial_init();
+	arch_init();
+	arch_irq_init();
+	serial_enable_rx();
+	read_boot_info(magic, info_phys);
+
+	if (!boot.quiet)
+		kprintf("Keel %s (x86-64)\n", PACKAGE_VERSION);
+	if (have_serial)
+		boot_log("serial: COM1 at 115200 8N1, FIFOs on, receiving by IRQ 4");
+	boot_log("GDT: kernel and user segments, TSS with 3 interrupt stacks");
+	boot_log("IDT: 32 exceptions, 16 IRQs");
+	boot_log("PIC: IRQs at vectors 0x20-0x2f; PIT: %d Hz", TIMER_HZ);
+	log_boot_info();
+
+	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest"))
+		panic_exit_qemu(true);
+	if (cmdline_get(boot.info.cmdline, "crashtest", word, sizeof(word)) >= 0 &&
+	    crashtest_run(word) < 0)
+		kprintf("[!!] crashtest: no test called '%s' (pf, de, ud, stack)\n", word);
+	if (cmdline_has(boot.info.cmdline, "ktest"))
+		run_ktest();
+
+	kprintf("keel: ready in %lu ms\n", uptime_ms());
+	console_echo();
+}

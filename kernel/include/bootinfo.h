@@ -62,4 +62,7 @@ bool cmdline_has(const char *cmdline, const char *word);
  */
 int cmdline_get(const char *cmdline, const char *word, char *buf, size_t len);
 
+/* Returns what the kernel parsed at boot (kernel only). */
+const struct bootinfo *bootinfo_get(void);
+
 #endif

@@ -20,7 +20,10 @@
 #define __printf(f, a)	__attribute__((format(printf, f, a)))
 #define __noreturn	__attribute__((noreturn))
 
-#ifndef KEEL_HOST_TEST
+#ifdef KEEL_HOST_TEST
+/* Host unit tests: the host's C library stands in for the functions below. */
+#include <string.h>
+#else
 /* The compiler may emit calls to these four itself, so they keep their standard names. */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
@@ -36,9 +39,10 @@ char *strchr(const char *s, int c);
 /*
  * Formats like C99 vsnprintf into buf, writing at most size bytes including the NUL (nothing
  * when size is 0). Returns the length the whole output would have had. Conversions: %d %i
- * %u %x %X %p %s %c %%, with the flags '-' and '0', a field width (digits or '*'), a precision
- * for %s, and the size prefixes hh, h, l, ll, z. %p prints 0x and 16 hex digits; %s of NULL
- * prints (null). An unknown conversion is copied out as it stands.
+ * %u %x %X %p %s %c %%, with the flags '-', '0' and '#' (0x before a nonzero %x), a field
+ * width (digits or '*'), a precision (digits or '*': the most bytes of a %s, the fewest
+ * digits of a number), and the size prefixes hh, h, l, ll, z. %p prints 0x and 16 hex
+ * digits; %s of NULL prints (null). An unknown conversion is copied out as it stands.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);

@@ -1,1 +1,48 @@
-# Placeholder: filled in by the work on tests/unit.
+# Host unit tests of the kernel's pure library code. Each test program is built from its
+# test file and the kernel's own .c files, with the host compiler and every target's own
+# flags, so its objects get names of their own and never collide with the kernel's
+# kernel/**/*.o. The sanitizers turn a read past a buffer into a failed test.
+
+# KEEL_HOST_TEST makes lib.h leave memset, strlen and the rest to the host's C library.
+UNIT_DEFS = -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
+UNIT_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# test_string checks the kernel's own memset and friends, so it does not define
+# KEEL_HOST_TEST; instead it renames them, so that they do not replace the C library's.
+UNIT_STRING_RENAMES = -Dmemset=kmemset -Dmemcpy=kmemcpy -Dmemmove=kmemmove \
+	-Dmemcmp=kmemcmp -Dstrlen=kstrlen -Dstrnlen=kstrnlen -Dstrcmp=kstrcmp \
+	-Dstrncmp=kstrncmp -Dstrchr=kstrchr
+
+UNIT_TESTS = \
+	tests/unit/test_kprintf \
+	tests/unit/test_multiboot2 \
+	tests/unit/test_cmdline \
+	tests/unit/test_string
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_test_kprintf_SOURCES = tests/unit/test_kprintf.c tests/unit/tap.h \
+	kernel/lib/kprintf.c kernel/include/lib.h kernel/include/console.h
+tests_unit_test_kprintf_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_kprintf_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_kprintf_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_unit_test_multiboot2_SOURCES = tests/unit/test_multiboot2.c tests/unit/tap.h \
+	kernel/boot/multiboot2.c kernel/lib/kprintf.c kernel/include/bootinfo.h \
+	kernel/include/uapi/keel/multiboot2.h kernel/include/uapi/keel/errno.h
+tests_unit_test_multiboot2_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_multiboot2_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_multiboot2_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_unit_test_cmdline_SOURCES = tests/unit/test_cmdline.c tests/unit/tap.h \
+	kernel/boot/cmdline.c
+tests_unit_test_cmdline_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_cmdline_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_cmdline_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_unit_test_string_SOURCES = tests/unit/test_string.c tests/unit/tap.h \
+	kernel/lib/string.c
+tests_unit_test_string_CPPFLAGS = $(UNIT_STRING_RENAMES) \
+	-I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
+tests_unit_test_string_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_string_LDFLAGS = $(UNIT_SANITIZE)

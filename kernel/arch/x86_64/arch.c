@@ -1,0 +1,37 @@
+/* The x86-64 side of arch.h: bringing up the CPU's tables, interrupts, idling, stopping. */
+#include "arch.h"
+#include "cpu.h"
+#include "x86_64.h"
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+
+void arch_init(void)
+{
+	gdt_init();
+	idt_init();
+}
+
+void arch_irq_init(void)
+{
+	pic_init();
+	pit_init();
+	sti();
+}
+
+void arch_idle(void)
+{
+	sti_hlt();
+}
+
+void arch_halt(void)
+{
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+void qemu_exit(unsigned code)
+{
+	outl(QEMU_DEBUG_EXIT_PORT, code);
+}

@@ -1,0 +1,49 @@
+/*
+ * Numbers of the x86-64 kernel's layout that C and NASM both need: where things are mapped,
+ * stack sizes, segment selectors and page-table bits. NASM sees the #define lines through a
+ * generated include (kernel/gen/layout.inc), so keep each a plain number.
+ */
+#ifndef KEEL_ARCH_LAYOUT_H
+#define KEEL_ARCH_LAYOUT_H
+
+/* DESIGN.md, "Memory layout (virtual)". */
+#define KERNEL_VMA		0xffffffff80000000
+#define DIRECT_MAP_BASE		0xffff800000000000
+#define BOOT_DIRECT_MAP_SIZE	0x100000000	/* what boot.asm maps before the memory manager */
+
+#define PAGE_SIZE		4096
+#define KSTACK_SIZE		16384	/* every kernel stack; an unmapped guard page lies below */
+#define IST_STACK_SIZE		8192	/* double fault, NMI and machine check stacks */
+#define BOOT_KERNEL_PTS		8	/* page tables for the kernel image: 8 x 2 MiB */
+
+/*
+ * GDT selectors, in the order syscall/sysret need (Intel SDM 2B, SYSCALL and SYSRET):
+ * STAR[47:32] = KCODE gives SS = KCODE + 8; STAR[63:48] = UCODE32 gives the 64-bit user CS
+ * at UCODE32 + 16 and SS at UCODE32 + 8.
+ */
+#define SEL_KCODE		0x08
+#define SEL_KDATA		0x10
+#define SEL_UCODE32		0x18
+#define SEL_UDATA		0x20
+#define SEL_UCODE		0x28
+#define SEL_TSS			0x30
+#define GDT_ENTRIES		8	/* null, 5 segments, and the TSS's two slots */
+
+/* Intel SDM 3A 4.5, tables 4-19 to 4-20: page-table entry bits. NX is bit 63. */
+#define PTE_P			0x001
+#define PTE_W			0x002
+#define PTE_U			0x004
+#define PTE_PWT			0x008
+#define PTE_PCD			0x010
+#define PTE_A			0x020
+#define PTE_D			0x040
+#define PTE_PS			0x080
+#define PTE_G			0x100
+#define PTE_NX_HIGH		0x80000000	/* bit 63, as the high dword 32-bit code writes */
+
+/* Interrupt stack table slots in the TSS (1-based, as IDT gates name them). */
+#define IST_DOUBLE_FAULT	1
+#define IST_NMI			2
+#define IST_MACHINE_CHECK	3
+
+#endif
