@@ -8,7 +8,6 @@
 
 MKBOOT = tools/mkboot/mkboot
 KEEL_CMDLINE =
-QEMU_MEM = 256M
 GDB_PORT = 1234
 mkboot_image_args = --kernel kernel/keel.elf --cmdline '$(KEEL_CMDLINE)'
 
@@ -28,28 +27,26 @@ keel.iso: kernel/keel.elf $(MKBOOT) keel.cmdline
 esp.img: kernel/keel.elf $(MKBOOT) keel.cmdline
 	$(AM_V_GEN)$(MKBOOT) --esp $@ $(mkboot_image_args)
 
-# QEMU as the tests run it, less the console: TCG, no traffic off this machine.
-qemu_base = $(QEMU) -accel $(QEMU_ACCEL) -m $(QEMU_MEM) -no-reboot \
-	-nic user,model=e1000,restrict=on -device isa-debug-exit,iobase=0xf4,iosize=0x04
-ovmf_pflash = -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
-	-drive if=pflash,format=raw,file=ovmf-vars.fd
+# make run and friends boot through serialterm, which starts QEMU (TCG, restricted user
+# networking, isa-debug-exit) with COM1 on your terminal and stops it when you quit with
+# Ctrl-] q. Extra QEMU arguments: make run QEMU_ARGS='-m 1G'.
+SERIALTERM = tools/serialterm/serialterm
+QEMU_ARGS =
+serialterm_env = QEMU='$(QEMU)' QEMU_ACCEL='$(QEMU_ACCEL)' OVMF_CODE='$(OVMF_CODE)' \
+	OVMF_VARS='$(OVMF_VARS)'
 
-ovmf-vars.fd:
-	$(AM_V_GEN)cp $(OVMF_VARS) $@ && chmod u+w $@
-CLEANFILES += ovmf-vars.fd
+run: keel.iso $(SERIALTERM)
+	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- $(QEMU_ARGS)
 
-run: keel.iso
-	$(qemu_base) -display none -serial mon:stdio -cdrom keel.iso
+run-uefi: keel.iso $(SERIALTERM)
+	$(serialterm_env) $(SERIALTERM) --boot keel.iso --uefi -- $(QEMU_ARGS)
 
-run-uefi: keel.iso ovmf-vars.fd
-	$(qemu_base) $(ovmf_pflash) -display none -serial mon:stdio -cdrom keel.iso
+run-esp: esp.img $(SERIALTERM)
+	$(serialterm_env) $(SERIALTERM) --boot esp.img --uefi -- -snapshot $(QEMU_ARGS)
 
-run-esp: esp.img ovmf-vars.fd
-	$(qemu_base) $(ovmf_pflash) -display none -serial mon:stdio -drive format=raw,file=esp.img
-
-debug: keel.iso
+debug: keel.iso $(SERIALTERM)
 	@echo "QEMU waits for gdb on port $(GDB_PORT). In another terminal run:"
 	@echo "  gdb $(abs_top_builddir)/kernel/keel.elf -ex 'target remote localhost:$(GDB_PORT)'"
-	$(qemu_base) -display none -serial mon:stdio -cdrom keel.iso -gdb tcp:localhost:$(GDB_PORT) -S
+	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- -gdb tcp:localhost:$(GDB_PORT) -S $(QEMU_ARGS)
 
 .PHONY: run run-uefi run-esp debug

@@ -1,85 +1,52 @@
-# Booting Keel under QEMU for the system tests. Source after tests/lib.sh.
+# Booting Keel under QEMU for the system tests, through serialterm. Source after
+# tests/lib.sh.
 #
 #   make_image KIND OUT [CMDLINE]   builds an ISO (KIND iso) or ESP image (KIND esp) of the
 #                                   kernel with mkboot
-#   qemu_start LOG IMAGE FIRMWARE [QEMU ARGS...]
-#                                   boots IMAGE (bios or uefi) with COM1 written to LOG
-#   qemu_expect LOG REGEX SECONDS   waits until LOG has a line matching REGEX (grep -E)
-#   qemu_wait SECONDS               waits for QEMU to end; sets qemu_status
-#   qemu_stop                       ends QEMU if it still runs
+#   boot_expect LOG IMAGE FIRMWARE REGEX SECONDS [QEMU ARGS...]
+#                                   boots IMAGE (FIRMWARE bios or uefi) until a line on
+#                                   COM1 matches REGEX, then stops QEMU; returns serialterm's
+#                                   status (0 matched, 3 timed out, 5 QEMU ended first)
+#   boot_until_exit LOG IMAGE FIRMWARE SECONDS [QEMU ARGS...]
+#                                   boots IMAGE until QEMU ends (the kernel's tests end it
+#                                   through isa-debug-exit); sets qemu_status
+#   log_has LOG REGEX, log_lacks LOG REGEX
 #
-# QEMU runs under TCG unless QEMU_ACCEL says otherwise, with no network (no traffic leaves
-# the machine) and with the isa-debug-exit device the kernel's tests end QEMU through.
+# Everything COM1 says is appended to LOG. serialterm starts QEMU with TCG (QEMU_ACCEL
+# overrides), restricted user networking and the isa-debug-exit device.
 
-: "${QEMU:=qemu-system-x86_64}" "${QEMU_ACCEL:=tcg}"
+serialterm="$top_builddir/tools/serialterm/serialterm"
 mkboot="$top_builddir/tools/mkboot/mkboot"
 kernel_elf="$top_builddir/kernel/keel.elf"
-qemu_pid=
 qemu_status=
 
-need_prog "$QEMU" qemu-system-x86
-[ -x "$mkboot" ] || tap_skip_all "mkboot is not built"
-[ -f "$kernel_elf" ] || tap_skip_all "kernel/keel.elf is not built"
+need_prog "${QEMU:-qemu-system-x86_64}" qemu-system-x86
+for _built in "$serialterm" "$mkboot" "$kernel_elf"; do
+	[ -e "$_built" ] || tap_skip_all "$_built is not built"
+done
 
 make_image() {
 	"$mkboot" "--$1" "$2" --kernel "$kernel_elf" --cmdline "${3:-}"
 }
 
-qemu_start() {
-	_log=$1 _image=$2 _fw=$3
-	shift 3
-	set -- -accel "$QEMU_ACCEL" -m 256M -display none -no-reboot -nic none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$_log" "$@"
-	case $_image in
-	*.iso) set -- "$@" -cdrom "$_image" ;;
-	*) set -- "$@" -drive "format=raw,file=$_image" ;;
-	esac
-	if [ "$_fw" = uefi ]; then
-		[ -f "$OVMF_CODE" ] || tap_skip_all "OVMF firmware is missing (Debian package: ovmf)"
-		cp "$OVMF_VARS" "$_log.vars" && chmod u+w "$_log.vars"
-		set -- "$@" -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
-			-drive "if=pflash,format=raw,file=$_log.vars"
-	fi
-	: > "$_log"
-	"$QEMU" "$@" 2>"$_log.stderr" &
-	qemu_pid=$!
-	at_exit "qemu_stop"
+# firmware_flag FIRMWARE: serialterm's option for it.
+firmware_flag() {
+	[ "$1" = uefi ] && echo --uefi
 }
 
-qemu_running() {
-	[ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null
+boot_expect() {
+	_log=$1 _image=$2 _fw=$3 _regex=$4 _secs=$5
+	shift 5
+	"$serialterm" -q --log "$_log" --timeout "$_secs" --boot "$_image" \
+		$(firmware_flag "$_fw") --expect "$_regex" -- "$@" </dev/null >/dev/null 2>>"$_log.stderr"
 }
 
-# Polls every 50 ms; also gives up as soon as QEMU has ended and the line is not there.
-qemu_expect() {
-	_deadline=$(( $(date +%s) + $3 ))
-	while :; do
-		log_has "$1" "$2" && return 0
-		qemu_running || { log_has "$1" "$2"; return $?; }
-		[ "$(date +%s)" -lt "$_deadline" ] || return 1
-		sleep 0.05
-	done
-}
-
-qemu_wait() {
-	_deadline=$(( $(date +%s) + $1 ))
-	while qemu_running && [ "$(date +%s)" -lt "$_deadline" ]; do
-		sleep 0.05
-	done
-	qemu_stop
-}
-
-qemu_stop() {
-	[ -n "$qemu_pid" ] || return 0
-	if kill -0 "$qemu_pid" 2>/dev/null; then
-		kill "$qemu_pid" 2>/dev/null
-		wait "$qemu_pid" 2>/dev/null
-		qemu_status=killed
-	else
-		wait "$qemu_pid" 2>/dev/null
-		qemu_status=$?
-	fi
-	qemu_pid=
+boot_until_exit() {
+	_log=$1 _image=$2 _fw=$3 _secs=$4
+	shift 4
+	timeout "$_secs" "$serialterm" -q --log "$_log" --qemu-status --boot "$_image" \
+		$(firmware_flag "$_fw") -- "$@" </dev/null >/dev/null 2>>"$_log.stderr"
+	qemu_status=$?
 }
 
 # log_has LOG REGEX: the fact that LOG has a line matching REGEX. Carriage returns are

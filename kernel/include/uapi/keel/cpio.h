@@ -17,6 +17,17 @@
 #define CPIO_ALIGN          4
 #define CPIO_TRAILER        "TRAILER!!!"
 
+/*
+ * The file types and permission bits of the mode field, as POSIX's <sys/stat.h> numbers
+ * them, for code that has no <sys/stat.h>. The ramfs keeps regular files, directories and
+ * symlinks; other types may appear in images that other tools wrote.
+ */
+#define CPIO_MODE_TYPE      0170000
+#define CPIO_MODE_FILE      0100000
+#define CPIO_MODE_DIR       0040000
+#define CPIO_MODE_SYMLINK   0120000
+#define CPIO_MODE_PERM      07777
+
 #ifndef __ASSEMBLER__
 
 /* Field order of a newc header; each is CPIO_FIELD_LEN hex digits after the magic. */
@@ -26,6 +37,9 @@ enum cpio_field {
 	CPIO_DEVMAJOR, CPIO_DEVMINOR, CPIO_RDEVMAJOR, CPIO_RDEVMINOR, CPIO_NAMESIZE, CPIO_CHECK,
 	CPIO_NFIELDS
 };
+
+/* Where field f starts in a header; the last one ends exactly at CPIO_HEADER_SIZE. */
+#define CPIO_FIELD_OFFSET(f) (CPIO_MAGIC_LEN + (f) * CPIO_FIELD_LEN)
 
 #endif /* !__ASSEMBLER__ */
 #endif
