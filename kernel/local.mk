@@ -38,9 +38,16 @@ KERNEL_C_SRCS = \
 	kernel/lib/panic.c \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
+	kernel/mm/memmap.c \
+	kernel/mm/pmm.c \
+	kernel/mm/vm.c \
+	kernel/mm/heap.c \
+	kernel/mm/usercopy.c \
+	kernel/mm/mm.c \
 	kernel/ktest/ktest.c \
 	kernel/ktest/arch_tests.c \
-	kernel/ktest/lib_tests.c
+	kernel/ktest/lib_tests.c \
+	kernel/ktest/mm_tests.c
 
 KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
 KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc

@@ -8,8 +8,10 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "console.h"
+#include "heap.h"
 #include "ktest.h"
 #include "lib.h"
+#include "mm.h"
 #include "panic.h"
 #include "serial.h"
 #include "timer.h"
@@ -20,6 +22,8 @@
 
 static struct {
 	struct bootinfo info;
+	uint64_t info_phys;
+	struct mm_boot mm;
 	int info_status;	/* 0, or -EINVAL when the information was damaged */
 	bool quiet;
 } boot;
@@ -58,6 +62,7 @@ static void read_boot_info(uint32_t magic, uint64_t info_phys)
 		boot.info_status = -EINVAL;
 		return;
 	}
+	boot.info_phys = info_phys;
 	boot.info_status = mb2_parse(phys_to_virt(info_phys), direct_map_limit() - info_phys,
 				     &boot.info, err, sizeof(err));
 	boot.quiet = cmdline_has(boot.info.cmdline, "quiet");
@@ -89,6 +94,58 @@ static void log_boot_info(void)
 	if (bi->dropped)
 		kprintf("[!!] %zu memory map entries or modules beyond the kernel's limits ignored\n",
 			bi->dropped);
+}
+
+static const char *map_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[MB2_MEM_AVAILABLE] = "available", [MB2_MEM_RESERVED] = "reserved",
+		[MB2_MEM_ACPI] = "ACPI data", [MB2_MEM_NVS] = "ACPI NVS", [MB2_MEM_BAD] = "bad",
+	};
+
+	return type < ARRAY_SIZE(names) && names[type] ? names[type] : "other";
+}
+
+/*
+ * Brings up the memory manager and logs what it found, entry by entry like Linux's
+ * "BIOS-e820" lines, so that a test can recompute the totals from the map alone.
+ */
+static void memory_init(void)
+{
+	const struct bootinfo *bi = &boot.info;
+	struct mm_boot *mb = &boot.mm;
+	const struct vm_info *v = &mb->vm;
+
+	for (size_t i = 0; i < bi->mmap_count; i++)
+		boot_log("map: [mem 0x%016lx-0x%016lx] %s (type %u)", bi->mmap[i].base,
+			 bi->mmap[i].base + bi->mmap[i].length - 1, map_type_name(bi->mmap[i].type),
+			 bi->mmap[i].type);
+	if (mm_init(bi, boot.info_phys, mb) != 0)
+		panic("mm_init: not enough memory below 4 GiB to start");
+	for (size_t i = 0; i < mb->nreserved; i++)
+		boot_log("reserved: [mem 0x%016lx-0x%016lx] %s", mb->reserved[i].start,
+			 mb->reserved[i].end - 1, mb->reserved[i].what);
+	boot_log("direct map: %lu MiB in %s pages, no-execute %s; %lu page-table frames; "
+		 "SMEP %s, SMAP %s", v->direct_map_bytes >> 20,
+		 v->page_size == (1UL << 30) ? "1 GiB" : "2 MiB", v->nx ? "on" : "off",
+		 v->table_frames, v->smep ? "on" : "off", v->smap ? "on" : "off");
+	boot_log("frames: %lu free of %lu usable (%lu MiB usable)", mb->free_frames,
+		 mb->usable_frames, mb->usable_frames >> 8);
+	if (mb->dropped)
+		kprintf("[!!] memory: %zu map ranges beyond the kernel's limits ignored\n",
+			mb->dropped);
+}
+
+/* The kernel's own memory use, last in the boot log (a figure of `make bench`). */
+static void log_memory_use(void)
+{
+	struct mem_info mi;
+
+	mem_info_get(&mi);
+	boot_log("memory use: kernel image %lu KiB, page tables and bitmap %lu KiB, heap %lu KiB "
+		 "(%lu blocks, %lu bytes in use); %lu KiB free", mi.kernel_image >> 10,
+		 mi.kernel_tables >> 10, mi.heap_held >> 10, mi.heap_blocks, mi.heap_in_use,
+		 mi.free >> 10);
 }
 
 /* Runs the self-tests and ends QEMU with their verdict. */
@@ -142,6 +199,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	boot_log("IDT: 32 exceptions, 16 IRQs");
 	boot_log("PIC: IRQs at vectors 0x20-0x2f; PIT: %d Hz", TIMER_HZ);
 	log_boot_info();
+	memory_init();
 
 	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest"))
 		panic_exit_qemu(true);
@@ -151,6 +209,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	if (cmdline_has(boot.info.cmdline, "ktest"))
 		run_ktest();
 
+	log_memory_use();
 	kprintf("keel: ready in %lu ms\n", uptime_ms());
 	console_echo();
 }

@@ -22,6 +22,39 @@ void arch_irq_init(void);
 /* Calls fn on every interrupt of line irq (0-15) and unmasks the line. */
 void irq_set_handler(unsigned irq, irq_handler_t fn);
 
+/* Disables interrupts and returns a token for arch_irq_restore (whether they were on). */
+uint64_t arch_irq_save(void);
+
+/* Enables interrupts again if they were on when arch_irq_save returned flags. */
+void arch_irq_restore(uint64_t flags);
+
+/* A fault in user mode, as the exception handler passes it to the process layer. */
+struct user_fault {
+	unsigned vector;	/* the exception: 14 for a page fault */
+	uint64_t addr;		/* the address for a page fault (CR2), else 0 */
+	uint64_t rip;
+	bool write, exec, present;	/* page faults: the access and whether a page was there */
+};
+typedef void (*user_fault_handler_t)(const struct user_fault *f);
+
+/*
+ * Sets the function that takes faults of user code (the process layer: it kills the
+ * process). It must not return to the faulting code unless it fixed the cause. Until one
+ * is set, a user fault is reported and stops the machine.
+ */
+void arch_set_user_fault_handler(user_fault_handler_t fn);
+
+/*
+ * The last kernel fault that the exception table recovered from: for tests that fault on
+ * purpose and want to see what the CPU reported.
+ */
+struct fixup_record {
+	uint64_t count;		/* recovered faults so far */
+	unsigned vector;
+	uint64_t addr, error, rip;
+};
+void arch_last_fixup(struct fixup_record *r);
+
 /* Waits for the next interrupt with interrupts enabled. */
 void arch_idle(void);
 
@@ -55,6 +88,12 @@ void *phys_to_virt(uint64_t pa);
 
 /* Returns the end of the physical memory that the direct map covers so far. */
 uint64_t direct_map_limit(void);
+
+/* Gives the physical range [*start, *end) of the kernel image, from its linker script. */
+void arch_kernel_image(uint64_t *start, uint64_t *end);
+
+/* Records that the direct map now covers physical [0, limit) (called by vm_init). */
+void direct_map_set_limit(uint64_t limit);
 
 /* Returns true when the kernel address va is mapped (for tests of the page tables). */
 bool arch_page_mapped(uint64_t va);

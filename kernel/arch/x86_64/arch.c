@@ -18,6 +18,16 @@ void arch_irq_init(void)
 	sti();
 }
 
+uint64_t arch_irq_save(void)
+{
+	return irq_save();
+}
+
+void arch_irq_restore(uint64_t flags)
+{
+	irq_restore(flags);
+}
+
 void arch_idle(void)
 {
 	sti_hlt();

@@ -5,12 +5,18 @@
 #ifndef KEEL_ARCH_CPU_H
 #define KEEL_ARCH_CPU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define RFLAGS_IF	(1UL << 9)
 #define CR4_PGE		(1UL << 7)
 #define CR4_SMEP	(1UL << 20)
 #define CR4_SMAP	(1UL << 21)
+
+/* Intel SDM 2A, CPUID: the feature bits the memory manager looks at. */
+#define CPUID7_EBX_SMEP		(1U << 7)
+#define CPUID7_EBX_SMAP		(1U << 20)
+#define CPUID81_EDX_PDPE1GB	(1U << 26)
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -165,6 +171,40 @@ static inline uint64_t rdtsc(void)
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * Intel SDM 3A 4.6.1: with CR4.SMAP on, the kernel may touch user pages only while
+ * RFLAGS.AC is set. stac and clac are #UD on a CPU without SMAP: call them only when it
+ * has it.
+ */
+static inline void stac(void)
+{
+	__asm__ volatile("stac" ::: "memory", "cc");
+}
+
+static inline void clac(void)
+{
+	__asm__ volatile("clac" ::: "memory", "cc");
+}
+
+/*
+ * Copies n bytes with rep movsb, recovering from a fault on either side: the instruction
+ * is in the exception table (trap.c), whose fixup resumes after it with rcx holding the
+ * bytes not copied (Intel SDM 2B, REP: the count is updated as the string operation goes,
+ * so a fault leaves it exact). Returns the number of bytes not copied: 0 on success.
+ */
+static inline size_t copy_fixup(void *dst, const void *src, size_t n)
+{
+	__asm__ volatile(
+		"1:\trep movsb\n"
+		"2:\n"
+		"\t.pushsection .extable, \"a\"\n"
+		"\t.balign 8\n"
+		"\t.quad 1b, 2b\n"
+		"\t.popsection"
+		: "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	return n;
 }
 
 /* The operand of lgdt and lidt (Intel SDM 3A 3.5.1, figure 3-11). */

@@ -10,6 +10,12 @@
 #define KERNEL_VMA		0xffffffff80000000
 #define DIRECT_MAP_BASE		0xffff800000000000
 #define BOOT_DIRECT_MAP_SIZE	0x100000000	/* what boot.asm maps before the memory manager */
+#define DIRECT_MAP_MAX		0x100000000000	/* 16 TiB: PML4 entries 256-287 at most */
+#define KSTACK_AREA_BASE	0xffffff0000000000	/* kernel stacks with guards: PML4[510] */
+#define KSTACK_SLOT_SIZE	0x8000	/* one stack: guard pages, then KSTACK_SIZE at the top */
+#define KSTACK_SLOTS		1024	/* kernel stacks that can exist at once */
+#define USER_BASE		0x400000	/* lowest user address: NULL's neighbourhood is never mapped */
+#define USER_END		0x00007ffffffff000	/* first byte past user space */
 
 #define PAGE_SIZE		4096
 #define KSTACK_SIZE		16384	/* every kernel stack; an unmapped guard page lies below */
@@ -39,6 +45,7 @@
 #define PTE_D			0x040
 #define PTE_PS			0x080
 #define PTE_G			0x100
+#define PTE_OWNED		0x200	/* software (AVL bit 9): the space frees the frame */
 #define PTE_NX_HIGH		0x80000000	/* bit 63, as the high dword 32-bit code writes */
 
 /* Interrupt stack table slots in the TSS (1-based, as IDT gates name them). */

@@ -1,6 +1,6 @@
 /*
- * Questions about the page tables the CPU is using. The memory manager will own the tables;
- * until then this is a read-only walk through the direct map.
+ * Questions about the page tables the CPU is using, by a read-only walk through the direct
+ * map, and where the direct map ends. The tables themselves belong to kernel/mm/vm.c.
  */
 #include "arch.h"
 #include "cpu.h"
@@ -13,9 +13,26 @@ void *phys_to_virt(uint64_t pa)
 	return (void *)(DIRECT_MAP_BASE + pa);
 }
 
+static struct {
+	uint64_t limit;		/* 0 until vm_init: boot.asm's BOOT_DIRECT_MAP_SIZE */
+} paging;
+
 uint64_t direct_map_limit(void)
 {
-	return BOOT_DIRECT_MAP_SIZE;
+	return paging.limit ? paging.limit : BOOT_DIRECT_MAP_SIZE;
+}
+
+extern char __kernel_phys_start[], __kernel_end[];
+
+void arch_kernel_image(uint64_t *start, uint64_t *end)
+{
+	*start = (uint64_t)__kernel_phys_start;
+	*end = (uint64_t)__kernel_end - KERNEL_VMA;
+}
+
+void direct_map_set_limit(uint64_t limit)
+{
+	paging.limit = limit;
 }
 
 static const uint64_t *table_at(uint64_t entry)

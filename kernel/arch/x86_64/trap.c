@@ -1,12 +1,15 @@
 /*
  * Where every interrupt and exception arrives (from isr.asm): PIC lines go to their
- * handlers; an exception in the kernel is reported with its name, error code, registers and
- * a symbolized backtrace, and stops the machine.
+ * handlers; a fault at an instruction listed in the exception table (copy_fixup in cpu.h)
+ * resumes at its fixup; a fault of user code goes to the process layer; any other
+ * exception in the kernel is reported with its name, error code, registers and a
+ * symbolized backtrace, and stops the machine.
  */
 #include "arch.h"
 #include "ksyms.h"
 #include "lib.h"
 #include "panic.h"
+#include "vm.h"
 #include "cpu.h"
 #include "layout.h"
 #include "x86_64.h"
@@ -36,6 +39,13 @@ static const char *const exception_mnemonics[NR_EXCEPTIONS] = {
 
 static irq_handler_t irq_handlers[NR_IRQS];
 
+static struct {
+	user_fault_handler_t user_fault;
+	struct fixup_record last_fixup;
+} trap;
+
+extern const struct extable_entry __extable_start[], __extable_end[];
+
 volatile uint64_t trap_breakpoints;
 
 /* Stacks reserved in boot.asm, with the guard page below each. */
@@ -61,7 +71,7 @@ bool kernel_stack_contains(uint64_t addr, size_t len)
 		if (addr >= lo && addr <= hi && len <= hi - addr)
 			return true;
 	}
-	return false;
+	return kstack_contains(addr, len);
 }
 
 const char *kernel_stack_guard_hit(uint64_t addr)
@@ -71,7 +81,7 @@ const char *kernel_stack_guard_hit(uint64_t addr)
 		if (addr >= g && addr < g + PAGE_SIZE)
 			return kernel_stacks[i].name;
 	}
-	return NULL;
+	return kstack_guard_hit(addr) ? "kernel stack" : NULL;
 }
 
 static void print_symbol(uint64_t addr)
@@ -113,11 +123,11 @@ static void print_page_fault(const struct trap_frame *tf)
 	uint64_t cr2 = read_cr2();
 	const char *stack = kernel_stack_guard_hit(cr2);
 
-	kprintf("cr2 %016lx: %s, %s, %s mode%s\n", cr2,
+	kprintf("cr2 %016lx: %s, %s, %s mode%s, rip %016lx\n", cr2,
 		(tf->error & 0x10) ? "instruction fetch" : (tf->error & 2) ? "write" : "read",
 		(tf->error & 1) ? "protection violation" : "page not present",
 		(tf->error & 4) ? "user" : "kernel",
-		(tf->error & 8) ? ", reserved bit set" : "");
+		(tf->error & 8) ? ", reserved bit set" : "", tf->rip);
 	if (stack)
 		kprintf("cr2 is in the guard page of the %s: kernel stack overflow\n", stack);
 }
@@ -159,6 +169,59 @@ static void __attribute__((noreturn)) kernel_exception(const struct trap_frame *
 	panic_stop();
 }
 
+/*
+ * A kernel fault at an instruction of the exception table resumes at its fixup. Returns
+ * true when tf was redirected. Page faults (a bad or protected address) and general
+ * protection faults (a non-canonical one) are the faults a copy can take.
+ */
+static bool fixup(struct trap_frame *tf)
+{
+	if (tf->vector != VEC_PF && tf->vector != VEC_GP)
+		return false;
+	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
+		if (e->insn == tf->rip) {
+			trap.last_fixup.count++;
+			trap.last_fixup.vector = tf->vector;
+			trap.last_fixup.addr = tf->vector == VEC_PF ? read_cr2() : 0;
+			trap.last_fixup.error = tf->error;
+			trap.last_fixup.rip = tf->rip;
+			tf->rip = e->fixup;
+			return true;
+		}
+	return false;
+}
+
+void arch_last_fixup(struct fixup_record *r)
+{
+	*r = trap.last_fixup;
+}
+
+void arch_set_user_fault_handler(user_fault_handler_t fn)
+{
+	trap.user_fault = fn;
+}
+
+/* Intel SDM 3A 6.15: a fault with CS.RPL 3 came from user code. */
+static void user_fault(const struct trap_frame *tf)
+{
+	struct user_fault f = {
+		.vector = tf->vector, .rip = tf->rip,
+		.addr = tf->vector == VEC_PF ? read_cr2() : 0,
+		.write = tf->vector == VEC_PF && (tf->error & 2),
+		.exec = tf->vector == VEC_PF && (tf->error & 0x10),
+		.present = tf->vector == VEC_PF && (tf->error & 1),
+	};
+
+	if (trap.user_fault) {
+		trap.user_fault(&f);
+		return;
+	}
+	kprintf("\n*** user exception: %s (#%s) at rip %016lx, address %016lx, no process "
+		"layer to take it\n", exception_names[f.vector], exception_mnemonics[f.vector],
+		f.rip, f.addr);
+	panic_stop();
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned v = tf->vector;
@@ -176,6 +239,12 @@ void trap_dispatch(struct trap_frame *tf)
 		trap_breakpoints++;
 		return;
 	}
+	if (v < NR_EXCEPTIONS && (tf->cs & 3) == 3) {
+		user_fault(tf);
+		return;
+	}
+	if (fixup(tf))
+		return;
 	kernel_exception(tf);
 }
 

@@ -32,6 +32,14 @@ enum {
 
 void trap_dispatch(struct trap_frame *tf);
 
+/*
+ * An entry of the exception table (the .extable section, filled by copy_fixup in cpu.h):
+ * a fault at insn in kernel mode resumes at fixup instead of being fatal.
+ */
+struct extable_entry {
+	uint64_t insn, fixup;
+};
+
 /* The kernel's response to int3 in ktest: counts it and returns. */
 extern volatile uint64_t trap_breakpoints;
 

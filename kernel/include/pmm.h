@@ -1,0 +1,92 @@
+/*
+ * The physical memory manager: which 4 KiB frames of RAM are free, handed out one at a time
+ * in constant time or as contiguous runs for DMA. Also the conversion of the firmware's
+ * memory map into sorted, page-aligned ranges of usable RAM (memmap.c), which the host unit
+ * tests check on their own.
+ */
+#ifndef KEEL_PMM_H
+#define KEEL_PMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "bootinfo.h"
+
+#define FRAME_SIZE		4096
+#define FRAME_SHIFT		12
+#define PMM_MAX_ORDER		10		/* the largest block: 2^10 frames, 4 MiB */
+#define PMM_LOW_LIMIT		0x100000000UL	/* the low zone ends at 4 GiB (32-bit DMA) */
+#define PMM_NO_LIMIT		UINT64_MAX
+#define MEMMAP_MAX_RANGES	(2 * BOOTINFO_MAX_MMAP + 2 * BOOTINFO_MAX_MODULES + 16)
+
+/* A range of physical memory, [start, end). */
+struct mem_range {
+	uint64_t start, end;
+};
+
+/*
+ * Computes the usable RAM of a firmware memory map, in any order and with any overlaps:
+ * the union of the available entries minus every byte that another entry claims, shrunk
+ * to whole frames. Writes at most max ranges to out, sorted and disjoint, and returns how
+ * many; *dropped (may be NULL) counts the ranges there was no room for.
+ */
+size_t memmap_usable(const struct boot_mmap_entry *map, size_t n, struct mem_range *out,
+		     size_t max, size_t *dropped);
+
+/*
+ * Takes [start, end), widened to whole frames, out of the n sorted ranges in r (room for
+ * max). Returns the new count. When a range would split in two and there is no room, the
+ * smaller piece is given up and *dropped (may be NULL) is incremented.
+ */
+size_t memmap_remove(struct mem_range *r, size_t n, size_t max, uint64_t start, uint64_t end,
+		     size_t *dropped);
+
+/* Returns the number of frames in the n ranges of r. */
+uint64_t memmap_frames(const struct mem_range *r, size_t n);
+
+/*
+ * Builds the allocator over the n sorted free ranges of r, taking its own bitmap out of
+ * them (the range it took is written to *meta); touches no other memory. Every frame counts
+ * as free at once, but only those below early_limit (what the direct map covers so far)
+ * are handed out before pmm_add_high(). Returns 0, or -ENOMEM when no range below
+ * early_limit holds the bitmap.
+ */
+int pmm_init(const struct mem_range *r, size_t n, uint64_t early_limit, struct mem_range *meta);
+
+/* Lets the allocator use the frames above early_limit, once the direct map reaches them. */
+void pmm_add_high(void);
+
+/*
+ * Returns the physical address of a free frame, or 0 when there is none. The frame's
+ * contents are whatever they were. Constant time: at most PMM_MAX_ORDER block splits.
+ */
+uint64_t pmm_alloc(void);
+
+/* Returns a frame to the allocator. A frame that is already free is reported and ignored. */
+void pmm_free(uint64_t pa);
+
+/*
+ * Returns the address of n contiguous free frames (n <= 2^PMM_MAX_ORDER), aligned to the
+ * power of two at or above n, ending at or below limit (PMM_NO_LIMIT for anywhere,
+ * PMM_LOW_LIMIT for 32-bit DMA); 0 when there are none.
+ */
+uint64_t pmm_alloc_contig(size_t n, uint64_t limit);
+
+/* Returns the n frames at pa from pmm_alloc_contig (or any n frames) to the allocator. */
+void pmm_free_contig(uint64_t pa, size_t n);
+
+/* Figures for the memory-information interface and the tests. */
+struct pmm_stats {
+	uint64_t managed_frames;	/* frames given to pmm_init, its bitmap included */
+	uint64_t free_frames;
+	uint64_t low_free_frames;	/* of which below PMM_LOW_LIMIT */
+	uint64_t fresh_frames;		/* of which never handed out yet */
+	uint64_t meta_frames;		/* the allocator's own bitmap */
+	uint64_t bad_frees;		/* double frees and frees of frames never handed out */
+};
+void pmm_stats(struct pmm_stats *s);
+
+/* Returns true when the frame at pa is free (for tests). */
+bool pmm_is_free(uint64_t pa);
+
+#endif

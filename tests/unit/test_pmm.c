@@ -1,0 +1,174 @@
+/*
+ * Unit tests of the memory map conversion (kernel/mm/memmap.c) and the frame allocator
+ * (kernel/mm/pmm.c) on the host. Physical memory is an 8 GiB anonymous mapping that the
+ * host only backs where it is touched, so the zone above 4 GiB is real too.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+
+#include <lib.h>
+#include <pmm.h>
+#include <keel/multiboot2.h>
+#include "tap.h"
+
+#define ARENA	(8UL << 30)
+#define HELD	4096
+
+static char *arena;
+
+/* What the allocator needs of the kernel around it. */
+void *phys_to_virt(uint64_t pa) { return arena + pa; }
+uint64_t arch_irq_save(void) { return 0; }
+void arch_irq_restore(uint64_t flags) { (void)flags; }
+const char *ksym_lookup(uint64_t addr, uint64_t *off) { (void)addr; *off = 0; return NULL; }
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	printf("# ");
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void test_memmap(void)
+{
+	/* Unsorted, overlapping, touching, unaligned, and a reserved hole inside. */
+	const struct boot_mmap_entry map[] = {
+		{ 0x100000, 0x100000, MB2_MEM_AVAILABLE },
+		{ 0x0, 0x9fc00, MB2_MEM_AVAILABLE },
+		{ 0x9fc00, 0x400, MB2_MEM_RESERVED },
+		{ 0x180000, 0x100800, MB2_MEM_AVAILABLE },	/* overlaps, ends unaligned */
+		{ 0x280800, 0x800, MB2_MEM_AVAILABLE },		/* touches: completes a frame */
+		{ 0x150010, 0x10, MB2_MEM_ACPI },		/* a hole of one frame */
+		{ 0x300000, 0, MB2_MEM_AVAILABLE },		/* empty */
+		{ 0xfffffffffffff000, 0x2000, MB2_MEM_AVAILABLE },	/* wraps */
+	};
+	struct mem_range r[8];
+	size_t n = memmap_usable(map, ARRAY_SIZE(map), r, ARRAY_SIZE(r), NULL);
+
+	is_int(n, 3, "the map gives three usable ranges");
+	ok(r[0].start == 0 && r[0].end == 0x9f000, "the low range stops at the reserved frame");
+	ok(r[1].start == 0x100000 && r[1].end == 0x150000, "overlaps merge up to the ACPI hole");
+	ok(r[2].start == 0x151000 && r[2].end == 0x281000,
+	   "touching unaligned entries make whole frames");
+	ok(r[2].end < 0xfffffffffffff000,
+	   "an entry that would wrap past 2^64 leaves no frame (none would fit under the top)");
+	n = memmap_remove(r, 3, ARRAY_SIZE(r), 0x120010, 0x120020, NULL);
+	is_int(n, 4, "removing a piece from the middle splits a range");
+	ok(r[1].end == 0x120000 && r[2].start == 0x121000, "the removed piece widens to frames");
+	is_int(memmap_frames(r, n), 0x9f + 0x20 + 0x2f + 0x130, "the frames add up");
+}
+
+static int cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void test_pmm(void)
+{
+	/* Two ranges below 4 GiB with odd edges, one above. */
+	struct mem_range r[] = {
+		{ 0x132000, 0x800000 }, { 0x1000000, 0x3000000 }, { 0x100000000, 0x108000000 },
+	}, meta;
+	static uint64_t held[HELD];
+	struct pmm_stats s;
+	uint64_t total, pa;
+	size_t n = 0, dup = 0;
+
+	is_int(pmm_init(r, ARRAY_SIZE(r), 0x100000000, &meta), 0, "pmm_init takes the ranges");
+	ok(meta.start >= 0x1000000 && meta.end == 0x3000000, "the bitmap is at the top below 4 GiB");
+	pmm_stats(&s);
+	total = memmap_frames(r, ARRAY_SIZE(r));
+	is_int(s.free_frames, total - s.meta_frames, "every frame but the bitmap's is free");
+	pa = pmm_alloc();
+	ok(pa != 0 && pa < 0x100000000, "before pmm_add_high, frames come from below 4 GiB");
+	pmm_free(pa);
+	pmm_add_high();
+	pa = pmm_alloc();
+	ok(pa >= 0x100000000, "then high memory is used first");
+	pmm_free(pa);
+
+	srand(1);
+	for (int round = 0; round < 200000; round++) {
+		if (n < HELD && (n == 0 || rand() % 3 != 0)) {
+			held[n++] = pmm_alloc();
+		} else {
+			size_t i = (size_t)rand() % n;
+			pmm_free(held[i]);
+			held[i] = held[--n];
+		}
+	}
+	qsort(held, n, sizeof(*held), cmp);
+	for (size_t i = 1; i < n; i++)
+		dup += held[i] == held[i - 1];
+	is_int(dup, 0, "random stress hands no frame out twice");
+	pmm_stats(&s);
+	is_int(s.free_frames, total - s.meta_frames - n, "the free count follows the stress");
+	while (n > 0)
+		pmm_free(held[--n]);
+
+	/* Many frames out at once, then all back. */
+	while (n < HELD && (pa = pmm_alloc()) != 0)
+		held[n++] = pa;
+	is_int(n, HELD, "a few thousand frames are there");
+	for (size_t i = 0; i < n; i++)
+		pmm_free(held[i]);
+	n = 0;
+	pa = pmm_alloc_contig(3, PMM_LOW_LIMIT);
+	ok(pa != 0 && pa % 0x4000 == 0 && pa + 0x3000 <= PMM_LOW_LIMIT,
+	   "a 3-frame DMA run is below 4 GiB and aligned to 4 frames");
+	pmm_free_contig(pa, 3);
+	pa = pmm_alloc_contig(1, 0x1000000);
+	ok(pa != 0 && pa < 0x1000000, "an ISA-style limit is honoured");
+	pmm_free(pa);
+	pmm_free(pa);
+	pmm_stats(&s);
+	is_int(s.bad_frees, 1, "a double free is counted and ignored");
+	is_int(s.free_frames, total - s.meta_frames, "every frame is back at the end");
+	is_int(pmm_alloc_contig(2048, PMM_NO_LIMIT), 0, "a run beyond the largest block fails");
+}
+
+/* Running out: 0 from pmm_alloc, never a crash, and everything comes back. */
+static void test_exhaustion(void)
+{
+	struct mem_range r[] = { { 0x200000, 0x240000 } }, meta;
+	static uint64_t held[64];
+	struct pmm_stats s;
+	size_t n = 0;
+	uint64_t pa;
+
+	pmm_init(r, 1, 0x100000000, &meta);
+	pmm_add_high();
+	while (n < ARRAY_SIZE(held) && (pa = pmm_alloc()) != 0)
+		held[n++] = pa;
+	is_int(n, 63, "64 frames less the bitmap's can be had");
+	is_int(pmm_alloc(), 0, "then pmm_alloc returns 0");
+	is_int(pmm_alloc_contig(1, PMM_LOW_LIMIT), 0, "and so does pmm_alloc_contig");
+	while (n > 0)
+		pmm_free(held[--n]);
+	pmm_stats(&s);
+	is_int(s.free_frames, 63, "all of them come back");
+	pa = pmm_alloc_contig(32, PMM_NO_LIMIT);
+	ok(pa != 0 && pa % (32 * FRAME_SIZE) == 0, "and merge into an aligned run of 32");
+}
+
+int main(void)
+{
+	arena = mmap(NULL, ARENA, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena == MAP_FAILED) {
+		printf("1..0 # SKIP cannot map an 8 GiB arena\n");
+		return 0;
+	}
+	test_memmap();
+	test_pmm();
+	test_exhaustion();
+	return done_testing();
+}
