@@ -33,6 +33,8 @@ KERNEL_C_SRCS = \
 	kernel/boot/cmdline.c \
 	kernel/drivers/serial.c \
 	kernel/drivers/console.c \
+	kernel/fs/ramfs.c \
+	kernel/lib/cpio.c \
 	kernel/lib/kprintf.c \
 	kernel/lib/string.c \
 	kernel/lib/panic.c \

@@ -13,6 +13,8 @@
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "ramfs.h"
+#include "cpio_reader.h"
 #include "serial.h"
 #include "timer.h"
 #include <keel/errno.h>
@@ -136,6 +138,68 @@ static void memory_init(void)
 			mb->dropped);
 }
 
+/* Prints the tree under path, one line per entry, as ls -lR would show it in short. */
+static void ramfs_list(const char *path, int depth)
+{
+	char child[KEEL_PATH_MAX + 1];
+	struct keel_dirent d;
+	struct ramfs_node *dir, *n;
+	struct keel_stat st;
+
+	if (ramfs_lookup(path, false, &dir) != 0)
+		return;
+	for (size_t i = 0; ramfs_readdir(dir, i, &d) == 1; i++) {
+		if (ksnprintf(child, sizeof(child), "%s/%s", depth ? path : "", d.name) >=
+		    (int)sizeof(child) || ramfs_lookup(child, false, &n) != 0)
+			continue;
+		ramfs_stat(n, &st);
+		char perm[11] = "-rwxrwxrwx";
+		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' : '-';
+		for (int b = 0; b < 9; b++)
+			if (!(st.mode & (0400 >> b)))
+				perm[1 + b] = '-';
+		kprintf("  %s %4u %4u %8lu %s\n", perm, st.uid, st.gid, st.size, child);
+		if (KEEL_S_ISDIR(st.mode))
+			ramfs_list(child, depth + 1);
+	}
+}
+
+/*
+ * Mounts the module called "ramfs" (mkboot names it so) as the root file system. A damaged
+ * image is reported entry by entry and the entries before the damage stay; boot goes on.
+ */
+static void ramfs_start(void)
+{
+	const struct bootinfo *bi = &boot.info;
+	struct ramfs_stats rs;
+	char err[CPIO_ERR_MAX + 64];
+	uint64_t t0;
+	size_t i;
+
+	if (ramfs_init() != 0)
+		panic("ramfs_init: no memory for the root directory");
+	for (i = 0; i < bi->module_count; i++)
+		if (strcmp(bi->modules[i].name, "ramfs") == 0)
+			break;
+	if (i == bi->module_count) {
+		boot_log("ramfs: no module called ramfs; the file system is empty");
+		return;
+	}
+	t0 = uptime_ms();
+	const struct boot_module *m = &bi->modules[i];
+	if (ramfs_mount_image(phys_to_virt(m->start), m->end - m->start, err, sizeof(err)) != 0)
+		kprintf("[!!] ramfs: image damaged, keeping the entries before: %s\n", err);
+	ramfs_get_stats(&rs);
+	boot_log("ramfs: %zu files, %zu directories, %zu symlinks, %lu KiB (%lu KiB read in place) "
+		 "from a %lu KiB image in %lu ms", rs.files, rs.dirs, rs.symlinks, rs.bytes >> 10,
+		 rs.image_bytes >> 10, (m->end - m->start) >> 10, uptime_ms() - t0);
+	if (rs.skipped)
+		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
+			rs.skipped);
+	if (!boot.quiet)
+		ramfs_list("/", 0);
+}
+
 /* The kernel's own memory use, last in the boot log (a figure of `make bench`). */
 static void log_memory_use(void)
 {
@@ -200,6 +264,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	boot_log("PIC: IRQs at vectors 0x20-0x2f; PIT: %d Hz", TIMER_HZ);
 	log_boot_info();
 	memory_init();
+	ramfs_start();
 
 	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest"))
 		panic_exit_qemu(true);

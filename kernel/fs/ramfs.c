@@ -1,0 +1,653 @@
+/*
+ * The ramfs of ramfs.h: directories are sorted lists of nodes, file data live in 4 KiB
+ * pages (so no file needs one large allocation), and the files of the boot image are read
+ * where the image lies until someone writes to them. Pure code over kmalloc: it is also
+ * compiled for the host's unit tests.
+ */
+#include "ramfs.h"
+#include "cpio_reader.h"
+#include "heap.h"
+#include "lib.h"
+#include <keel/errno.h>
+
+static struct {
+	struct ramfs_node *root;
+	uint32_t next_ino;
+	size_t skipped;
+} fs;
+
+/* ---------------------------------------------------------------------------------------
+ * Nodes and directories */
+
+static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, uint32_t uid,
+				   uint32_t gid)
+{
+	struct ramfs_node *n = kzalloc(sizeof(*n));
+
+	if (!n)
+		return NULL;
+	memcpy(n->name, name, len);
+	n->name[len] = '\0';
+	n->ino = ++fs.next_ino;
+	n->mode = mode;
+	n->uid = uid;
+	n->gid = gid;
+	n->parent = n;
+	return n;
+}
+
+static void data_free(struct ramfs_node *n)
+{
+	for (size_t i = 0; i < n->npages; i++)
+		kfree(n->pages[i]);
+	kfree(n->pages);
+	n->pages = NULL;
+	n->npages = 0;
+	n->image_data = NULL;
+	n->size = 0;
+}
+
+static void node_free(struct ramfs_node *n)
+{
+	data_free(n);
+	kfree(n);
+}
+
+static struct ramfs_node *dir_find(const struct ramfs_node *dir, const char *name, size_t len)
+{
+	for (struct ramfs_node *c = dir->children; c; c = c->next)
+		if (strncmp(c->name, name, len) == 0 && c->name[len] == '\0')
+			return c;
+	return NULL;
+}
+
+/* Links n into dir, keeping the entries sorted by name. */
+static void dir_link(struct ramfs_node *dir, struct ramfs_node *n)
+{
+	struct ramfs_node **p = &dir->children;
+
+	while (*p && strcmp((*p)->name, n->name) < 0)
+		p = &(*p)->next;
+	n->next = *p;
+	*p = n;
+	n->parent = dir;
+	n->linked = true;
+}
+
+static void dir_unlink(struct ramfs_node *n)
+{
+	struct ramfs_node **p = &n->parent->children;
+
+	while (*p != n)
+		p = &(*p)->next;
+	*p = n->next;
+	n->next = NULL;
+	n->linked = false;
+}
+
+/* Takes n out of the tree and frees it unless an open file still holds it. */
+static void node_remove(struct ramfs_node *n)
+{
+	dir_unlink(n);
+	if (n->refs == 0)
+		node_free(n);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Paths */
+
+/*
+ * Walks path from the root. Symlinks met on the way are followed; the last component's
+ * is followed when follow is set. Relative link targets start at the link's directory.
+ */
+static int walk(const char *path, bool follow, struct ramfs_node **out)
+{
+	char buf[2][KEEL_PATH_MAX + 1];
+	int which = 0, links = 0;
+	struct ramfs_node *n = fs.root;
+	const char *p = path;
+
+	if (!p || *p != '/')
+		return -EINVAL;
+	if (strnlen(p, KEEL_PATH_MAX + 1) > KEEL_PATH_MAX)
+		return -ENAMETOOLONG;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0') {
+			*out = n;
+			return 0;
+		}
+		const char *name = p;
+		size_t len = 0;
+		while (p[len] && p[len] != '/')
+			len++;
+		p += len;
+		if (len > KEEL_NAME_MAX)
+			return -ENAMETOOLONG;
+		if (!KEEL_S_ISDIR(n->mode))
+			return -ENOTDIR;
+		if (len == 1 && name[0] == '.')
+			continue;
+		if (len == 2 && name[0] == '.' && name[1] == '.') {
+			n = n->parent;
+			continue;
+		}
+		struct ramfs_node *child = dir_find(n, name, len);
+		if (!child)
+			return -ENOENT;
+		const char *rest = p;
+		while (*rest == '/')
+			rest++;
+		bool last = *rest == '\0';
+		if (!KEEL_S_ISLNK(child->mode) || (last && !follow)) {
+			n = child;
+			continue;
+		}
+		/* Replace the link by its target: target + the rest of the path. */
+		if (++links > RAMFS_SYMLINK_MAX)
+			return -ELOOP;
+		char *next = buf[which ^= 1];
+		if (child->size + strlen(p) > KEEL_PATH_MAX)
+			return -ENAMETOOLONG;
+		ramfs_read(child, 0, next, child->size);
+		memcpy(next + child->size, p, strlen(p) + 1);
+		p = next;
+		if (*p == '/')
+			n = fs.root;
+	}
+}
+
+/*
+ * Splits path into its directory, which must exist, and its last component, copied to
+ * name. Returns 0, or -EINVAL for a path naming "/", "." or "..".
+ */
+static int walk_parent(const char *path, struct ramfs_node **dir, char *name)
+{
+	char prefix[KEEL_PATH_MAX + 1];
+	size_t end, start;
+	int err;
+
+	if (!path || *path != '/')
+		return -EINVAL;
+	end = strnlen(path, KEEL_PATH_MAX + 1);
+	if (end > KEEL_PATH_MAX)
+		return -ENAMETOOLONG;
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (end == start)
+		return -EINVAL;		/* "/" itself */
+	if (end - start > KEEL_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, path + start, end - start);
+	name[end - start] = '\0';
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	memcpy(prefix, path, start);
+	prefix[start] = '\0';
+	err = walk(prefix, true, dir);
+	if (err)
+		return err;
+	return KEEL_S_ISDIR((*dir)->mode) ? 0 : -ENOTDIR;
+}
+
+/* Makes a node of the given mode at path, which must not exist yet. */
+static int make(const char *path, uint32_t mode, uint32_t uid, uint32_t gid,
+		struct ramfs_node **out)
+{
+	char name[KEEL_NAME_MAX + 1];
+	struct ramfs_node *dir, *n;
+	int err = walk_parent(path, &dir, name);
+
+	if (err)
+		return err;
+	if (dir_find(dir, name, strlen(name)))
+		return -EEXIST;
+	n = node_new(name, strlen(name), mode, uid, gid);
+	if (!n)
+		return -ENOSPC;
+	dir_link(dir, n);
+	if (out)
+		*out = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The calls of ramfs.h */
+
+int ramfs_init(void)
+{
+	fs.root = node_new("", 0, KEEL_S_IFDIR | 0755, 0, 0);
+	if (!fs.root)
+		return -ENOMEM;
+	fs.root->linked = true;
+	return 0;
+}
+
+int ramfs_lookup(const char *path, bool follow, struct ramfs_node **out)
+{
+	return walk(path, follow, out);
+}
+
+int ramfs_create(const char *path, uint32_t mode, uint32_t uid, uint32_t gid,
+		 struct ramfs_node **out)
+{
+	return make(path, KEEL_S_IFREG | (mode & KEEL_S_PERM), uid, gid, out);
+}
+
+int ramfs_mkdir(const char *path, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+	return make(path, KEEL_S_IFDIR | (mode & KEEL_S_PERM), uid, gid, NULL);
+}
+
+int ramfs_symlink(const char *target, const char *path, uint32_t uid, uint32_t gid)
+{
+	struct ramfs_node *n;
+	size_t len = strnlen(target, KEEL_PATH_MAX + 1);
+	int err;
+
+	if (len == 0)
+		return -ENOENT;
+	if (len > KEEL_PATH_MAX)
+		return -ENAMETOOLONG;
+	err = make(path, KEEL_S_IFLNK | 0777, uid, gid, &n);
+	if (err)
+		return err;
+	if (ramfs_write(n, 0, target, len) != (long)len) {
+		node_remove(n);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int ramfs_unlink(const char *path)
+{
+	struct ramfs_node *n;
+	int err = walk(path, false, &n);
+
+	if (err)
+		return err;
+	if (KEEL_S_ISDIR(n->mode))
+		return -EISDIR;
+	node_remove(n);
+	return 0;
+}
+
+int ramfs_rmdir(const char *path)
+{
+	struct ramfs_node *n;
+	int err = walk(path, false, &n);
+
+	if (err)
+		return err;
+	if (!KEEL_S_ISDIR(n->mode))
+		return -ENOTDIR;
+	if (n == fs.root)
+		return -EBUSY;
+	if (n->children)
+		return -ENOTEMPTY;
+	node_remove(n);
+	return 0;
+}
+
+int ramfs_rename(const char *from, const char *to)
+{
+	char name[KEEL_NAME_MAX + 1];
+	struct ramfs_node *n, *dir, *old;
+	int err = walk(from, false, &n);
+
+	if (err)
+		return err;
+	if (n == fs.root)
+		return -EBUSY;
+	err = walk_parent(to, &dir, name);
+	if (err)
+		return err;
+	/* A directory cannot move below itself. */
+	for (struct ramfs_node *a = dir; ; a = a->parent) {
+		if (a == n)
+			return -EINVAL;
+		if (a == fs.root)
+			break;
+	}
+	old = dir_find(dir, name, strlen(name));
+	if (old == n)
+		return 0;
+	if (old) {
+		if (KEEL_S_ISDIR(old->mode) && !KEEL_S_ISDIR(n->mode))
+			return -EISDIR;
+		if (!KEEL_S_ISDIR(old->mode) && KEEL_S_ISDIR(n->mode))
+			return -ENOTDIR;
+		if (old->children)
+			return -ENOTEMPTY;
+		node_remove(old);
+	}
+	dir_unlink(n);
+	memcpy(n->name, name, sizeof(n->name));
+	dir_link(dir, n);
+	return 0;
+}
+
+long ramfs_read(struct ramfs_node *n, uint64_t off, void *buf, size_t len)
+{
+	unsigned char *dst = buf;
+	size_t done = 0;
+
+	if (KEEL_S_ISDIR(n->mode))
+		return -EISDIR;
+	if (off >= n->size)
+		return 0;
+	len = MIN(len, n->size - off);
+	if (n->image_data) {
+		memcpy(dst, n->image_data + off, len);
+		return (long)len;
+	}
+	while (done < len) {
+		uint64_t pos = off + done;
+		size_t in_page = pos % RAMFS_PAGE;
+		size_t chunk = MIN(len - done, RAMFS_PAGE - in_page);
+		const unsigned char *page = n->pages[pos / RAMFS_PAGE];
+		if (page)
+			memcpy(dst + done, page + in_page, chunk);
+		else
+			memset(dst + done, 0, chunk);
+		done += chunk;
+	}
+	return (long)len;
+}
+
+/* Makes room in the pages array for size bytes. Pages themselves come on first write. */
+static int pages_reserve(struct ramfs_node *n, uint64_t size)
+{
+	size_t need = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
+
+	if (need <= n->npages)
+		return 0;
+	unsigned char **p = krealloc(n->pages, need * sizeof(*p));
+	if (!p)
+		return -ENOSPC;
+	memset(p + n->npages, 0, (need - n->npages) * sizeof(*p));
+	n->pages = p;
+	n->npages = need;
+	return 0;
+}
+
+/* A file still read from the boot image moves into pages of its own before it changes. */
+static int image_copy_out(struct ramfs_node *n)
+{
+	const unsigned char *src = n->image_data;
+	uint64_t size = n->size;
+
+	if (!src)
+		return 0;
+	if (pages_reserve(n, size))
+		return -ENOSPC;
+	for (uint64_t off = 0; off < size; off += RAMFS_PAGE) {
+		unsigned char *page = kmalloc(RAMFS_PAGE);
+		if (!page) {
+			for (size_t i = 0; i < n->npages; i++) {
+				kfree(n->pages[i]);
+				n->pages[i] = NULL;
+			}
+			return -ENOSPC;
+		}
+		size_t chunk = MIN(RAMFS_PAGE, size - off);
+		memcpy(page, src + off, chunk);
+		memset(page + chunk, 0, RAMFS_PAGE - chunk);
+		n->pages[off / RAMFS_PAGE] = page;
+	}
+	n->image_data = NULL;
+	return 0;
+}
+
+long ramfs_write(struct ramfs_node *n, uint64_t off, const void *buf, size_t len)
+{
+	const unsigned char *src = buf;
+	size_t done = 0;
+
+	if (KEEL_S_ISDIR(n->mode))
+		return -EISDIR;
+	if (len == 0)
+		return 0;
+	if (off >= RAMFS_FILE_MAX || len > RAMFS_FILE_MAX - off)
+		return -EFBIG;
+	if (image_copy_out(n) || pages_reserve(n, off + len))
+		return -ENOSPC;
+	while (done < len) {
+		uint64_t pos = off + done;
+		size_t in_page = pos % RAMFS_PAGE;
+		size_t chunk = MIN(len - done, RAMFS_PAGE - in_page);
+		unsigned char **page = &n->pages[pos / RAMFS_PAGE];
+		if (!*page && !(*page = kzalloc(RAMFS_PAGE)))
+			break;
+		memcpy(*page + in_page, src + done, chunk);
+		done += chunk;
+		if (pos + chunk > n->size)
+			n->size = pos + chunk;
+	}
+	return done ? (long)done : -ENOSPC;
+}
+
+int ramfs_truncate(struct ramfs_node *n, uint64_t size)
+{
+	if (KEEL_S_ISDIR(n->mode))
+		return -EISDIR;
+	if (size > RAMFS_FILE_MAX)
+		return -EFBIG;
+	if (size == n->size)
+		return 0;
+	if (image_copy_out(n) || pages_reserve(n, size))
+		return -ENOSPC;
+	if (size < n->size) {
+		/* Whole pages past the end go; the tail of the last one is zeroed for regrowth. */
+		size_t keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
+		for (size_t i = keep; i < n->npages; i++) {
+			kfree(n->pages[i]);
+			n->pages[i] = NULL;
+		}
+		if (size % RAMFS_PAGE && n->pages[keep - 1])
+			memset(n->pages[keep - 1] + size % RAMFS_PAGE, 0,
+			       RAMFS_PAGE - size % RAMFS_PAGE);
+	}
+	n->size = size;
+	return 0;
+}
+
+int ramfs_readdir(const struct ramfs_node *dir, size_t index, struct keel_dirent *d)
+{
+	const struct ramfs_node *c;
+
+	if (!KEEL_S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	for (c = dir->children; c && index > 0; c = c->next)
+		index--;
+	if (!c)
+		return 0;
+	d->ino = c->ino;
+	d->mode = c->mode;
+	memcpy(d->name, c->name, sizeof(d->name));
+	return 1;
+}
+
+void ramfs_stat(const struct ramfs_node *n, struct keel_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->ino = n->ino;
+	st->mode = n->mode;
+	st->uid = n->uid;
+	st->gid = n->gid;
+	st->nlink = n->linked ? 1 : 0;
+	st->size = n->size;
+	st->mtime = n->mtime;
+}
+
+void ramfs_get(struct ramfs_node *n)
+{
+	n->refs++;
+}
+
+void ramfs_put(struct ramfs_node *n)
+{
+	if (--n->refs == 0 && !n->linked)
+		node_free(n);
+}
+
+static void count(const struct ramfs_node *n, struct ramfs_stats *s)
+{
+	for (const struct ramfs_node *c = n->children; c; c = c->next) {
+		if (KEEL_S_ISDIR(c->mode)) {
+			s->dirs++;
+			count(c, s);
+		} else if (KEEL_S_ISLNK(c->mode)) {
+			s->symlinks++;
+		} else {
+			s->files++;
+			s->bytes += c->size;
+			if (c->image_data)
+				s->image_bytes += c->size;
+		}
+	}
+}
+
+void ramfs_get_stats(struct ramfs_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->skipped = fs.skipped;
+	count(fs.root, s);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Mounting the boot image */
+
+/* Makes every missing directory on the way to path's last component, as mkdir -p. */
+static int make_parents(char *path)
+{
+	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+		struct ramfs_node *n;
+		*s = '\0';
+		int err = walk(path, true, &n);
+		if (err == -ENOENT)
+			err = ramfs_mkdir(path, 0755, 0, 0);
+		else if (!err && !KEEL_S_ISDIR(n->mode))
+			err = -ENOTDIR;
+		*s = '/';
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Adds one image entry at path (already absolute and clean). */
+static int mount_entry(const struct cpio_entry *e, char *path)
+{
+	uint32_t type = e->mode & KEEL_S_IFMT, perm = e->mode & KEEL_S_PERM;
+	struct ramfs_node *n;
+	int err;
+
+	if (strcmp(path, "/") == 0) {
+		if (type != KEEL_S_IFDIR)
+			return -ENOTDIR;
+		n = fs.root;
+		goto attributes;
+	}
+	if (type != KEEL_S_IFDIR && type != KEEL_S_IFREG && type != KEEL_S_IFLNK) {
+		fs.skipped++;
+		return 0;
+	}
+	err = make_parents(path);
+	if (err)
+		return err;
+	err = walk(path, false, &n);
+	if (err == 0 && (n->mode & KEEL_S_IFMT) != type)
+		return -EEXIST;
+	if (err == -ENOENT) {
+		if (type == KEEL_S_IFDIR)
+			err = ramfs_mkdir(path, perm, e->uid, e->gid);
+		else
+			err = make(path, type | perm, e->uid, e->gid, NULL);
+		if (err == 0)
+			err = walk(path, false, &n);
+	}
+	if (err)
+		return err;
+	if (type == KEEL_S_IFREG && e->filesize > 0) {
+		/* A later entry of the same name (GNU cpio's hard links) brings the data. */
+		data_free(n);
+		n->image_data = e->data;
+		n->size = e->filesize;
+	} else if (type == KEEL_S_IFLNK) {
+		data_free(n);
+		if (e->filesize == 0 || e->filesize > KEEL_PATH_MAX)
+			return -ENAMETOOLONG;
+		if (ramfs_write(n, 0, e->data, e->filesize) != (long)e->filesize)
+			return -ENOSPC;
+	}
+attributes:
+	n->mode = type | perm;
+	n->uid = e->uid;
+	n->gid = e->gid;
+	n->mtime = e->mtime;
+	return 0;
+}
+
+/* Writes an image entry's name as an absolute path without "./" or repeated slashes. */
+static int clean_path(const struct cpio_entry *e, char *path)
+{
+	const char *s = e->name;
+	size_t len = 0;
+
+	while (*s == '.' && (s[1] == '/' || s[1] == '\0'))
+		s += s[1] ? 2 : 1;
+	path[len++] = '/';
+	for (; *s; s++) {
+		if (*s == '/' && path[len - 1] == '/')
+			continue;
+		if (len == KEEL_PATH_MAX)
+			return -ENAMETOOLONG;
+		path[len++] = *s;
+	}
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	path[len] = '\0';
+	return 0;
+}
+
+static const char *errno_text(int err)
+{
+	switch (-err) {
+	case ENAMETOOLONG:	return "name too long";
+	case ENOTDIR:		return "a parent is not a directory";
+	case EEXIST:		return "exists with another type";
+	case EINVAL:		return "not a valid path";
+	case ENOSPC:		return "out of memory";
+	default:		return "cannot be added";
+	}
+}
+
+int ramfs_mount_image(const void *image, size_t size, char *err, size_t errlen)
+{
+	char path[KEEL_PATH_MAX + 1];
+	struct cpio_reader r;
+	struct cpio_entry e;
+	int rc;
+
+	cpio_reader_init(&r, image, size);
+	while ((rc = cpio_next(&r, &e)) == 1) {
+		rc = clean_path(&e, path);
+		if (rc == 0)
+			rc = mount_entry(&e, path);
+		if (rc) {
+			ksnprintf(err, errlen, "entry %zu \"%s\" at offset 0x%zx: %s", e.index,
+				  e.name, e.offset, errno_text(rc));
+			return rc;
+		}
+	}
+	if (rc < 0) {
+		ksnprintf(err, errlen, "%s", r.err.msg);
+		return rc;
+	}
+	return 0;
+}
