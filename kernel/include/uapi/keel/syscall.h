@@ -1,0 +1,114 @@
+/*
+ * The system call ABI (DESIGN.md, "System call ABI"): the `syscall` instruction with the
+ * number in rax and arguments in rdi, rsi, rdx, r10, r8, r9; the result in rax, a negative
+ * errno (errno.h) on failure; rcx and r11 are clobbered. User programs in C and NASM and the
+ * kernel all take the numbers from here (NASM through a generated include).
+ *
+ * Processes are made with spawn (a new process running a ramfs program with argv), not
+ * fork+exec: there is no address space to copy, and a shell needs nothing more.
+ */
+#ifndef KEEL_UAPI_SYSCALL_H
+#define KEEL_UAPI_SYSCALL_H
+
+#include <stdint.h>
+
+#define SYS_exit	0	/* (int status) */
+#define SYS_read	1	/* (int fd, void *buf, size_t len) */
+#define SYS_write	2	/* (int fd, const void *buf, size_t len) */
+#define SYS_open	3	/* (const char *path, int flags, unsigned mode) */
+#define SYS_close	4	/* (int fd) */
+#define SYS_lseek	5	/* (int fd, int64_t off, int whence) */
+#define SYS_readdir	6	/* (int fd, struct keel_dirent *d): 1, 0 at the end */
+#define SYS_mkdir	7	/* (const char *path, unsigned mode) */
+#define SYS_unlink	8	/* (const char *path) */
+#define SYS_rename	9	/* (const char *from, const char *to) */
+#define SYS_spawn	10	/* (const char *path, char *const argv[]): pid */
+#define SYS_waitpid	11	/* (int pid, int *status, int flags): pid */
+#define SYS_kill	12	/* (int pid, int sig) */
+#define SYS_getpid	13
+#define SYS_getppid	14
+#define SYS_getuid	15
+#define SYS_setuid	16	/* (unsigned uid): root only */
+#define SYS_sleep_ms	17	/* (uint64_t ms) */
+#define SYS_uptime_ms	18
+#define SYS_sbrk	19	/* (int64_t increment): the old break */
+#define SYS_yield	20
+#define SYS_meminfo	21	/* (struct keel_meminfo *m) */
+#define SYS_procinfo	22	/* (int index, struct keel_procinfo *p): 1, 0 past the last */
+#define SYS_stat	23	/* (const char *path, struct keel_stat *st) */
+#define SYS_fstat	24	/* (int fd, struct keel_stat *st) */
+#define SYS_chdir	25	/* (const char *path) */
+#define SYS_getcwd	26	/* (char *buf, size_t len) */
+#define SYS_rmdir	27	/* (const char *path) */
+#define SYS_ttymode	28	/* (int mode): TTY_COOKED or TTY_RAW, returns the old one */
+#define SYS_dup2	29	/* (int oldfd, int newfd) */
+#define NR_SYSCALLS	30
+
+/* open flags (Linux's values). */
+#define O_RDONLY	0x0000
+#define O_WRONLY	0x0001
+#define O_RDWR		0x0002
+#define O_ACCMODE	0x0003
+#define O_CREAT		0x0040
+#define O_EXCL		0x0080
+#define O_TRUNC		0x0200
+#define O_APPEND	0x0400
+#define O_DIRECTORY	0x10000
+
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+
+#define STDIN_FILENO	0
+#define STDOUT_FILENO	1
+#define STDERR_FILENO	2
+
+#define TTY_COOKED	0	/* line discipline: echo, erase, kill, ^C, ^D */
+#define TTY_RAW		1	/* bytes as they come, no echo */
+
+/* waitpid flags */
+#define WNOHANG		1
+
+/*
+ * The status waitpid reports, as POSIX encodes it: an exit in bits 8-15, or the signal
+ * that killed the process in bits 0-6 (a fault kills with the matching signal).
+ */
+#define W_EXITCODE(code)	(((code) & 0xff) << 8)
+#define W_SIGNALED(sig)		((sig) & 0x7f)
+#define WIFEXITED(s)		(((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)		(((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)		(((s) & 0x7f) != 0)
+#define WTERMSIG(s)		((s) & 0x7f)
+
+#define SIGINT		2	/* ^C at the console */
+#define SIGILL		4	/* invalid opcode */
+#define SIGBUS		7	/* alignment check */
+#define SIGFPE		8	/* divide error, x87/SIMD exception */
+#define SIGKILL		9
+#define SIGSEGV		11	/* page fault, general protection */
+#define SIGTERM		15
+
+#define PROC_NAME_MAX	31
+
+struct keel_procinfo {
+	int32_t pid, ppid;
+	uint32_t uid;
+	uint32_t state;			/* PROC_* below */
+	uint64_t memory;		/* bytes of user memory mapped */
+	uint64_t cpu_ms;		/* time run */
+	char name[PROC_NAME_MAX + 1];
+};
+
+#define PROC_RUNNABLE	0
+#define PROC_RUNNING	1
+#define PROC_SLEEPING	2
+#define PROC_ZOMBIE	3
+
+struct keel_meminfo {
+	uint64_t total;			/* usable RAM, bytes */
+	uint64_t free;
+	uint64_t heap_in_use;		/* kernel heap */
+	uint64_t heap_blocks;
+};
+
+#endif
