@@ -41,8 +41,6 @@ boot_figures() {
 	row "QEMU start to ready ($2)" "$(cut -d' ' -f1 "$runs" | median)" ms "goal < $goal"
 }
 
-echo "| figure | median of $BENCH_RUNS | unit | note |"
-echo "| --- | --- | --- | --- |"
 tools/mkboot/mkboot --iso "$tmp/keel.iso" --kernel kernel/keel.elf || exit 1
 boot_figures "$tmp/keel.iso" bios
 boot_figures "$tmp/keel.iso" uefi
