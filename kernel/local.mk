@@ -17,7 +17,10 @@ KLDFLAGS = -m elf_x86_64 -nostdlib -static --build-id=none -z max-page-size=0x10
 
 KERNEL_ASM_SRCS = \
 	kernel/arch/x86_64/boot.asm \
-	kernel/arch/x86_64/isr.asm
+	kernel/arch/x86_64/isr.asm \
+	kernel/arch/x86_64/syscall.asm \
+	kernel/arch/x86_64/switch.asm \
+	kernel/ktest/user_progs.asm
 
 KERNEL_C_SRCS = \
 	kernel/main.c \
@@ -29,10 +32,12 @@ KERNEL_C_SRCS = \
 	kernel/arch/x86_64/pit.c \
 	kernel/arch/x86_64/paging.c \
 	kernel/arch/x86_64/crashtest.c \
+	kernel/arch/x86_64/context.c \
 	kernel/boot/multiboot2.c \
 	kernel/boot/cmdline.c \
 	kernel/drivers/serial.c \
 	kernel/drivers/console.c \
+	kernel/drivers/tty.c \
 	kernel/fs/ramfs.c \
 	kernel/lib/cpio.c \
 	kernel/lib/kprintf.c \
@@ -46,13 +51,22 @@ KERNEL_C_SRCS = \
 	kernel/mm/heap.c \
 	kernel/mm/usercopy.c \
 	kernel/mm/mm.c \
+	kernel/proc/proc.c \
+	kernel/proc/sched.c \
+	kernel/proc/loader.c \
+	kernel/proc/file.c \
+	kernel/proc/syscall.c \
+	kernel/proc/sysfile.c \
 	kernel/ktest/ktest.c \
 	kernel/ktest/arch_tests.c \
 	kernel/ktest/lib_tests.c \
-	kernel/ktest/mm_tests.c
+	kernel/ktest/mm_tests.c \
+	kernel/ktest/proc_tests.c \
+	kernel/ktest/bench_mm.c \
+	kernel/ktest/ramfs_tests.c
 
 KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
-KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc
+KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/syscall.inc
 
 EXTRA_DIST += $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_LDSCRIPT) kernel/ksyms.sh \
 	kernel/h2inc.sed kernel/include kernel/arch/x86_64/cpu.h \

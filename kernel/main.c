@@ -2,7 +2,8 @@
  * kmain: where the kernel's C code starts, called by boot.asm in long mode on the boot
  * kernel stack with the Multiboot2 magic and the physical address of the boot information.
  * It brings the machine up in order, prints the boot log, and runs what the command line
- * asks for: the self-tests (ktest), a deliberate fault (crashtest=NAME), or the console.
+ * asks for: the self-tests (ktest), a deliberate fault (crashtest=NAME), or /bin/init
+ * (init=PATH), staying on as the kernel's process (pid 0) that reaps orphans.
  */
 #include "config.h"
 #include "arch.h"
@@ -13,7 +14,10 @@
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "proc.h"
 #include "ramfs.h"
+#include "syscall.h"
+#include "tty.h"
 #include "cpio_reader.h"
 #include "serial.h"
 #include "timer.h"
@@ -21,6 +25,8 @@
 #include <keel/multiboot2.h>
 
 #define BOOT_ARG_MAX 64
+#define INIT_DEFAULT		"/bin/init"
+#define INIT_RESPAWN_MIN_MS	1000	/* an init that ends sooner is not started again */
 
 static struct {
 	struct bootinfo info;
@@ -229,17 +235,75 @@ static void __attribute__((noreturn)) run_ktest(void)
 	arch_halt();
 }
 
-/* Until there is a shell, the console echoes what is typed, so a person sees it is alive. */
+/* Runs the benchmarks of `make bench` (kbench[=NAME]) and ends QEMU. */
+static void __attribute__((noreturn)) run_kbench(void)
+{
+	char name[BOOT_ARG_MAX] = "";
+
+	cmdline_get(boot.info.cmdline, "kbench", name, sizeof(name));
+	if (kbench_run(name) < 0)
+		kprintf("kbench: no benchmark called '%s'\n", name);
+	qemu_exit(QEMU_EXIT_PASS);
+	arch_halt();
+}
+
+/* Without init, the console echoes what is typed (the tty does), so a person sees it is alive. */
 static void __attribute__((noreturn)) console_echo(void)
 {
+	char line[TTY_LINE_MAX];
+
+	for (;;)
+		tty_read(line, sizeof(line));
+}
+
+static const char *spawn_error(int err)
+{
+	switch (err) {
+	case -ENOENT:	return "no such file";
+	case -ENOEXEC:	return "not a flat binary or a static ELF64 executable";
+	case -EACCES:	return "not a regular file";
+	case -ENOMEM:	return "out of memory";
+	default:	return "cannot start it";
+	}
+}
+
+/*
+ * Starts init (/bin/init, or the init= word) with the console on descriptors 0-2, then
+ * reaps: orphans silently, init with a line. An init that ran for a second or more is
+ * started again; one that ended sooner would only end again, so the machine halts.
+ */
+static void __attribute__((noreturn)) init_run(void)
+{
+	char path[KEEL_PATH_MAX + 1] = INIT_DEFAULT;
+	struct proc *kernel = proc_current();
+	const char *argv[1] = { path };
+	int pid, status, r;
+
+	cmdline_get(boot.info.cmdline, "init", path, sizeof(path));
+	if (file_open_console(kernel) != 0)
+		panic("init_run: no memory for the console's open file");
 	for (;;) {
-		int c = console_getc();
-		if (c < 0) {
-			arch_idle();
-			continue;
+		uint64_t started = uptime_ms();
+		if ((pid = proc_spawn(path, 1, argv)) < 0) {
+			kprintf("[!!] no init: %s: %s (error %d); the console echoes\n", path,
+				spawn_error(pid), -pid);
+			console_echo();
 		}
-		char ch = c == '\r' ? '\n' : (char)c;
-		console_write(&ch, 1);
+		while ((r = proc_wait(-1, &status, 0)) != pid)
+			if (r < 0)
+				panic("init_run: lost init (pid %d): %d", pid, r);
+		if (WIFEXITED(status))
+			kprintf("keel: init (pid %d) exited with status %d\n", pid,
+				WEXITSTATUS(status));
+		else
+			kprintf("keel: init (pid %d) was killed by signal %d\n", pid,
+				WTERMSIG(status));
+		if (uptime_ms() - started < INIT_RESPAWN_MIN_MS) {
+			kprintf("keel: init ended within %d ms of starting; halting\n",
+				INIT_RESPAWN_MIN_MS);
+			arch_halt();
+		}
+		kprintf("keel: starting %s again\n", path);
 	}
 }
 
@@ -265,8 +329,11 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	log_boot_info();
 	memory_init();
 	ramfs_start();
+	proc_init();
+	tty_init();
 
-	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest"))
+	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest") ||
+	    cmdline_has(boot.info.cmdline, "kbench"))
 		panic_exit_qemu(true);
 	if (cmdline_get(boot.info.cmdline, "crashtest", word, sizeof(word)) >= 0 &&
 	    crashtest_run(word) < 0)
@@ -275,6 +342,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 		run_ktest();
 
 	log_memory_use();
+	if (cmdline_has(boot.info.cmdline, "kbench"))
+		run_kbench();
 	kprintf("keel: ready in %lu ms\n", uptime_ms());
-	console_echo();
+	init_run();
 }

@@ -5,7 +5,8 @@ SYSTEM_TESTS = \
 	tests/boot-uefi.test \
 	tests/boot-words.test \
 	tests/ktest.test \
-	tests/crash.test
+	tests/crash.test \
+	tests/proc.test
 
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/lib.sh tests/qemu.sh

@@ -34,6 +34,7 @@
 static struct {
 	bool present;
 	struct ring rx;
+	serial_rx_handler_t rx_handler;
 } com1;
 
 bool serial_init(void)
@@ -55,8 +56,24 @@ bool serial_init(void)
 
 static void serial_irq(void)
 {
-	while (inb(COM1 + REG_LSR) & LSR_DATA_READY)
-		ring_put(&com1.rx, inb(COM1 + REG_DATA));
+	while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
+		uint8_t c = inb(COM1 + REG_DATA);
+		if (com1.rx_handler)
+			com1.rx_handler(c);
+		else
+			ring_put(&com1.rx, c);
+	}
+}
+
+void serial_set_rx_handler(serial_rx_handler_t fn)
+{
+	uint64_t flags = irq_save();
+	int c;
+
+	com1.rx_handler = fn;
+	while ((c = ring_get(&com1.rx)) >= 0)	/* what came before goes to the handler too */
+		fn((uint8_t)c);
+	irq_restore(flags);
 }
 
 void serial_enable_rx(void)

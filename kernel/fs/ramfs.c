@@ -1,8 +1,8 @@
 /*
  * The ramfs of ramfs.h: directories are sorted lists of nodes, file data live in 4 KiB
  * pages (so no file needs one large allocation), and the files of the boot image are read
- * where the image lies until someone writes to them. Pure code over kmalloc: it is also
- * compiled for the host's unit tests.
+ * where the image lies until someone writes to them. Pure code over the kernel heap (kmalloc
+ * for nodes, kpage_alloc for data pages), also compiled for the host's unit tests.
  */
 #include "ramfs.h"
 #include "cpio_reader.h"
@@ -39,7 +39,7 @@ static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, 
 static void data_free(struct ramfs_node *n)
 {
 	for (size_t i = 0; i < n->npages; i++)
-		kfree(n->pages[i]);
+		kpage_free(n->pages[i]);
 	kfree(n->pages);
 	n->pages = NULL;
 	n->npages = 0;
@@ -112,9 +112,13 @@ static int walk(const char *path, bool follow, struct ramfs_node **out)
 	if (strnlen(p, KEEL_PATH_MAX + 1) > KEEL_PATH_MAX)
 		return -ENAMETOOLONG;
 	for (;;) {
+		const char *slashes = p;
 		while (*p == '/')
 			p++;
 		if (*p == '\0') {
+			/* "name/" names a directory, as in POSIX. */
+			if (p != slashes && !KEEL_S_ISDIR(n->mode))
+				return -ENOTDIR;
 			*out = n;
 			return 0;
 		}
@@ -140,7 +144,8 @@ static int walk(const char *path, bool follow, struct ramfs_node **out)
 		while (*rest == '/')
 			rest++;
 		bool last = *rest == '\0';
-		if (!KEEL_S_ISLNK(child->mode) || (last && !follow)) {
+		/* A trailing slash follows even the last link: "link/" is its target. */
+		if (!KEEL_S_ISLNK(child->mode) || (last && !follow && rest == p)) {
 			n = child;
 			continue;
 		}
@@ -206,6 +211,8 @@ static int make(const char *path, uint32_t mode, uint32_t uid, uint32_t gid,
 		return err;
 	if (dir_find(dir, name, strlen(name)))
 		return -EEXIST;
+	if (!KEEL_S_ISDIR(mode) && path[strlen(path) - 1] == '/')
+		return -EISDIR;		/* "name/" would be a directory */
 	n = node_new(name, strlen(name), mode, uid, gid);
 	if (!n)
 		return -ENOSPC;
@@ -306,6 +313,8 @@ int ramfs_rename(const char *from, const char *to)
 	err = walk_parent(to, &dir, name);
 	if (err)
 		return err;
+	if (!KEEL_S_ISDIR(n->mode) && to[strlen(to) - 1] == '/')
+		return -ENOTDIR;
 	/* A directory cannot move below itself. */
 	for (struct ramfs_node *a = dir; ; a = a->parent) {
 		if (a == n)
@@ -375,21 +384,24 @@ static int pages_reserve(struct ramfs_node *n, uint64_t size)
 	return 0;
 }
 
-/* A file still read from the boot image moves into pages of its own before it changes. */
-static int image_copy_out(struct ramfs_node *n)
+/*
+ * A file still read from the boot image moves into pages of its own before it changes.
+ * Only its first size bytes are copied (a truncation keeps no more), and that becomes the
+ * file's size.
+ */
+static int image_copy_out(struct ramfs_node *n, uint64_t size)
 {
 	const unsigned char *src = n->image_data;
-	uint64_t size = n->size;
 
 	if (!src)
 		return 0;
 	if (pages_reserve(n, size))
 		return -ENOSPC;
 	for (uint64_t off = 0; off < size; off += RAMFS_PAGE) {
-		unsigned char *page = kmalloc(RAMFS_PAGE);
+		unsigned char *page = kpage_alloc();
 		if (!page) {
 			for (size_t i = 0; i < n->npages; i++) {
-				kfree(n->pages[i]);
+				kpage_free(n->pages[i]);
 				n->pages[i] = NULL;
 			}
 			return -ENOSPC;
@@ -400,6 +412,7 @@ static int image_copy_out(struct ramfs_node *n)
 		n->pages[off / RAMFS_PAGE] = page;
 	}
 	n->image_data = NULL;
+	n->size = size;
 	return 0;
 }
 
@@ -414,15 +427,18 @@ long ramfs_write(struct ramfs_node *n, uint64_t off, const void *buf, size_t len
 		return 0;
 	if (off >= RAMFS_FILE_MAX || len > RAMFS_FILE_MAX - off)
 		return -EFBIG;
-	if (image_copy_out(n) || pages_reserve(n, off + len))
+	if (image_copy_out(n, n->size) || pages_reserve(n, off + len))
 		return -ENOSPC;
 	while (done < len) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % RAMFS_PAGE;
 		size_t chunk = MIN(len - done, RAMFS_PAGE - in_page);
 		unsigned char **page = &n->pages[pos / RAMFS_PAGE];
-		if (!*page && !(*page = kzalloc(RAMFS_PAGE)))
-			break;
+		if (!*page) {
+			if (!(*page = kpage_alloc()))
+				break;
+			memset(*page, 0, RAMFS_PAGE);
+		}
 		memcpy(*page + in_page, src + done, chunk);
 		done += chunk;
 		if (pos + chunk > n->size)
@@ -439,13 +455,17 @@ int ramfs_truncate(struct ramfs_node *n, uint64_t size)
 		return -EFBIG;
 	if (size == n->size)
 		return 0;
-	if (image_copy_out(n) || pages_reserve(n, size))
+	if (size == 0) {
+		data_free(n);	/* O_TRUNC: nothing to keep, so nothing to copy out */
+		return 0;
+	}
+	if (image_copy_out(n, MIN(size, n->size)) || pages_reserve(n, size))
 		return -ENOSPC;
 	if (size < n->size) {
 		/* Whole pages past the end go; the tail of the last one is zeroed for regrowth. */
 		size_t keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
 		for (size_t i = keep; i < n->npages; i++) {
-			kfree(n->pages[i]);
+			kpage_free(n->pages[i]);
 			n->pages[i] = NULL;
 		}
 		if (size % RAMFS_PAGE && n->pages[keep - 1])
@@ -540,22 +560,81 @@ static int make_parents(char *path)
 	return 0;
 }
 
+/*
+ * A file of the image with several names: GNU cpio writes one entry per name, all with
+ * the file's inode number and nlink, and the data in the last entry only.
+ */
+struct link {
+	uint32_t ino, devmajor, devminor;
+	struct ramfs_node *node;
+};
+
+/* One mount of an image: the names of hard-linked files seen so far, and what went wrong. */
+struct mount {
+	struct link *links;
+	size_t nlinks;
+	const char *why;	/* the failed entry's trouble, when errno_text's is too vague */
+};
+
+static void data_share(struct ramfs_node *to, const struct ramfs_node *from)
+{
+	data_free(to);
+	to->image_data = from->image_data;
+	to->size = from->size;
+}
+
+/*
+ * Records n, the node of a regular file's entry, and gives every name of a hard-linked
+ * file the data as soon as one entry has them. Nodes stay put during a mount, so the
+ * pointers stay good. Returns 0 or -ENOSPC.
+ */
+static int hardlink_add(struct mount *m, const struct cpio_entry *e, struct ramfs_node *n)
+{
+	struct link *l;
+
+	if (e->nlink < 2 || e->ino == 0)
+		return 0;
+	for (size_t i = 0; i < m->nlinks; i++) {
+		l = &m->links[i];
+		if (l->node == n || l->ino != e->ino || l->devmajor != e->devmajor ||
+		    l->devminor != e->devminor)
+			continue;
+		if (e->filesize > 0)
+			data_share(l->node, n);
+		else if (l->node->image_data)
+			data_share(n, l->node);
+	}
+	l = krealloc(m->links, (m->nlinks + 1) * sizeof(*l));
+	if (!l)
+		return -ENOSPC;
+	m->links = l;
+	m->links[m->nlinks++] = (struct link){ e->ino, e->devmajor, e->devminor, n };
+	return 0;
+}
+
 /* Adds one image entry at path (already absolute and clean). */
-static int mount_entry(const struct cpio_entry *e, char *path)
+static int mount_entry(struct mount *m, const struct cpio_entry *e, char *path)
 {
 	uint32_t type = e->mode & KEEL_S_IFMT, perm = e->mode & KEEL_S_PERM;
 	struct ramfs_node *n;
 	int err;
 
 	if (strcmp(path, "/") == 0) {
-		if (type != KEEL_S_IFDIR)
+		if (type != KEEL_S_IFDIR) {
+			m->why = "the root must be a directory";
 			return -ENOTDIR;
+		}
 		n = fs.root;
 		goto attributes;
 	}
 	if (type != KEEL_S_IFDIR && type != KEEL_S_IFREG && type != KEEL_S_IFLNK) {
 		fs.skipped++;
 		return 0;
+	}
+	/* A bad link target is refused before anything of the entry is made. */
+	if (type == KEEL_S_IFLNK && (e->filesize == 0 || e->filesize > KEEL_PATH_MAX)) {
+		m->why = e->filesize ? "symlink target too long" : "empty symlink target";
+		return e->filesize ? -ENAMETOOLONG : -ENOENT;
 	}
 	err = make_parents(path);
 	if (err)
@@ -573,18 +652,21 @@ static int mount_entry(const struct cpio_entry *e, char *path)
 	}
 	if (err)
 		return err;
-	if (type == KEEL_S_IFREG && e->filesize > 0) {
-		/* A later entry of the same name (GNU cpio's hard links) brings the data. */
+	if (type == KEEL_S_IFREG) {
+		/* A later entry of the same name replaces the data, as extracting would. */
 		data_free(n);
-		n->image_data = e->data;
-		n->size = e->filesize;
+		if (e->filesize > 0) {
+			n->image_data = e->data;
+			n->size = e->filesize;
+		}
+		err = hardlink_add(m, e, n);
 	} else if (type == KEEL_S_IFLNK) {
 		data_free(n);
-		if (e->filesize == 0 || e->filesize > KEEL_PATH_MAX)
-			return -ENAMETOOLONG;
 		if (ramfs_write(n, 0, e->data, e->filesize) != (long)e->filesize)
-			return -ENOSPC;
+			err = -ENOSPC;
 	}
+	if (err)
+		return err;
 attributes:
 	n->mode = type | perm;
 	n->uid = e->uid;
@@ -593,24 +675,36 @@ attributes:
 	return 0;
 }
 
-/* Writes an image entry's name as an absolute path without "./" or repeated slashes. */
-static int clean_path(const struct cpio_entry *e, char *path)
+/*
+ * Writes an image entry's name as a clean absolute path: "./a//b/." becomes "/a/b", and
+ * "." the root. Returns -EINVAL for a ".." component (an entry lies where its name says;
+ * mkramfs refuses such names too) and -ENAMETOOLONG beyond KEEL_PATH_MAX.
+ */
+static int clean_path(const char *s, char *path)
 {
-	const char *s = e->name;
 	size_t len = 0;
 
-	while (*s == '.' && (s[1] == '/' || s[1] == '\0'))
-		s += s[1] ? 2 : 1;
 	path[len++] = '/';
-	for (; *s; s++) {
-		if (*s == '/' && path[len - 1] == '/')
+	while (*s) {
+		size_t n = 0;
+		while (*s == '/')
+			s++;
+		while (s[n] && s[n] != '/')
+			n++;
+		if (n == 0 || (n == 1 && s[0] == '.')) {
+			s += n;
 			continue;
-		if (len == KEEL_PATH_MAX)
+		}
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return -EINVAL;
+		if (len + (len > 1) + n > KEEL_PATH_MAX)
 			return -ENAMETOOLONG;
-		path[len++] = *s;
+		if (len > 1)
+			path[len++] = '/';
+		memcpy(path + len, s, n);
+		len += n;
+		s += n;
 	}
-	while (len > 1 && path[len - 1] == '/')
-		len--;
 	path[len] = '\0';
 	return 0;
 }
@@ -621,7 +715,7 @@ static const char *errno_text(int err)
 	case ENAMETOOLONG:	return "name too long";
 	case ENOTDIR:		return "a parent is not a directory";
 	case EEXIST:		return "exists with another type";
-	case EINVAL:		return "not a valid path";
+	case EINVAL:		return "a \"..\" in the name";
 	case ENOSPC:		return "out of memory";
 	default:		return "cannot be added";
 	}
@@ -630,24 +724,27 @@ static const char *errno_text(int err)
 int ramfs_mount_image(const void *image, size_t size, char *err, size_t errlen)
 {
 	char path[KEEL_PATH_MAX + 1];
+	struct mount m = { NULL, 0, NULL };
 	struct cpio_reader r;
 	struct cpio_entry e;
 	int rc;
 
 	cpio_reader_init(&r, image, size);
 	while ((rc = cpio_next(&r, &e)) == 1) {
-		rc = clean_path(&e, path);
+		rc = clean_path(e.name, path);
 		if (rc == 0)
-			rc = mount_entry(&e, path);
+			rc = mount_entry(&m, &e, path);
 		if (rc) {
-			ksnprintf(err, errlen, "entry %zu \"%s\" at offset 0x%zx: %s", e.index,
-				  e.name, e.offset, errno_text(rc));
-			return rc;
+			/* The name is cut short so that the reason always shows. */
+			ksnprintf(err, errlen, "entry %zu \"%.64s%s\" at offset 0x%zx: %s", e.index,
+				  e.name, e.namelen > 64 ? "..." : "", e.offset,
+				  m.why ? m.why : errno_text(rc));
+			goto out;
 		}
 	}
-	if (rc < 0) {
+	if (rc < 0)
 		ksnprintf(err, errlen, "%s", r.err.msg);
-		return rc;
-	}
-	return 0;
+out:
+	kfree(m.links);
+	return rc;
 }

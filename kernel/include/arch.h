@@ -45,6 +45,54 @@ typedef void (*user_fault_handler_t)(const struct user_fault *f);
 void arch_set_user_fault_handler(user_fault_handler_t fn);
 
 /*
+ * Sets the function called before every return to user mode, from a system call or an
+ * interrupt, with the process's kernel stack current (the process layer: it ends killed
+ * processes and switches when the time slice is over). It may switch to other contexts.
+ */
+typedef void (*user_return_handler_t)(void);
+void arch_set_user_return_handler(user_return_handler_t fn);
+
+/*
+ * System calls: the handler gets the number and the six argument registers and returns
+ * what user code finds in rax. arch_syscall_init sets it and turns the syscall
+ * instruction on; the handler runs with interrupts enabled on the process's kernel stack.
+ */
+typedef long (*syscall_handler_t)(uint64_t nr, const uint64_t args[6]);
+void arch_syscall_init(syscall_handler_t fn);
+
+/* Sets the kernel stack the CPU switches to when user code enters the kernel. */
+void arch_set_kernel_stack(uint64_t top);
+
+/*
+ * Prepares a new context at the top of a kernel stack that, when switched to, enters user
+ * mode at rip with stack pointer rsp, interrupts on, arg0 and arg1 in the first two
+ * argument registers and every other register zero. Returns the value for
+ * arch_context_switch's next.
+ */
+uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t arg0,
+			  uint64_t arg1);
+
+/*
+ * Saves the current kernel context, stores its stack pointer in *save, and resumes the
+ * one whose stack pointer is next (from arch_context_new or an earlier *save). Returns
+ * when someone switches back. Call with interrupts off.
+ */
+void arch_context_switch(uint64_t *save, uint64_t next);
+
+/* The x87/MMX/SSE state of user code (FXSAVE, Intel SDM 1 10.5): 512 bytes, 16-aligned. */
+#define ARCH_FPU_SIZE	512
+#define ARCH_FPU_ALIGN	16
+
+/* Turns the SSE state on (CR0, CR4); the kernel itself never uses it. */
+void arch_fpu_init(void);
+
+/* Fills area with the state a new process starts with (all exceptions masked). */
+void arch_fpu_init_state(void *area);
+
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
+/*
  * The last kernel fault that the exception table recovered from: for tests that fault on
  * purpose and want to see what the CPU reported.
  */

@@ -41,9 +41,21 @@ void kfree(void *p);
 /* Returns the bytes that can be used in the block p (its size as asked for). */
 size_t kmalloc_size(const void *p);
 
+/*
+ * Returns one page (HEAP_PAGE bytes, page-aligned, not zeroed) straight from the frame
+ * allocator, with no header or canary: for data kept in whole pages, such as file contents,
+ * where kmalloc(HEAP_PAGE) would take two frames. NULL when memory is out.
+ */
+#define HEAP_PAGE		4096
+void *kpage_alloc(void);
+
+/* Gives back a page of kpage_alloc; NULL is ignored. */
+void kpage_free(void *page);
+
 struct heap_stats {
 	uint64_t bytes_in_use;		/* as asked for by the callers */
 	uint64_t blocks_in_use;
+	uint64_t pages;			/* handed out by kpage_alloc */
 	uint64_t frames;		/* frames the heap holds, free blocks included */
 	uint64_t errors;		/* double frees and overwritten canaries seen */
 };

@@ -7,6 +7,7 @@
 #define KEEL_KTEST_H
 
 #include <stdbool.h>
+#include "arch.h"
 #include "lib.h"
 
 struct ktest {
@@ -52,5 +53,62 @@ void ktest_fail(const char *file, int line, const char *fmt, ...) __printf(3, 4)
  * Returns the number of failed tests, or -1 when no test matched.
  */
 int ktest_run(const char *suite);
+
+/*
+ * Benchmarks for `make bench`: a function declared with KBENCH(name) measures and prints
+ * its figures with kbench_report and KBENCH_TIME. Only the `kbench` boot word runs them
+ * (`kbench=NAME` one), each figure a line "bench NAME VALUE UNIT" on the console.
+ */
+struct kbench {
+	const char *name;
+	void (*run)(void);
+};
+
+#define KBENCH(name)								\
+	static void kbench_##name(void);					\
+	static const struct kbench kbench_entry_##name				\
+		__attribute__((used, section(".kbench"), aligned(8))) =	\
+		{ #name, kbench_##name };					\
+	static void kbench_##name(void)
+
+#define KBENCH_RUNS	5	/* a figure is the median of this many runs */
+
+/* Returns the time-stamp counter: cycles at kbench_run's measured rate. */
+uint64_t kbench_clock(void);
+
+/* Prints "bench NAME VALUE UNIT". */
+void kbench_report(const char *name, uint64_t value, const char *unit);
+
+/*
+ * Prints "bench NAME NS ns": the median of the KBENCH_RUNS cycle counts in cycles, each of
+ * a run of iters iterations, as nanoseconds per iteration with one decimal.
+ */
+void kbench_report_ns(const char *name, uint64_t cycles[KBENCH_RUNS], uint64_t iters);
+
+/*
+ * Times KBENCH_RUNS runs of iters iterations of the statements after iters, with
+ * interrupts off during each run, and reports the median per iteration as name.
+ */
+#define KBENCH_TIME(name, iters, ...)						\
+	do {									\
+		uint64_t kb_cycles_[KBENCH_RUNS];				\
+		for (int kb_run_ = 0; kb_run_ < KBENCH_RUNS; kb_run_++) {	\
+			uint64_t kb_flags_ = arch_irq_save();			\
+			uint64_t kb_start_ = kbench_clock();			\
+			for (uint64_t kb_i_ = 0; kb_i_ < (iters); kb_i_++) {	\
+				__VA_ARGS__;					\
+			}							\
+			kb_cycles_[kb_run_] = kbench_clock() - kb_start_;	\
+			arch_irq_restore(kb_flags_);				\
+		}								\
+		kbench_report_ns((name), kb_cycles_, (iters));			\
+	} while (0)
+
+/*
+ * Calibrates the time-stamp counter against the timer, then runs the benchmark called
+ * name (all of them when name is NULL or empty). Returns how many ran, or -1 when none is
+ * called name.
+ */
+int kbench_run(const char *name);
 
 #endif

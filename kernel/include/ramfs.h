@@ -11,10 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <keel/fs.h>
+#include "heap.h"
 
 #define RAMFS_SYMLINK_MAX	8		/* links followed in one lookup */
 #define RAMFS_FILE_MAX		(256UL << 20)	/* bytes in one file */
-#define RAMFS_PAGE		4096		/* file data are kept in pages of this size */
+#define RAMFS_PAGE		HEAP_PAGE	/* file data are kept in pages of this size */
 
 struct ramfs_node {
 	char name[KEEL_NAME_MAX + 1];

@@ -4,12 +4,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Sets COM1 to 115200 8N1 with FIFOs on. Returns false when no UART answers there. */
 bool serial_init(void);
 
 /* Starts receiving by interrupt (IRQ 4) into a ring buffer; needs arch_irq_init first. */
 void serial_enable_rx(void);
+
+/*
+ * Hands every received byte to fn, in the interrupt handler, instead of the ring that
+ * serial_getc reads (the tty takes input over this way). Bytes already in the ring go
+ * to fn at once.
+ */
+typedef void (*serial_rx_handler_t)(uint8_t c);
+void serial_set_rx_handler(serial_rx_handler_t fn);
 
 /* Sends one byte, waiting for room in the transmitter. */
 void serial_putc(char c);

@@ -12,4 +12,11 @@ uint64_t uptime_ms(void);
 /* Returns the timer interrupts counted so far. */
 uint64_t timer_ticks(void);
 
+/*
+ * Sets the function called on every tick, in the timer's interrupt handler with
+ * interrupts off (the scheduler: time slices and sleepers).
+ */
+typedef void (*timer_tick_handler_t)(uint64_t ticks);
+void timer_set_tick_handler(timer_tick_handler_t fn);
+
 #endif

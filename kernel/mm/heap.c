@@ -86,6 +86,24 @@ static bool class_grow(unsigned c)
 	return true;
 }
 
+void *kpage_alloc(void)
+{
+	uint64_t pa = pmm_alloc();
+
+	if (!pa)
+		return NULL;
+	heap.stats.pages++;
+	return phys_to_virt(pa);
+}
+
+void kpage_free(void *page)
+{
+	if (!page)
+		return;
+	heap.stats.pages--;
+	pmm_free((uint64_t)page - (uint64_t)phys_to_virt(0));
+}
+
 /* Returns the header of a new block for size bytes, or NULL. */
 static struct header *block_alloc(size_t size)
 {

@@ -5,9 +5,8 @@ ASM2FLAT = tools/asm2flat/asm2flat
 USERLAND_ASM_BINS = userland/asm/ones.bin userland/asm/twos.bin userland/asm/hello.bin
 
 noinst_DATA += $(USERLAND_ASM_BINS)
-CLEANFILES += $(USERLAND_ASM_BINS) kernel/gen/syscall.inc
+CLEANFILES += $(USERLAND_ASM_BINS)
 EXTRA_DIST += userland/asm/repeat.asm userland/asm/hello.asm userland/asm/sys.inc
-.SECONDARY: kernel/gen/syscall.inc
 
 asm2flat_run = NASM='$(NASM)' $(ASM2FLAT) -I kernel/gen/ -I $(top_srcdir)/userland/asm/
 asm2flat_deps = userland/asm/sys.inc kernel/gen/syscall.inc $(ASM2FLAT)

@@ -9,6 +9,7 @@ void arch_init(void)
 {
 	gdt_init();
 	idt_init();
+	arch_fpu_init();
 }
 
 void arch_irq_init(void)

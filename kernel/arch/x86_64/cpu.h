@@ -9,6 +9,11 @@
 #include <stdint.h>
 
 #define RFLAGS_IF	(1UL << 9)
+#define CR0_MP		(1UL << 1)
+#define CR0_EM		(1UL << 2)
+#define CR0_TS		(1UL << 3)
+#define CR4_OSFXSR	(1UL << 9)
+#define CR4_OSXMMEXCPT	(1UL << 10)
 #define CR4_PGE		(1UL << 7)
 #define CR4_SMEP	(1UL << 20)
 #define CR4_SMAP	(1UL << 21)
@@ -112,6 +117,11 @@ static inline uint64_t read_cr0(void)
 	return v;
 }
 
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
 static inline uint64_t read_cr2(void)
 {
 	uint64_t v;
@@ -205,6 +215,21 @@ static inline size_t copy_fixup(void *dst, const void *src, size_t n)
 		"\t.popsection"
 		: "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return n;
+}
+
+/*
+ * Intel SDM 1 10.5 (FXSAVE area): saves and restores the x87, MMX and SSE state of user
+ * code in 512 bytes aligned to 16. The kernel itself is built without SSE, so the state
+ * in the registers at a context switch is always the user's.
+ */
+static inline void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
 
 /* The operand of lgdt and lidt (Intel SDM 3A 3.5.1, figure 3-11). */

@@ -16,6 +16,8 @@
 #define KSTACK_SLOTS		1024	/* kernel stacks that can exist at once */
 #define USER_BASE		0x400000	/* lowest user address: NULL's neighbourhood is never mapped */
 #define USER_END		0x00007ffffffff000	/* first byte past user space */
+#define USER_STACK_SIZE		0x20000		/* 128 KiB, mapped below USER_END */
+#define USER_STACK_GUARD	0x1000		/* unmapped, below the stack: an overflow faults */
 
 #define PAGE_SIZE		4096
 #define KSTACK_SIZE		16384	/* every kernel stack; an unmapped guard page lies below */
@@ -34,6 +36,8 @@
 #define SEL_UCODE		0x28
 #define SEL_TSS			0x30
 #define GDT_ENTRIES		8	/* null, 5 segments, and the TSS's two slots */
+#define SEL_USER_CS		0x2b	/* SEL_UCODE with RPL 3: what user code runs with */
+#define SEL_USER_SS		0x23	/* SEL_UDATA with RPL 3 */
 
 /* Intel SDM 3A 4.5, tables 4-19 to 4-20: page-table entry bits. NX is bit 63. */
 #define PTE_P			0x001
@@ -52,5 +56,15 @@
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
+
+/* Intel SDM 4, table 2-2 and SDM 2B, SYSCALL: the MSRs of the fast system call. */
+#define MSR_EFER		0xc0000080
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_FMASK		0xc0000084
+#define EFER_SCE		0x1
+
+/* The vector number a system call's trap frame carries (no CPU vector has it). */
+#define VEC_SYSCALL		0x100
 
 #endif

@@ -15,11 +15,19 @@
 
 static struct {
 	volatile uint64_t ticks;
+	timer_tick_handler_t tick;
 } pit;
 
 static void pit_irq(void)
 {
 	pit.ticks++;
+	if (pit.tick)
+		pit.tick(pit.ticks);
+}
+
+void timer_set_tick_handler(timer_tick_handler_t fn)
+{
+	pit.tick = fn;
 }
 
 /* Starts channel 0 at TIMER_HZ and counts its interrupts. */

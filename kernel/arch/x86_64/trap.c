@@ -9,6 +9,7 @@
 #include "ksyms.h"
 #include "lib.h"
 #include "panic.h"
+#include "uaccess.h"
 #include "vm.h"
 #include "cpu.h"
 #include "layout.h"
@@ -41,6 +42,7 @@ static irq_handler_t irq_handlers[NR_IRQS];
 
 static struct {
 	user_fault_handler_t user_fault;
+	user_return_handler_t user_return;
 	struct fixup_record last_fixup;
 } trap;
 
@@ -201,11 +203,23 @@ void arch_set_user_fault_handler(user_fault_handler_t fn)
 	trap.user_fault = fn;
 }
 
+void arch_set_user_return_handler(user_return_handler_t fn)
+{
+	trap.user_return = fn;
+}
+
+/* Runs the process layer's checks (kill, reschedule) before a return to user mode. */
+void trap_user_return(void)
+{
+	if (trap.user_return)
+		trap.user_return();
+}
+
 /* Intel SDM 3A 6.15: a fault with CS.RPL 3 came from user code. */
 static void user_fault(const struct trap_frame *tf)
 {
 	struct user_fault f = {
-		.vector = tf->vector, .rip = tf->rip,
+		.vector = tf->vector < NR_EXCEPTIONS ? tf->vector : VEC_GP, .rip = tf->rip,
 		.addr = tf->vector == VEC_PF ? read_cr2() : 0,
 		.write = tf->vector == VEC_PF && (tf->error & 2),
 		.exec = tf->vector == VEC_PF && (tf->error & 0x10),
@@ -222,10 +236,22 @@ static void user_fault(const struct trap_frame *tf)
 	panic_stop();
 }
 
+void trap_user_fault(const struct trap_frame *tf)
+{
+	user_fault(tf);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned v = tf->vector;
+	bool from_user = (tf->cs & 3) == 3;
 
+	/*
+	 * Interrupt gates do not clear RFLAGS.AC (Intel SDM 3A 6.12.1.2), so user code could
+	 * enter the kernel with SMAP's override on; take it off.
+	 */
+	if (from_user && uaccess_smap())
+		clac();
 	if (v >= IRQ_BASE && v < IRQ_BASE + NR_IRQS) {
 		unsigned irq = v - IRQ_BASE;
 		if (pic_spurious(irq))
@@ -233,19 +259,16 @@ void trap_dispatch(struct trap_frame *tf)
 		if (irq_handlers[irq])
 			irq_handlers[irq]();
 		pic_eoi(irq);
-		return;
-	}
-	if (v == VEC_BP) {
+	} else if (v == VEC_BP) {
 		trap_breakpoints++;
-		return;
-	}
-	if (v < NR_EXCEPTIONS && (tf->cs & 3) == 3) {
+	} else if (v < NR_EXCEPTIONS && from_user) {
 		user_fault(tf);
-		return;
+	} else if (!fixup(tf)) {
+		kernel_exception(tf);
 	}
-	if (fixup(tf))
-		return;
-	kernel_exception(tf);
+	/* The end of the interrupt is signalled first: a switch away may last a while. */
+	if (from_user)
+		trap_user_return();
 }
 
 void irq_set_handler(unsigned irq, irq_handler_t fn)

@@ -32,6 +32,12 @@ enum {
 
 void trap_dispatch(struct trap_frame *tf);
 
+/* Runs the process layer's checks before a return to user mode (kill, reschedule). */
+void trap_user_return(void);
+
+/* Hands the user context of tf to the process layer as a fault (it does not return). */
+void trap_user_fault(const struct trap_frame *tf);
+
 /*
  * An entry of the exception table (the .extable section, filled by copy_fixup in cpu.h):
  * a fault at insn in kernel mode resumes at fixup instead of being fatal.

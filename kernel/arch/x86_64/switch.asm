@@ -1,0 +1,59 @@
+; Switching between kernel stacks, and the first return of a new process to user mode.
+;
+; arch_context_switch(uint64_t *save, uint64_t next) saves the registers the System V ABI
+; asks a callee to keep (rbx, rbp, r12-r15) on the current stack, stores the stack pointer
+; in *save and resumes the context whose stack pointer is next. Everything else is saved
+; by the C code that calls it (it is a function call, so the compiler already assumes the
+; other registers are lost).
+;
+; A new context (arch_context_new in context.c) is a struct trap_frame of the user state
+; at the top of a fresh kernel stack, with a switch frame below it whose return address is
+; context_first_entry: the first switch to it "returns" there, which leaves through iretq
+; as an interrupt from user mode would.
+
+extern trap_user_return
+
+global arch_context_switch
+global context_first_entry
+
+section .text
+bits 64
+
+arch_context_switch:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi], rsp
+	mov rsp, rsi
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
+context_first_entry:
+	call trap_user_return			; a process killed before it ever ran goes now
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16				; vector and error code
+	iretq
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,124 @@
+/*
+ * Processes: a table of PROC_MAX slots, each a user program in its own address space with
+ * a kernel stack, open files, a current directory and its saved FPU/SSE state. Processes
+ * are made by proc_spawn (a program of the ramfs with argv: there is no fork), end by
+ * proc_exit or a fault, and are reaped by their parent with proc_wait. Slot 0 is the
+ * kernel itself (pid 0): kmain after boot, the parent of init and of every orphan.
+ * See doc/processes.md.
+ */
+#ifndef KEEL_PROC_H
+#define KEEL_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch.h"
+#include "sched.h"
+#include <keel/fs.h>
+#include <keel/syscall.h>
+
+#define PROC_MAX	64		/* processes at once, the kernel's slot included */
+#define PID_MAX		32767		/* pids count up to this, then wrap to 1 */
+#define FD_MAX		16		/* open files per process */
+#define ARGV_MAX	32		/* arguments of spawn, the program's name included */
+#define ARGV_BYTES_MAX	4096		/* their strings, NULs included */
+#define PROC_KERNEL_PID	0
+
+enum proc_state {
+	P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE,
+};
+
+struct file;
+struct vm_space;
+
+struct proc {
+	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
+	enum proc_state state;
+	int pid;
+	struct proc *parent;		/* the kernel's slot for orphans; NULL for the kernel */
+	char name[PROC_NAME_MAX + 1];
+	uint32_t uid;
+	int exit_status;		/* W_EXITCODE or W_SIGNALED, for the parent */
+	int killed;			/* a signal that ends the process at its next chance */
+	struct vm_space *space;		/* NULL for the kernel */
+	void *kstack;			/* top of its kernel stack; NULL for the kernel's boot stack */
+	uint64_t ctx;			/* saved kernel stack pointer while switched out */
+	struct file *fds[FD_MAX];
+	char cwd[KEEL_PATH_MAX + 1];	/* absolute, without "." or ".." */
+	uint64_t brk_start, brk;	/* the heap sbrk moves, [brk_start, brk) */
+	uint64_t user_pages;		/* of user memory mapped: image, heap, stack */
+	uint64_t cpu_ticks;
+	uint64_t started_ms;
+	/* The scheduler's (sched.c). */
+	const struct waitq *chan;	/* what a sleeper waits for, or NULL */
+	uint64_t wake_at;		/* a timed sleeper's tick to wake at, or 0 */
+	struct waitq children;		/* where a parent waits for its children to end */
+};
+
+/*
+ * Makes the running kernel context (kmain) the kernel's process, pid 0, and connects
+ * the process layer to the CPU: system calls, user faults, returns to user mode and the
+ * timer. Call once, with interrupts on, after the memory manager and the ramfs.
+ */
+void proc_init(void);
+
+/* Returns the running process (the kernel's slot when no user process runs). */
+struct proc *proc_current(void);
+
+/* Returns the slot at index i of the table (0 <= i < PROC_MAX), used or not. */
+struct proc *proc_at(int i);
+
+/*
+ * Starts the program at the absolute ramfs path with argc strings of argv as a child of
+ * the running process, which it inherits uid, current directory and open files from.
+ * Returns the new pid, or -EAGAIN when the table or kernel stacks are full, -ENOMEM,
+ * -E2BIG for too many or too long arguments, -ENOENT, -EACCES, -ENOEXEC (loader.c).
+ */
+int proc_spawn(const char *path, int argc, const char *const argv[]);
+
+/* Ends the running process with status (W_EXITCODE or W_SIGNALED). Does not return. */
+void proc_exit(int status) __attribute__((noreturn));
+
+/*
+ * Waits for a child of the running process to end (pid > 0: that child; otherwise any),
+ * reaps it and stores its status. Returns its pid, 0 with WNOHANG when none has ended,
+ * -ECHILD when there is no such child, -EINTR when the waiter is killed meanwhile.
+ */
+int proc_wait(int pid, int *status, int flags);
+
+/*
+ * Sends sig to the process pid: a signal other than 0 ends it (there are no handlers),
+ * as soon as it returns to user mode or wakes from a blocking call. Returns 0, -ESRCH,
+ * -EINVAL for a bad signal, -EPERM when the sender may not (not root, another uid).
+ */
+int proc_kill(int pid, int sig);
+
+/* ^C at the console: SIGINT to pid, unless it is a child of the kernel (init). */
+void proc_interrupt(int pid);
+
+/* Returns the process with pid, or NULL (zombies included). */
+struct proc *proc_find(int pid);
+
+/* Fills *pi for the index-th live process (the kernel excluded). Returns 1, or 0 past the last. */
+int proc_info(int index, struct keel_procinfo *pi);
+
+/*
+ * Moves the running process's break by incr bytes (sbrk). Returns the old break, or
+ * -ENOMEM when it cannot grow, -EINVAL when it would shrink below its start.
+ */
+long proc_sbrk(int64_t incr);
+
+/*
+ * The loader (loader.c): maps the program at path (flat or static ELF64, told apart by
+ * the ELF magic) into as with a stack holding argv in the System V layout. Fills *img.
+ * Returns 0, -ENOENT, -ENOEXEC for a malformed or unsupported program, -ENOMEM, -E2BIG.
+ */
+struct loader_image {
+	uint64_t entry, sp;		/* where to start, and the stack pointer (at argc) */
+	uint64_t argv;			/* user address of argv[0]'s pointer */
+	uint64_t brk;			/* first page after the program's segments */
+	uint64_t pages;			/* user pages mapped */
+};
+int loader_load(struct vm_space *as, const char *path, int argc, const char *const argv[],
+		struct loader_image *img);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * The kernel's side of the system calls: the dispatcher the syscall entry calls, and
+ * the handlers it dispatches to through a designated-initializer table (syscall.c).
+ * Numbers and structures are user space's too: uapi/keel/syscall.h.
+ */
+#ifndef KEEL_SYSCALL_H
+#define KEEL_SYSCALL_H
+
+#include <stdint.h>
+
+/* Runs system call nr with its six argument registers. Returns the result or -ENOSYS. */
+long syscall_dispatch(uint64_t nr, const uint64_t args[6]);
+
+/* File system calls (sysfile.c): each takes the argument registers. */
+long sys_read(const uint64_t *a);
+long sys_write(const uint64_t *a);
+long sys_open(const uint64_t *a);
+long sys_close(const uint64_t *a);
+long sys_lseek(const uint64_t *a);
+long sys_readdir(const uint64_t *a);
+long sys_mkdir(const uint64_t *a);
+long sys_unlink(const uint64_t *a);
+long sys_rename(const uint64_t *a);
+long sys_stat(const uint64_t *a);
+long sys_fstat(const uint64_t *a);
+long sys_chdir(const uint64_t *a);
+long sys_getcwd(const uint64_t *a);
+long sys_rmdir(const uint64_t *a);
+long sys_dup2(const uint64_t *a);
+long sys_spawn(const uint64_t *a);
+
+/*
+ * Turns the user path at upath into an absolute one in out (KEEL_PATH_MAX + 1 bytes),
+ * relative to the running process's directory. Returns 0, -EFAULT, -ENAMETOOLONG.
+ */
+int path_from_user(const char *upath, char *out);
+
+/* Returns 0 when the running process may access (want: 4 read, 2 write, 1 exec/search) node, else -EACCES. */
+struct ramfs_node;
+int perm_check(const struct ramfs_node *n, unsigned want);
+
+/* Opens the console tty on descriptors 0, 1 and 2 of the process p (init). Returns 0 or -ENFILE. */
+struct proc;
+int file_open_console(struct proc *p);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * The console tty: COM1 with a line discipline for user programs (echo, erase, ^U, ^C,
+ * ^D) or, when a program asks, raw bytes. See doc/processes.md, "The console".
+ */
+#ifndef KEEL_TTY_H
+#define KEEL_TTY_H
+
+#include <stddef.h>
+
+#define TTY_LINE_MAX	256	/* bytes of the line being edited, its newline included */
+
+/* Takes COM1's input over from the kernel console, in cooked mode. */
+void tty_init(void);
+
+/*
+ * Reads into the kernel buffer buf: in cooked mode up to one line (blocking until a line
+ * is complete), in raw mode what has come (blocking until a byte has). Returns the count,
+ * 0 at end of file (^D on an empty line), or -EINTR when the reader is killed.
+ */
+long tty_read(char *buf, size_t len);
+
+/* Writes len bytes for a user program ("\n" becomes "\r\n"). Returns len. */
+long tty_write(const char *buf, size_t len);
+
+/* Sets TTY_COOKED or TTY_RAW for the process pid. Returns the old mode, or -EINVAL. */
+int tty_set_mode(int mode, int pid);
+
+/* Makes pid the foreground process, which ^C interrupts. */
+void tty_set_foreground(int pid);
+
+/* A process ends: the foreground passes to its parent, raw mode it asked for ends. */
+void tty_proc_exit(int pid, int parent_pid);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * The program loader (DESIGN.md, "Programs"): a flat binary is the exact memory image,
+ * loaded at USER_BASE as one read-write-execute region and entered at its first byte; a
+ * static ELF64 executable has its PT_LOAD segments mapped with their own permissions.
+ * The two are told apart by the ELF magic. Then the stack: USER_STACK_SIZE bytes below
+ * USER_END with an unmapped guard page below, holding argv in the System V layout.
+ *
+ * Everything about the file is checked before anything is mapped; a malformed file is
+ * -ENOEXEC, never a fault. Bytes go into the new space through the direct map (the space
+ * is not the one the CPU is using).
+ */
+#include "arch.h"
+#include "lib.h"
+#include "proc.h"
+#include "ramfs.h"
+#include "vm.h"
+#include "layout.h"
+#include <keel/errno.h>
+
+#define FLAT_MAX	(64UL << 20)	/* bytes of a flat binary */
+#define ELF_PHNUM_MAX	16		/* program headers we look at */
+#define STACK_BOTTOM	(USER_END - USER_STACK_SIZE)
+#define IMAGE_END	(STACK_BOTTOM - USER_STACK_GUARD)	/* segments end below the guard */
+
+/* ELF-64 Object File Format 1.5, and the System V ABI AMD64 supplement 3.4.1 (auxv). */
+#define EI_NIDENT	16
+#define ELFCLASS64	2
+#define ELFDATA2LSB	1
+#define ET_EXEC		2
+#define EM_X86_64	62
+#define PT_LOAD		1
+#define PF_X		1
+#define PF_W		2
+#define AT_NULL		0
+
+struct elf64_ehdr {
+	unsigned char e_ident[EI_NIDENT];
+	uint16_t e_type, e_machine;
+	uint32_t e_version;
+	uint64_t e_entry, e_phoff, e_shoff;
+	uint32_t e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t p_type, p_flags;
+	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+/* Writes len bytes at the user address va of as (mapped already) from src or, when src is NULL, from n at off. */
+static void space_write(struct vm_space *as, uint64_t va, const void *src,
+			struct ramfs_node *n, uint64_t off, size_t len)
+{
+	while (len > 0) {
+		uint64_t pa;
+		size_t chunk = MIN(len, PAGE_SIZE - va % PAGE_SIZE);
+		if (vm_translate(as, va, &pa, NULL) != 0)
+			return;		/* cannot happen: the caller mapped it */
+		if (src) {
+			memcpy(phys_to_virt(pa), src, chunk);
+			src = (const char *)src + chunk;
+		} else {
+			ramfs_read(n, off, phys_to_virt(pa), chunk);
+			off += chunk;
+		}
+		va += chunk;
+		len -= chunk;
+	}
+}
+
+static int load_flat(struct vm_space *as, struct ramfs_node *n, struct loader_image *img)
+{
+	uint64_t size = ALIGN_UP(n->size, PAGE_SIZE);
+	int err;
+
+	if (n->size == 0 || n->size > FLAT_MAX)
+		return -ENOEXEC;
+	if ((err = vm_alloc(as, USER_BASE, size, VM_WRITE | VM_EXEC)) != 0)
+		return err;
+	space_write(as, USER_BASE, NULL, n, 0, n->size);
+	img->entry = USER_BASE;
+	img->brk = USER_BASE + size;
+	img->pages = size / PAGE_SIZE;
+	return 0;
+}
+
+/* Checks one PT_LOAD header against the file and user space. */
+static bool segment_ok(const struct elf64_phdr *ph, uint64_t file_size)
+{
+	return ph->p_filesz <= ph->p_memsz &&
+	       ph->p_offset <= file_size && ph->p_filesz <= file_size - ph->p_offset &&
+	       ph->p_vaddr >= USER_BASE && ph->p_vaddr < IMAGE_END &&
+	       ph->p_memsz <= IMAGE_END - ph->p_vaddr &&
+	       !((ph->p_flags & PF_W) && (ph->p_flags & PF_X));
+}
+
+/* The pages [first, last] a segment covers. */
+static void segment_pages(const struct elf64_phdr *ph, uint64_t *first, uint64_t *end)
+{
+	*first = ALIGN_DOWN(ph->p_vaddr, PAGE_SIZE);
+	*end = ALIGN_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
+}
+
+/* Reads and checks the headers. Returns the number of PT_LOAD headers in ph, or -ENOEXEC. */
+static int elf_headers(struct ramfs_node *n, struct elf64_ehdr *eh, struct elf64_phdr *ph)
+{
+	struct elf64_phdr all[ELF_PHNUM_MAX];
+	int nload = 0;
+	bool entry_ok = false;
+
+	if (ramfs_read(n, 0, eh, sizeof(*eh)) != sizeof(*eh) ||
+	    eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB ||
+	    eh->e_type != ET_EXEC || eh->e_machine != EM_X86_64 ||
+	    eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
+	    eh->e_phnum > ELF_PHNUM_MAX || eh->e_phoff > n->size ||
+	    eh->e_phnum * sizeof(struct elf64_phdr) > n->size - eh->e_phoff)
+		return -ENOEXEC;
+	if (ramfs_read(n, eh->e_phoff, all, eh->e_phnum * sizeof(struct elf64_phdr)) !=
+	    (long)(eh->e_phnum * sizeof(struct elf64_phdr)))
+		return -ENOEXEC;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (all[i].p_type != PT_LOAD)
+			continue;
+		if (!segment_ok(&all[i], n->size))
+			return -ENOEXEC;
+		if (all[i].p_memsz == 0)
+			continue;	/* maps nothing */
+		/* Segments may not share a page: each page has one set of permissions. */
+		uint64_t f1, e1, f2, e2;
+		segment_pages(&all[i], &f1, &e1);
+		for (int j = 0; j < nload; j++) {
+			segment_pages(&ph[j], &f2, &e2);
+			if (f1 < e2 && f2 < e1)
+				return -ENOEXEC;
+		}
+		if ((all[i].p_flags & PF_X) && eh->e_entry >= all[i].p_vaddr &&
+		    eh->e_entry < all[i].p_vaddr + all[i].p_memsz)
+			entry_ok = true;
+		ph[nload++] = all[i];
+	}
+	return nload > 0 && entry_ok ? nload : -ENOEXEC;
+}
+
+static int load_elf(struct vm_space *as, struct ramfs_node *n, struct loader_image *img)
+{
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph[ELF_PHNUM_MAX];
+	int nload, err;
+
+	if ((nload = elf_headers(n, &eh, ph)) < 0)
+		return nload;
+	img->brk = USER_BASE;
+	for (int i = 0; i < nload; i++) {
+		uint64_t first, end;
+		unsigned prot = ((ph[i].p_flags & PF_W) ? VM_WRITE : 0) |
+				((ph[i].p_flags & PF_X) ? VM_EXEC : 0);
+		segment_pages(&ph[i], &first, &end);
+		/* Mapped writable first so the bytes can go in, then given their rights. */
+		if ((err = vm_alloc(as, first, end - first, prot)) != 0)
+			return err;
+		space_write(as, ph[i].p_vaddr, NULL, n, ph[i].p_offset, ph[i].p_filesz);
+		img->pages += (end - first) / PAGE_SIZE;
+		img->brk = MAX(img->brk, end);
+	}
+	img->entry = eh.e_entry;
+	return 0;
+}
+
+/*
+ * Builds the initial stack (System V ABI AMD64 3.4.1, figure 3.9): from the top, the
+ * argument strings, then, 16-aligned, argc, argv[0..argc-1], NULL, an empty environment
+ * (NULL) and an auxiliary vector holding only AT_NULL. rsp points at argc.
+ */
+static int stack_build(struct vm_space *as, int argc, const char *const argv[],
+		       struct loader_image *img)
+{
+	uint64_t ptrs[ARGV_MAX + 5], sp = USER_END;
+	size_t bytes = 0, nwords;
+	int err;
+
+	if (argc < 0 || argc > ARGV_MAX)
+		return -E2BIG;
+	for (int i = 0; i < argc; i++)
+		bytes += strnlen(argv[i], ARGV_BYTES_MAX) + 1;
+	if (bytes > ARGV_BYTES_MAX)
+		return -E2BIG;
+	if ((err = vm_alloc(as, STACK_BOTTOM, USER_STACK_SIZE, VM_WRITE)) != 0)
+		return err;
+	img->pages += USER_STACK_SIZE / PAGE_SIZE;
+	nwords = 0;
+	ptrs[nwords++] = (uint64_t)argc;
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]) + 1;
+		sp -= len;
+		space_write(as, sp, argv[i], NULL, 0, len);
+		ptrs[nwords++] = sp;
+	}
+	ptrs[nwords++] = 0;		/* argv's NULL */
+	ptrs[nwords++] = 0;		/* envp's NULL */
+	ptrs[nwords++] = AT_NULL;	/* auxv: one entry, type and value */
+	ptrs[nwords++] = 0;
+	sp = ALIGN_DOWN(sp, 16) - nwords * 8;
+	sp = ALIGN_DOWN(sp, 16);
+	space_write(as, sp, ptrs, NULL, 0, nwords * 8);
+	img->sp = sp;
+	img->argv = sp + 8;
+	return 0;
+}
+
+int loader_load(struct vm_space *as, const char *path, int argc, const char *const argv[],
+		struct loader_image *img)
+{
+	static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
+	unsigned char magic[4];
+	struct ramfs_node *n;
+	int err;
+
+	memset(img, 0, sizeof(*img));
+	if ((err = ramfs_lookup(path, true, &n)) != 0)
+		return err;
+	if (!KEEL_S_ISREG(n->mode))
+		return -EACCES;
+	if (ramfs_read(n, 0, magic, sizeof(magic)) == sizeof(magic) &&
+	    memcmp(magic, elf_magic, sizeof(magic)) == 0)
+		err = load_elf(as, n, img);
+	else
+		err = load_flat(as, n, img);
+	if (err == 0)
+		err = stack_build(as, argc, argv, img);
+	return err;
+}

@@ -1,0 +1,342 @@
+/*
+ * The process table of proc.h: spawning a program, ending, reaping, killing, and turning
+ * a fault of user code into the end of its process (with one line on the console and a
+ * signal status for the parent). Slot 0 is the kernel's own context.
+ */
+#include "arch.h"
+#include "file.h"
+#include "heap.h"
+#include "lib.h"
+#include "panic.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "timer.h"
+#include "tty.h"
+#include "vm.h"
+#include "layout.h"
+#include <keel/errno.h>
+
+/* Keep the sbrk heap this far below the stack's guard page, so the two never meet. */
+#define BRK_GAP		(1UL << 20)
+#define BRK_LIMIT	(USER_END - USER_STACK_SIZE - USER_STACK_GUARD - BRK_GAP)
+
+static struct {
+	struct proc table[PROC_MAX];
+	int last_pid;
+} ptable;
+
+struct proc *proc_current(void)
+{
+	return sched_current();
+}
+
+struct proc *proc_at(int i)
+{
+	return &ptable.table[i];
+}
+
+struct proc *proc_find(int pid)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (ptable.table[i].state != P_UNUSED && ptable.table[i].state != P_EMBRYO &&
+		    ptable.table[i].pid == pid)
+			return &ptable.table[i];
+	return NULL;
+}
+
+/* Intel SDM 3A 6.3.1: which signal each exception of user code ends its process with. */
+static int fault_signal(unsigned vector)
+{
+	switch (vector) {
+	case 0: case 16: case 19:	return SIGFPE;	/* #DE, #MF, #XM */
+	case 6:				return SIGILL;	/* #UD */
+	case 17:			return SIGBUS;	/* #AC */
+	default:			return SIGSEGV;	/* #PF, #GP, #SS, #NP, ... */
+	}
+}
+
+static const char *fault_name(unsigned vector)
+{
+	switch (vector) {
+	case 0:		return "divide error";
+	case 6:		return "invalid opcode";
+	case 13:	return "general protection fault";
+	case 14:	return "page fault";
+	case 16:	return "x87 floating-point error";
+	case 17:	return "alignment check";
+	case 19:	return "SIMD floating-point exception";
+	case 12:	return "stack-segment fault";
+	default:	return "exception";
+	}
+}
+
+/* A fault of user code: one line on the console, then the process ends with the signal. */
+static void proc_fault(const struct user_fault *f)
+{
+	struct proc *p = proc_current();
+
+	if (f->vector == 14)
+		kprintf("pid %d (%s): page fault at 0x%lx (rip 0x%lx)\n", p->pid, p->name, f->addr,
+			f->rip);
+	else
+		kprintf("pid %d (%s): %s (rip 0x%lx)\n", p->pid, p->name,
+			fault_name(f->vector), f->rip);
+	proc_exit(W_SIGNALED(fault_signal(f->vector)));
+}
+
+void proc_init(void)
+{
+	struct proc *k = &ptable.table[0];
+
+	k->state = P_RUNNING;
+	k->pid = PROC_KERNEL_PID;
+	memcpy(k->name, "kernel", 7);
+	k->cwd[0] = '/';
+	k->started_ms = uptime_ms();
+	sched_init(k);
+	arch_set_user_fault_handler(proc_fault);
+	arch_set_user_return_handler(sched_user_return);
+	arch_syscall_init(syscall_dispatch);
+}
+
+/* Reserves a free slot with a fresh pid, or returns NULL. */
+static struct proc *slot_alloc(void)
+{
+	struct proc *p = NULL;
+	uint64_t flags = arch_irq_save();
+
+	for (int i = 1; i < PROC_MAX; i++)
+		if (ptable.table[i].state == P_UNUSED) {
+			p = &ptable.table[i];
+			break;
+		}
+	if (p) {
+		do {
+			ptable.last_pid = ptable.last_pid >= PID_MAX ? 1 : ptable.last_pid + 1;
+		} while (proc_find(ptable.last_pid));
+		memset((char *)p + sizeof(p->fpu), 0, sizeof(*p) - sizeof(p->fpu));
+		p->pid = ptable.last_pid;
+		p->state = P_EMBRYO;
+	}
+	arch_irq_restore(flags);
+	return p;
+}
+
+static void slot_free(struct proc *p)
+{
+	if (p->space)
+		vm_space_destroy(p->space);
+	if (p->kstack)
+		kstack_free(p->kstack);
+	p->space = NULL;
+	p->kstack = NULL;
+	p->state = P_UNUSED;
+}
+
+/* The last component of path, cut to fit a process name. */
+static void set_name(struct proc *p, const char *path)
+{
+	const char *base = path;
+
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	size_t n = 0;
+	while (base[n] && base[n] != '/' && n < PROC_NAME_MAX) {
+		p->name[n] = base[n];
+		n++;
+	}
+	p->name[n] = '\0';
+}
+
+int proc_spawn(const char *path, int argc, const char *const argv[])
+{
+	struct proc *parent = proc_current(), *p;
+	struct loader_image img;
+	int err;
+
+	if (!(p = slot_alloc()))
+		return -EAGAIN;
+	if (!(p->kstack = kstack_alloc())) {
+		slot_free(p);
+		return -EAGAIN;
+	}
+	if (!(p->space = vm_space_create())) {
+		slot_free(p);
+		return -ENOMEM;
+	}
+	if ((err = loader_load(p->space, path, argc, argv, &img)) != 0) {
+		slot_free(p);
+		return err;
+	}
+	p->parent = parent;
+	set_name(p, path);
+	p->uid = parent->uid;
+	memcpy(p->cwd, parent->cwd, sizeof(p->cwd));
+	for (int fd = 0; fd < FD_MAX; fd++)
+		p->fds[fd] = parent->fds[fd] ? file_dup(parent->fds[fd]) : NULL;
+	p->brk_start = p->brk = img.brk;
+	p->user_pages = img.pages;
+	p->started_ms = uptime_ms();
+	arch_fpu_init_state(p->fpu);
+	p->ctx = arch_context_new(p->kstack, img.entry, img.sp, (uint64_t)argc, img.argv);
+	if (p->fds[0] && p->fds[0]->kind == FILE_TTY)
+		tty_set_foreground(p->pid);
+	sched_start(p);
+	return p->pid;
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = proc_current(), *kernel = &ptable.table[0];
+	bool orphans_dead = false;
+
+	if (p == kernel)
+		panic("proc_exit: the kernel cannot exit");
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		file_put(p->fds[fd]);
+		p->fds[fd] = NULL;
+	}
+	tty_proc_exit(p->pid, p->parent->pid);
+	/* The address space goes now (we are on the kernel stack, in the kernel half). */
+	vm_space_destroy(p->space);
+	p->space = NULL;
+	p->user_pages = 0;
+	arch_irq_save();	/* off until the switch away: nothing may see half an exit */
+	for (int i = 1; i < PROC_MAX; i++) {
+		struct proc *c = &ptable.table[i];
+		if (c->state != P_UNUSED && c->parent == p) {
+			c->parent = kernel;
+			orphans_dead |= c->state == P_ZOMBIE;
+		}
+	}
+	if (orphans_dead)
+		waitq_wake_all(&kernel->children);
+	p->exit_status = status;
+	p->state = P_ZOMBIE;
+	waitq_wake_all(&p->parent->children);
+	sched_switch();
+	panic("proc_exit: pid %d ran after its end", p->pid);
+}
+
+int proc_wait(int pid, int *status, int flags)
+{
+	struct proc *cur = proc_current();
+	uint64_t irq = arch_irq_save();
+	int r;
+
+	for (;;) {
+		bool have = false;
+		for (int i = 1; i < PROC_MAX; i++) {
+			struct proc *c = &ptable.table[i];
+			if (c->state == P_UNUSED || c->state == P_EMBRYO || c->parent != cur ||
+			    (pid > 0 && c->pid != pid))
+				continue;
+			have = true;
+			if (c->state == P_ZOMBIE) {
+				r = c->pid;
+				if (status)
+					*status = c->exit_status;
+				arch_irq_restore(irq);
+				slot_free(c);
+				return r;
+			}
+		}
+		if (!have) {
+			r = -ECHILD;
+			break;
+		}
+		if (flags & WNOHANG) {
+			r = 0;
+			break;
+		}
+		if ((r = waitq_wait(&cur->children)) != 0)
+			break;
+	}
+	arch_irq_restore(irq);
+	return r;
+}
+
+/* Delivers sig to p; the caller has checked the right to. */
+static void deliver(struct proc *p, int sig)
+{
+	uint64_t flags = arch_irq_save();
+
+	if (!p->killed)
+		p->killed = sig;
+	if (p->state == P_SLEEPING)
+		p->state = P_RUNNABLE;
+	arch_irq_restore(flags);
+}
+
+int proc_kill(int pid, int sig)
+{
+	struct proc *cur = proc_current(), *p;
+
+	if (sig < 0 || sig >= 32)
+		return -EINVAL;
+	if (pid == PROC_KERNEL_PID || !(p = proc_find(pid)) || p->state == P_ZOMBIE)
+		return -ESRCH;
+	if (cur->uid != 0 && cur->uid != p->uid)
+		return -EPERM;
+	if (sig != 0)
+		deliver(p, sig);
+	return 0;
+}
+
+void proc_interrupt(int pid)
+{
+	struct proc *p = proc_find(pid);
+
+	if (p && p->state != P_ZOMBIE && p->parent && p->parent->pid != PROC_KERNEL_PID)
+		deliver(p, SIGINT);
+}
+
+int proc_info(int index, struct keel_procinfo *pi)
+{
+	static const uint32_t states[] = {
+		[P_RUNNABLE] = PROC_RUNNABLE, [P_RUNNING] = PROC_RUNNING,
+		[P_SLEEPING] = PROC_SLEEPING, [P_ZOMBIE] = PROC_ZOMBIE,
+	};
+
+	for (int i = 1; i < PROC_MAX; i++) {
+		const struct proc *p = &ptable.table[i];
+		if (p->state == P_UNUSED || p->state == P_EMBRYO || index-- > 0)
+			continue;
+		memset(pi, 0, sizeof(*pi));
+		pi->pid = p->pid;
+		pi->ppid = p->parent ? p->parent->pid : 0;
+		pi->uid = p->uid;
+		pi->state = states[p->state];
+		pi->memory = p->user_pages * PAGE_SIZE;
+		pi->cpu_ms = p->cpu_ticks * 1000 / TIMER_HZ;
+		memcpy(pi->name, p->name, sizeof(pi->name));
+		return 1;
+	}
+	return 0;
+}
+
+long proc_sbrk(int64_t incr)
+{
+	struct proc *p = proc_current();
+	uint64_t old = p->brk, now = ALIGN_UP(old, PAGE_SIZE), next;
+	int err;
+
+	if (incr >= 0) {
+		if ((uint64_t)incr > BRK_LIMIT - old)
+			return -ENOMEM;
+		next = ALIGN_UP(old + incr, PAGE_SIZE);
+		if (next > now && (err = vm_alloc(p->space, now, next - now, VM_WRITE)) != 0)
+			return err;
+		p->user_pages += (next - now) / PAGE_SIZE;
+	} else {
+		if ((uint64_t)0 - (uint64_t)incr > old - p->brk_start)
+			return -EINVAL;
+		next = ALIGN_UP(old + incr, PAGE_SIZE);
+		vm_unmap(p->space, next, now - next);
+		p->user_pages -= (now - next) / PAGE_SIZE;
+	}
+	p->brk = old + incr;
+	return (long)old;
+}

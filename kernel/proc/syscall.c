@@ -1,0 +1,165 @@
+/*
+ * The system call table (DESIGN.md, "System call ABI"; numbers in uapi/keel/syscall.h)
+ * and the calls about processes, time and memory. The file calls are in sysfile.c.
+ * Every handler takes the six argument registers and checks them itself: a number past
+ * the table or without a handler is -ENOSYS, a bad pointer -EFAULT.
+ */
+#include "arch.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "timer.h"
+#include "tty.h"
+#include "uaccess.h"
+#include <keel/errno.h>
+
+typedef long (*sys_fn)(const uint64_t *a);
+
+static long sys_exit(const uint64_t *a)
+{
+	proc_exit(W_EXITCODE((int)a[0]));
+}
+
+static long sys_waitpid(const uint64_t *a)
+{
+	int status = 0, r;
+
+	if (a[2] & ~(uint64_t)WNOHANG)
+		return -EINVAL;
+	/* Check the pointer first, so a bad one does not cost the child its status. */
+	if (a[1] && copy_to_user((void *)a[1], &status, sizeof(status)) != 0)
+		return -EFAULT;
+	r = proc_wait((int)a[0], &status, (int)a[2]);
+	if (r > 0 && a[1])
+		copy_to_user((void *)a[1], &status, sizeof(status));
+	return r;
+}
+
+static long sys_kill(const uint64_t *a)
+{
+	return proc_kill((int)a[0], (int)a[1]);
+}
+
+static long sys_getpid(const uint64_t *a)
+{
+	(void)a;
+	return proc_current()->pid;
+}
+
+static long sys_getppid(const uint64_t *a)
+{
+	(void)a;
+	return proc_current()->parent->pid;
+}
+
+static long sys_getuid(const uint64_t *a)
+{
+	(void)a;
+	return proc_current()->uid;
+}
+
+static long sys_setuid(const uint64_t *a)
+{
+	struct proc *p = proc_current();
+
+	if (a[0] > UINT32_MAX)
+		return -EINVAL;
+	if (p->uid != 0 && a[0] != p->uid)
+		return -EPERM;
+	p->uid = (uint32_t)a[0];
+	return 0;
+}
+
+static long sys_sleep_ms(const uint64_t *a)
+{
+	return sched_sleep_ms(a[0]);
+}
+
+static long sys_uptime_ms(const uint64_t *a)
+{
+	(void)a;
+	return (long)uptime_ms();
+}
+
+static long sys_sbrk(const uint64_t *a)
+{
+	return proc_sbrk((int64_t)a[0]);
+}
+
+static long sys_yield(const uint64_t *a)
+{
+	(void)a;
+	sched_yield();
+	return 0;
+}
+
+static long sys_meminfo(const uint64_t *a)
+{
+	struct keel_meminfo m;
+	struct mem_info mi;
+
+	mem_info_get(&mi);
+	m.total = mi.total;
+	m.free = mi.free;
+	m.heap_in_use = mi.heap_in_use;
+	m.heap_blocks = mi.heap_blocks;
+	return copy_to_user((void *)a[0], &m, sizeof(m));
+}
+
+static long sys_procinfo(const uint64_t *a)
+{
+	struct keel_procinfo pi;
+
+	if ((int64_t)a[0] < 0 || a[0] > PROC_MAX)
+		return 0;
+	if (proc_info((int)a[0], &pi) == 0)
+		return 0;
+	return copy_to_user((void *)a[1], &pi, sizeof(pi)) ? -EFAULT : 1;
+}
+
+static long sys_ttymode(const uint64_t *a)
+{
+	return tty_set_mode((int)a[0], proc_current()->pid);
+}
+
+static const sys_fn syscalls[NR_SYSCALLS] = {
+	[SYS_exit] = sys_exit,
+	[SYS_read] = sys_read,
+	[SYS_write] = sys_write,
+	[SYS_open] = sys_open,
+	[SYS_close] = sys_close,
+	[SYS_lseek] = sys_lseek,
+	[SYS_readdir] = sys_readdir,
+	[SYS_mkdir] = sys_mkdir,
+	[SYS_unlink] = sys_unlink,
+	[SYS_rename] = sys_rename,
+	[SYS_spawn] = sys_spawn,
+	[SYS_waitpid] = sys_waitpid,
+	[SYS_kill] = sys_kill,
+	[SYS_getpid] = sys_getpid,
+	[SYS_getppid] = sys_getppid,
+	[SYS_getuid] = sys_getuid,
+	[SYS_setuid] = sys_setuid,
+	[SYS_sleep_ms] = sys_sleep_ms,
+	[SYS_uptime_ms] = sys_uptime_ms,
+	[SYS_sbrk] = sys_sbrk,
+	[SYS_yield] = sys_yield,
+	[SYS_meminfo] = sys_meminfo,
+	[SYS_procinfo] = sys_procinfo,
+	[SYS_stat] = sys_stat,
+	[SYS_fstat] = sys_fstat,
+	[SYS_chdir] = sys_chdir,
+	[SYS_getcwd] = sys_getcwd,
+	[SYS_rmdir] = sys_rmdir,
+	[SYS_ttymode] = sys_ttymode,
+	[SYS_dup2] = sys_dup2,
+};
+
+long syscall_dispatch(uint64_t nr, const uint64_t args[6])
+{
+	if (nr >= NR_SYSCALLS || !syscalls[nr])
+		return -ENOSYS;
+	return syscalls[nr](args);
+}
