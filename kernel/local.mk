@@ -70,7 +70,7 @@ KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/sys
 
 EXTRA_DIST += $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_LDSCRIPT) kernel/ksyms.sh \
 	kernel/h2inc.sed kernel/include kernel/arch/x86_64/cpu.h \
-	kernel/arch/x86_64/layout.h kernel/arch/x86_64/x86_64.h
+	kernel/arch/x86_64/layout.h kernel/arch/x86_64/x86_64.h kernel/arch/x86_64/trapframe.inc
 noinst_DATA += kernel/keel.elf
 CLEANFILES += kernel/keel.elf kernel/keel.pass1.elf kernel/ksyms.S kernel/ksyms.o \
 	$(KERNEL_OBJS) $(KERNEL_OBJS:.o=.d) $(KERNEL_GEN_INCS)

@@ -3,6 +3,7 @@
 ; path saves every general register as a struct trap_frame (x86_64.h) and calls trap_dispatch.
 
 %include "layout.inc"
+%include "trapframe.inc"
 
 extern trap_dispatch
 
@@ -29,40 +30,12 @@ isr_%1:
 %endrep
 
 trap_common:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	TRAPFRAME_PUSH
 	; The CPU aligned RSP to 16 before its 5 words; with our 17 the call sees RSP 16-aligned.
 	mov rdi, rsp
 	cld
 	call trap_dispatch
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	TRAPFRAME_POP
 	add rsp, 16				; vector and error code
 	iretq
 

@@ -11,6 +11,8 @@
 ; context_first_entry: the first switch to it "returns" there, which leaves through iretq
 ; as an interrupt from user mode would.
 
+%include "trapframe.inc"
+
 extern trap_user_return
 
 global arch_context_switch
@@ -38,21 +40,7 @@ arch_context_switch:
 
 context_first_entry:
 	call trap_user_return			; a process killed before it ever ran goes now
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	TRAPFRAME_POP
 	add rsp, 16				; vector and error code
 	iretq
 

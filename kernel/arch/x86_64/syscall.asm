@@ -6,6 +6,7 @@
 ; same frame an interrupt would have made, and call syscall_trap (syscall.c).
 
 %include "layout.inc"
+%include "trapframe.inc"
 
 extern syscall_trap
 
@@ -30,40 +31,12 @@ syscall_entry:
 	push rcx				; rip
 	push 0					; error code
 	push VEC_SYSCALL
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	TRAPFRAME_PUSH
 	mov rdi, rsp				; 22 words on a 16-aligned top: 16-aligned again
 	sti					; a system call can be interrupted, and may block
 	call syscall_trap
 	cli
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	TRAPFRAME_POP
 	add rsp, 16				; vector and error code
 	; sysret loads rip from rcx. On Intel CPUs a non-canonical rcx makes sysret fault in
 	; ring 0 with the user's rsp already loaded (SDM 2B, SYSRET, "#GP(0) if RCX is not
