@@ -1,6 +1,7 @@
 # Boot images and the machines that boot them.
 #
-#   keel.iso   hybrid BIOS+UEFI ISO (GRUB 2), what `make run` boots; built by `make`
+#   keel.iso   hybrid BIOS+UEFI ISO (GRUB 2) with the kernel and ramfs.img (userland/local.mk),
+#              what `make run` boots; built by `make`
 #   esp.img    an EFI System Partition image (`make esp.img`, `make run-esp`)
 #
 # KEEL_CMDLINE holds extra kernel command-line words, e.g. `make run KEEL_CMDLINE=quiet`.
@@ -9,7 +10,7 @@
 MKBOOT = tools/mkboot/mkboot
 KEEL_CMDLINE =
 GDB_PORT = 1234
-mkboot_image_args = --kernel kernel/keel.elf --cmdline '$(KEEL_CMDLINE)'
+mkboot_image_args = --kernel kernel/keel.elf --ramfs ramfs.img --cmdline '$(KEEL_CMDLINE)'
 
 noinst_DATA += keel.iso
 CLEANFILES += keel.iso esp.img
@@ -21,10 +22,10 @@ CLEANFILES += keel.cmdline
 FORCE:
 .PHONY: FORCE
 
-keel.iso: kernel/keel.elf $(MKBOOT) keel.cmdline
+keel.iso: kernel/keel.elf ramfs.img $(MKBOOT) keel.cmdline
 	$(AM_V_GEN)$(MKBOOT) --iso $@ $(mkboot_image_args)
 
-esp.img: kernel/keel.elf $(MKBOOT) keel.cmdline
+esp.img: kernel/keel.elf ramfs.img $(MKBOOT) keel.cmdline
 	$(AM_V_GEN)$(MKBOOT) --esp $@ $(mkboot_image_args)
 
 # make run and friends boot through serialterm, which starts QEMU (TCG, restricted user

@@ -164,6 +164,8 @@ static void ramfs_list(const char *path, int depth)
 		for (int b = 0; b < 9; b++)
 			if (!(st.mode & (0400 >> b)))
 				perm[1 + b] = '-';
+		if (st.mode & 01000)
+			perm[9] = perm[9] == 'x' ? 't' : 'T';	/* sticky, as ls shows it */
 		kprintf("  %s %4u %4u %8lu %s\n", perm, st.uid, st.gid, st.size, child);
 		if (KEEL_S_ISDIR(st.mode))
 			ramfs_list(child, depth + 1);

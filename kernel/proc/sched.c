@@ -26,7 +26,9 @@ static void tick(uint64_t ticks)
 {
 	struct proc *cur = sched.current;
 
-	cur->cpu_ticks++;
+	/* The idle loop runs on the stack of the last process, which is asleep: not its time. */
+	if (cur->state == P_RUNNING)
+		cur->cpu_ticks++;
 	if (sched.slice_left > 0 && --sched.slice_left == 0)
 		sched.need_resched = true;
 	if (ticks < sched.next_wake)

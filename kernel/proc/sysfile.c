@@ -109,14 +109,20 @@ static int parent_check(const char *path)
 {
 	char dir[KEEL_PATH_MAX + 1];
 	struct ramfs_node *n;
-	size_t cut = 0;
+	size_t end = strlen(path), cut;
 	int err;
 
-	for (size_t i = 0; path[i]; i++)
-		if (path[i] == '/')
-			cut = i;
+	/* The parent of "/a/b/" is "/a", of "/a" is "/": drop trailing slashes, then the name. */
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	for (cut = end; cut > 0 && path[cut - 1] != '/'; cut--)
+		;
+	while (cut > 1 && path[cut - 1] == '/')
+		cut--;
+	if (cut == 0)
+		return -EINVAL;		/* not absolute: the caller made it so */
 	memcpy(dir, path, cut);
-	dir[cut ? cut : 1] = '\0';
+	dir[cut] = '\0';
 	if ((err = ramfs_lookup(dir, true, &n)) != 0)
 		return err;
 	if (!KEEL_S_ISDIR(n->mode))

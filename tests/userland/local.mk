@@ -1,0 +1,87 @@
+# Tests of user space (doc/userland.md). Included from userland/local.mk.
+#
+# Host unit tests: the runtime's pure parts and the shell's parser and line editor,
+# compiled for the host with the sanitizers. Sources that define functions the C library
+# also has are compiled with those functions renamed (k...), so both can be linked.
+USERLAND_TEST_DEFS = -DKEEL_HOST_TEST -I$(top_srcdir)/userland/lib -I$(top_srcdir)/userland/sh \
+	-I$(top_srcdir)/kernel/include/uapi
+USERLAND_STRING_RENAMES = -Dmemset=kmemset -Dmemcpy=kmemcpy -Dmemmove=kmemmove \
+	-Dmemcmp=kmemcmp -Dmemchr=kmemchr -Dstrlen=kstrlen -Dstrnlen=kstrnlen \
+	-Dstrcmp=kstrcmp -Dstrncmp=kstrncmp -Dstrchr=kstrchr -Dstrrchr=kstrrchr \
+	-Dstrcpy=kstrcpy -Dstrcat=kstrcat -Dstrlcpy=kstrlcpy -Dstrlcat=kstrlcat \
+	-Dstrdup=kstrdup -Dstrtol=kstrtol -Dstrtoul=kstrtoul -Datoi=katoi
+USERLAND_MALLOC_RENAMES = -Dmalloc=kmalloc -Dcalloc=kcalloc -Drealloc=krealloc -Dfree=kfree \
+	-Dsbrk=test_sbrk
+
+USERLAND_UNIT_TESTS = \
+	tests/userland/test_sha256 \
+	tests/userland/test_passwd \
+	tests/userland/test_format \
+	tests/userland/test_string \
+	tests/userland/test_malloc \
+	tests/userland/test_sh_parse \
+	tests/userland/test_sh_edit
+check_PROGRAMS += $(USERLAND_UNIT_TESTS)
+TESTS += $(USERLAND_UNIT_TESTS)
+
+tests_userland_test_sha256_SOURCES = tests/userland/test_sha256.c tests/unit/tap.h \
+	userland/lib/sha256.c userland/lib/sha256.h
+tests_userland_test_sha256_CPPFLAGS = $(USERLAND_TEST_DEFS)
+tests_userland_test_sha256_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_sha256_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_passwd_SOURCES = tests/userland/test_passwd.c tests/unit/tap.h \
+	userland/lib/pwhash.c userland/lib/sha256.c userland/lib/passwd.c \
+	userland/lib/pwhash.h userland/lib/passwd.h
+tests_userland_test_passwd_CPPFLAGS = $(USERLAND_TEST_DEFS)
+tests_userland_test_passwd_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_passwd_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_format_SOURCES = tests/userland/test_format.c tests/unit/tap.h \
+	userland/lib/format.c userland/lib/format.h
+tests_userland_test_format_CPPFLAGS = $(USERLAND_TEST_DEFS)
+tests_userland_test_format_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_format_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_string_SOURCES = tests/userland/test_string.c tests/unit/tap.h \
+	userland/lib/string.c userland/lib/stdlib.c
+tests_userland_test_string_CPPFLAGS = $(USERLAND_TEST_DEFS) $(USERLAND_STRING_RENAMES)
+tests_userland_test_string_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_string_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_malloc_SOURCES = tests/userland/test_malloc.c tests/unit/tap.h \
+	userland/lib/malloc.c
+tests_userland_test_malloc_CPPFLAGS = $(USERLAND_TEST_DEFS) $(USERLAND_MALLOC_RENAMES)
+tests_userland_test_malloc_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_malloc_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_sh_parse_SOURCES = tests/userland/test_sh_parse.c tests/unit/tap.h \
+	userland/sh/parse.c userland/sh/parse.h
+tests_userland_test_sh_parse_CPPFLAGS = $(USERLAND_TEST_DEFS)
+tests_userland_test_sh_parse_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_sh_parse_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_sh_edit_SOURCES = tests/userland/test_sh_edit.c tests/unit/tap.h \
+	userland/sh/edit.c userland/sh/history.c userland/sh/edit.h userland/sh/history.h
+tests_userland_test_sh_edit_CPPFLAGS = $(USERLAND_TEST_DEFS)
+tests_userland_test_sh_edit_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_sh_edit_LDFLAGS = $(UNIT_SANITIZE)
+
+# hexdump uses only POSIX calls, so its very source is built for the host and compared
+# with the host's hexdump -C.
+check_PROGRAMS += tests/userland/hexdump_host
+tests_userland_hexdump_host_SOURCES = userland/programs/hexdump.c
+tests_userland_hexdump_host_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_hexdump_host_LDFLAGS = $(UNIT_SANITIZE)
+
+# Tests of what the build makes: the programs' ELF headers, mkpasswd, the image; and the
+# system test that logs in on a booted Keel and runs commands through serialterm.
+USERLAND_SCRIPT_TESTS = \
+	tests/userland/mkpasswd.test \
+	tests/userland/hexdump.test \
+	tests/userland/programs.test \
+	tests/userland/image.test \
+	tests/userland/console.test
+TESTS += $(USERLAND_SCRIPT_TESTS)
+EXTRA_DIST += $(USERLAND_SCRIPT_TESTS) tests/userland/local.mk
+check_DATA += ramfs.img

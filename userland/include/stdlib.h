@@ -1,0 +1,23 @@
+/* Memory allocation, number conversion and process exit of Keel's C runtime. */
+#ifndef KEEL_USER_STDLIB_H
+#define KEEL_USER_STDLIB_H
+
+#include <stddef.h>
+
+#define EXIT_SUCCESS	0
+#define EXIT_FAILURE	1
+
+/* The allocator (lib/malloc.c) grows the heap with sbrk and never gives memory back. */
+void *malloc(size_t size);
+void *calloc(size_t count, size_t size);
+void *realloc(void *p, size_t size);
+void free(void *p);
+
+int atoi(const char *s);
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+
+__attribute__((noreturn)) void exit(int status);
+__attribute__((noreturn)) void abort(void);
+
+#endif

@@ -1,0 +1,19 @@
+/* File status and directories: stat, fstat, mkdir, with the kernel's struct keel_stat. */
+#ifndef KEEL_USER_SYS_STAT_H
+#define KEEL_USER_SYS_STAT_H
+
+#include <keel/fs.h>
+
+#define S_IFMT		KEEL_S_IFMT
+#define S_IFDIR		KEEL_S_IFDIR
+#define S_IFREG		KEEL_S_IFREG
+#define S_IFLNK		KEEL_S_IFLNK
+#define S_ISDIR(m)	KEEL_S_ISDIR(m)
+#define S_ISREG(m)	KEEL_S_ISREG(m)
+#define S_ISLNK(m)	KEEL_S_ISLNK(m)
+
+int stat(const char *path, struct keel_stat *st);
+int fstat(int fd, struct keel_stat *st);
+int mkdir(const char *path, unsigned mode);
+
+#endif

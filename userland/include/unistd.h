@@ -1,0 +1,42 @@
+/*
+ * The POSIX-shaped system calls of Keel (lib/syscalls.c). Each returns what the kernel
+ * returns, or -1 with errno set when the kernel answers with an error. Keel's own calls,
+ * spawn and the rest, are in keel.h.
+ */
+#ifndef KEEL_USER_UNISTD_H
+#define KEEL_USER_UNISTD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <keel/syscall.h>	/* STDIN_FILENO, SEEK_SET, ... */
+
+typedef long ssize_t;
+typedef int64_t off_t;
+typedef int pid_t;
+typedef unsigned uid_t;
+
+ssize_t read(int fd, void *buf, size_t len);
+ssize_t write(int fd, const void *buf, size_t len);
+int close(int fd);
+off_t lseek(int fd, off_t off, int whence);
+int dup2(int oldfd, int newfd);
+int unlink(const char *path);
+int rmdir(const char *path);
+int rename(const char *from, const char *to);
+int chdir(const char *path);
+char *getcwd(char *buf, size_t len);	/* buf, or NULL */
+
+pid_t getpid(void);
+pid_t getppid(void);
+uid_t getuid(void);
+int setuid(uid_t uid);			/* root only */
+
+/* Moves the end of the data segment by increment. Returns the old end, or (void *)-1. */
+void *sbrk(intptr_t increment);
+
+__attribute__((noreturn)) void _exit(int status);
+
+/* Writes all len bytes, retrying short writes. Returns len, or -1 with errno set. */
+ssize_t write_all(int fd, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * Memory and string functions. The memory ones move eight bytes at a time when both
+ * pointers allow it, because programs copy whole file buffers with them; the rest go a
+ * byte at a time, for clarity.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The compiler recognises a loop that fills or copies memory and replaces it with a call
+ * to memset or memcpy, which inside memset itself would recurse forever. This turns that
+ * pattern matching off for the functions below.
+ */
+#ifdef __clang__
+#define NO_LIBCALLS	__attribute__((no_builtin))
+#else
+#define NO_LIBCALLS	__attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
+
+/* A word that may alias anything, so the 8-byte copies are not undone by the optimiser. */
+typedef uint64_t __attribute__((may_alias)) word_t;
+
+/* Whether the two addresses are both 8-byte aligned. */
+static int
+aligned8(const void *a, const void *b)
+{
+	return (((uintptr_t)a | (uintptr_t)b) & 7) == 0;
+}
+
+NO_LIBCALLS void *
+memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+
+	if (aligned8(d, d)) {
+		uint64_t v = 0x0101010101010101ULL * (unsigned char)c;
+
+		for (; n >= 8; n -= 8, d += 8)
+			*(word_t *)(void *)d = v;
+	}
+	while (n-- > 0)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+NO_LIBCALLS void *
+memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (aligned8(d, s))
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(word_t *)(void *)d = *(const word_t *)(const void *)s;
+	while (n-- > 0)
+		*d++ = *s++;
+	return dst;
+}
+
+/* Copies n bytes from src to dst; the two may overlap. Returns dst. */
+NO_LIBCALLS void *
+memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (d <= s || d >= s + n)
+		return memcpy(dst, src, n);	/* forward copying is safe */
+	while (n-- > 0)
+		d[n] = s[n];
+	return dst;
+}
+
+int
+memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+
+	for (; n > 0; n--, p++, q++)
+		if (*p != *q)
+			return *p - *q;
+	return 0;
+}
+
+void *
+memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n > 0; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+
+size_t
+strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p != '\0')
+		p++;
+	return (size_t)(p - s);
+}
+
+size_t
+strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != '\0')
+		n++;
+	return n;
+}
+
+int
+strcmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int
+strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n > 0; n--, a++, b++)
+		if (*a != *b || *a == '\0')
+			return (unsigned char)*a - (unsigned char)*b;
+	return 0;
+}
+
+/* Returns the first c in s (c may be '\0', found at the end), or NULL. */
+char *
+strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (*s == '\0')
+			return NULL;
+	}
+}
+
+char *
+strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (*s == '\0')
+			return (char *)last;
+	}
+}
+
+char *
+strcpy(char *dst, const char *src)
+{
+	return memcpy(dst, src, strlen(src) + 1);
+}
+
+char *
+strcat(char *dst, const char *src)
+{
+	strcpy(dst + strlen(dst), src);
+	return dst;
+}
+
+/*
+ * Copies src into dst, which has room for size bytes, truncating and always ending with
+ * a NUL (when size > 0). Returns strlen(src): a result >= size means it was truncated.
+ */
+size_t
+strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+/* Appends src to the string in dst as strlcpy would. Returns the length it tried for. */
+size_t
+strlcat(char *dst, const char *src, size_t size)
+{
+	size_t used = strnlen(dst, size);
+
+	if (used == size)
+		return size + strlen(src);
+	return used + strlcpy(dst + used, src, size - used);
+}
+
+/* Returns a copy of s from malloc, or NULL when there is no memory. */
+char *
+strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+
+	return p != NULL ? memcpy(p, s, n) : NULL;
+}

@@ -1,0 +1,120 @@
+/*
+ * The system call wrappers: each passes its arguments to the kernel and turns a negative
+ * answer into -1 with errno set, as POSIX callers expect.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <keel.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "syscall.h"
+
+int errno;
+
+/* Returns r, or -1 with errno = -r when r is an error. */
+static long
+check(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+#define SYS0(nr)		check(syscall0(nr))
+#define SYS1(nr, a)		check(syscall1(nr, (long)(a)))
+#define SYS2(nr, a, b)		check(syscall2(nr, (long)(a), (long)(b)))
+#define SYS3(nr, a, b, c)	check(syscall3(nr, (long)(a), (long)(b), (long)(c)))
+
+ssize_t read(int fd, void *buf, size_t len) { return SYS3(SYS_read, fd, buf, len); }
+ssize_t write(int fd, const void *buf, size_t len) { return SYS3(SYS_write, fd, buf, len); }
+int close(int fd) { return (int)SYS1(SYS_close, fd); }
+off_t lseek(int fd, off_t off, int whence) { return SYS3(SYS_lseek, fd, off, whence); }
+int dup2(int oldfd, int newfd) { return (int)SYS2(SYS_dup2, oldfd, newfd); }
+int unlink(const char *path) { return (int)SYS1(SYS_unlink, path); }
+int rmdir(const char *path) { return (int)SYS1(SYS_rmdir, path); }
+int rename(const char *from, const char *to) { return (int)SYS2(SYS_rename, from, to); }
+int chdir(const char *path) { return (int)SYS1(SYS_chdir, path); }
+int mkdir(const char *path, unsigned mode) { return (int)SYS2(SYS_mkdir, path, mode); }
+int stat(const char *path, struct keel_stat *st) { return (int)SYS2(SYS_stat, path, st); }
+int fstat(int fd, struct keel_stat *st) { return (int)SYS2(SYS_fstat, fd, st); }
+int readdir(int fd, struct keel_dirent *d) { return (int)SYS2(SYS_readdir, fd, d); }
+
+int
+open(const char *path, int flags, ...)
+{
+	unsigned mode = 0;
+	va_list ap;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = va_arg(ap, unsigned);
+		va_end(ap);
+	}
+	return (int)SYS3(SYS_open, path, flags, mode);
+}
+
+char *
+getcwd(char *buf, size_t len)
+{
+	return SYS2(SYS_getcwd, buf, len) < 0 ? NULL : buf;
+}
+
+pid_t getpid(void) { return (pid_t)SYS0(SYS_getpid); }
+pid_t getppid(void) { return (pid_t)SYS0(SYS_getppid); }
+uid_t getuid(void) { return (uid_t)SYS0(SYS_getuid); }
+int setuid(uid_t uid) { return (int)SYS1(SYS_setuid, uid); }
+
+int spawn(const char *path, char *const argv[]) { return (int)SYS2(SYS_spawn, path, argv); }
+int waitpid(int pid, int *status, int flags) { return (int)SYS3(SYS_waitpid, pid, status, flags); }
+int kill(int pid, int sig) { return (int)SYS2(SYS_kill, pid, sig); }
+
+int ttymode(int mode) { return (int)SYS1(SYS_ttymode, mode); }
+int yield(void) { return (int)SYS0(SYS_yield); }
+int sleep_ms(uint64_t ms) { return (int)SYS1(SYS_sleep_ms, ms); }
+uint64_t uptime_ms(void) { return (uint64_t)syscall0(SYS_uptime_ms); }
+int meminfo(struct keel_meminfo *m) { return (int)SYS1(SYS_meminfo, m); }
+int procinfo(int index, struct keel_procinfo *p) { return (int)SYS2(SYS_procinfo, index, p); }
+
+void *
+sbrk(intptr_t increment)
+{
+	long r = SYS1(SYS_sbrk, increment);
+
+	return r < 0 ? (void *)-1 : (void *)r;
+}
+
+void
+_exit(int status)
+{
+	for (;;)
+		syscall1(SYS_exit, status);
+}
+
+ssize_t
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {	/* a write that makes no progress would loop forever */
+			errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}

@@ -1,0 +1,208 @@
+/*
+ * mkpasswd: makes an /etc/passwd line for Keel on the build host, with the same password
+ * hash code (userland/lib/pwhash.c) that login uses to check it:
+ *
+ *	printf '%s\n' secret | mkpasswd --uid 1000 --home /home/guest guest
+ *	guest:$sha256$10000$<salt>$<digest>:1000:1000:/home/guest:/bin/sh
+ *
+ * The password is read from standard input (one line), so it never shows in ps; the salt
+ * is drawn from /dev/urandom unless --salt gives it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pwhash.h"
+
+#define PROG	"mkpasswd"
+
+static struct {
+	unsigned long uid, gid, iterations;
+	int gid_set;
+	const char *home, *shell, *name;
+	uint8_t salt[PWHASH_SALT_MAX];
+	size_t saltlen;
+} opt = { .iterations = PWHASH_ITERATIONS, .shell = "/bin/sh" };
+
+static const struct option long_options[] = {
+	{ "uid", required_argument, NULL, 'u' },
+	{ "gid", required_argument, NULL, 'g' },
+	{ "home", required_argument, NULL, 'd' },
+	{ "shell", required_argument, NULL, 's' },
+	{ "iterations", required_argument, NULL, 'i' },
+	{ "salt", required_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " PROG " [OPTION]... NAME\n"
+"Print an /etc/passwd line for Keel's user NAME, with the password read from the first\n"
+"line of standard input hashed as login checks it ($sha256$ITERATIONS$SALT$DIGEST).\n"
+"\n"
+"  -u, --uid=UID          user id (default 1000)\n"
+"  -g, --gid=GID          group id (default: the uid)\n"
+"  -d, --home=DIR         home directory (default /home/NAME, or /root for uid 0)\n"
+"  -s, --shell=PATH       shell (default /bin/sh)\n"
+"  -i, --iterations=N     SHA-256 rounds, 1 to %d (default %d)\n"
+"  -S, --salt=HEX         the salt, 1 to %d bytes in hex (default: %d random bytes)\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n",
+		PWHASH_ITERATIONS_MAX, PWHASH_ITERATIONS, PWHASH_SALT_MAX, PWHASH_SALT_SIZE);
+}
+
+static void
+die(int status, const char *what, const char *why)
+{
+	fprintf(stderr, PROG ": %s%s%s\n", what, why ? ": " : "", why ? why : "");
+	exit(status);
+}
+
+/* A checked conversion: the option name's argument arg, a decimal from min to max. */
+static unsigned long
+number(const char *name, const char *arg, unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *arg == '-' || *end != '\0' || errno != 0 || v < min || v > max) {
+		fprintf(stderr, PROG ": %s is %s: not a number from %lu to %lu\n", name, arg, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+parse_salt(const char *hex)
+{
+	size_t len = strlen(hex);
+
+	if (len == 0 || len % 2 != 0 || len / 2 > PWHASH_SALT_MAX)
+		die(2, "--salt", "needs an even number of hexadecimal digits, 2 to 64");
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			die(2, "--salt", "needs hexadecimal digits");
+		opt.salt[i] = (uint8_t)(hi << 4 | lo);
+	}
+	opt.saltlen = len / 2;
+}
+
+static void
+parse_options(int argc, char **argv)
+{
+	int c;
+
+	opt.uid = 1000;
+	while ((c = getopt_long(argc, argv, "u:g:d:s:i:S:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'u': opt.uid = number("--uid", optarg, 0, 65535); break;
+		case 'g': opt.gid = number("--gid", optarg, 0, 65535); opt.gid_set = 1; break;
+		case 'd': opt.home = optarg; break;
+		case 's': opt.shell = optarg; break;
+		case 'i': opt.iterations = number("--iterations", optarg, 1, PWHASH_ITERATIONS_MAX); break;
+		case 'S': parse_salt(optarg); break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n"); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, PROG ": %s\n", optind < argc ? "only one NAME, please" : "NAME is missing");
+		usage(stderr);
+		exit(2);
+	}
+	opt.name = argv[optind];
+	if (!opt.gid_set)
+		opt.gid = opt.uid;
+}
+
+/* Checks the fields that go into the line: no ':' or newline may break it. */
+static void
+check_fields(void)
+{
+	if (opt.name[0] == '\0' || strlen(opt.name) > 31 ||
+	    strspn(opt.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+	    strlen(opt.name))
+		die(2, opt.name, "a name is 1 to 31 letters, digits, '_', '.' or '-'");
+	if (opt.home && (opt.home[0] != '/' || strpbrk(opt.home, ":\n")))
+		die(2, "--home", "needs an absolute path without ':'");
+	if (opt.shell[0] != '/' || strpbrk(opt.shell, ":\n"))
+		die(2, "--shell", "needs an absolute path without ':'");
+}
+
+static void
+random_salt(void)
+{
+	FILE *f = fopen("/dev/urandom", "rb");
+
+	if (f == NULL || fread(opt.salt, 1, PWHASH_SALT_SIZE, f) != PWHASH_SALT_SIZE)
+		die(1, "/dev/urandom", strerror(errno ? errno : EIO));
+	fclose(f);
+	opt.saltlen = PWHASH_SALT_SIZE;
+}
+
+/* Reads the password: the first line of standard input, without its newline. */
+static void
+read_password(char *buf, size_t size)
+{
+	size_t len;
+
+	if (fgets(buf, (int)size, stdin) == NULL)
+		die(1, "standard input", "no password line");
+	len = strcspn(buf, "\r\n");
+	if (buf[len] == '\0' && len == size - 1)
+		die(1, "the password", "longer than 128 bytes");
+	buf[len] = '\0';
+	if (len == 0)
+		die(1, "the password", "empty");
+}
+
+int
+main(int argc, char **argv)
+{
+	char password[PWHASH_PASSWORD_MAX + 2], hash[PWHASH_STRING_MAX], home[PATH_MAX];
+
+	parse_options(argc, argv);
+	check_fields();
+	if (opt.home == NULL) {
+		if (opt.uid == 0)
+			snprintf(home, sizeof(home), "/root");
+		else
+			snprintf(home, sizeof(home), "/home/%s", opt.name);
+		opt.home = home;
+	}
+	if (opt.saltlen == 0)
+		random_salt();
+	read_password(password, sizeof(password));
+	if (pwhash_format(hash, sizeof(hash), opt.salt, opt.saltlen, (unsigned)opt.iterations,
+			  password) < 0)
+		die(1, "the password", "cannot be hashed");
+	memset(password, 0, sizeof(password));
+	printf("%s:%s:%lu:%lu:%s:%s\n", opt.name, hash, opt.uid, opt.gid, opt.home, opt.shell);
+	return ferror(stdout) || fflush(stdout) != 0 ? 1 : 0;
+}

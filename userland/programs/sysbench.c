@@ -1,0 +1,181 @@
+/*
+ * sysbench: measures the cost of Keel's basic system calls from user space and prints one
+ * "name value unit" line per figure, each the median of SYSBENCH_RUNS runs (make bench
+ * collects them):
+ *
+ *	getpid		a system call round trip
+ *	spawn		spawn + exit + waitpid of a process that exits at once
+ *	yield		one round of yield ping-pong between two processes
+ *	devnull		a 1-byte write to /dev/null
+ *
+ * The clock is uptime_ms, so each run repeats its operation until SYSBENCH_RUN_MS have
+ * passed and divides; figures are in nanoseconds or microseconds per operation.
+ * `sysbench NAME...` measures only those. The program also plays the other side of
+ * the spawn and yield tests when started as "sysbench --child exit|yield".
+ */
+#include <err.h>
+#include <fcntl.h>
+#include <keel.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SYSBENCH_RUNS	5
+#define SYSBENCH_RUN_MS	200
+#define SYSBENCH_SELF	"/bin/sysbench"
+#define DEVNULL		"/dev/null"
+
+/* One measurement: does n operations (n grows until a run lasts long enough). */
+typedef void bench_fn(unsigned long n);
+
+static int devnull_fd = -1;
+
+static void
+bench_getpid(unsigned long n)
+{
+	while (n-- > 0)
+		getpid();
+}
+
+/* Starts this program as a helper child playing role. Returns its pid. */
+static int
+spawn_child(const char *role)
+{
+	char *argv[] = { "sysbench", "--child", (char *)role, NULL };
+	int pid = spawn(SYSBENCH_SELF, argv);
+
+	if (pid < 0)
+		err(1, "spawn %s", SYSBENCH_SELF);
+	return pid;
+}
+
+static void
+wait_child(int pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) < 0)
+		err(1, "waitpid");
+}
+
+static void
+bench_spawn(unsigned long n)
+{
+	while (n-- > 0)
+		wait_child(spawn_child("exit"));
+}
+
+/*
+ * The child yields in a loop; each of our yields lets it run once and come back, so n
+ * yields here are n rounds. It is killed at the end (it yields a bounded number of times
+ * in case that fails).
+ */
+static void
+bench_yield(unsigned long n)
+{
+	int pid = spawn_child("yield");
+
+	yield();	/* let it start before the clock does */
+	while (n-- > 0)
+		yield();
+	kill(pid, SIGKILL);
+	wait_child(pid);
+}
+
+static void
+bench_devnull(unsigned long n)
+{
+	if (devnull_fd < 0 && (devnull_fd = open(DEVNULL, O_WRONLY)) < 0)
+		err(1, "%s", DEVNULL);
+	while (n-- > 0)
+		if (write(devnull_fd, "", 1) != 1)
+			err(1, "%s", DEVNULL);
+}
+
+static const struct bench {
+	const char *name;
+	bench_fn *run;
+	unsigned long first_n;		/* operations in the first try */
+	bool micro;			/* report in microseconds rather than nanoseconds */
+} benches[] = {
+	{ "getpid", bench_getpid, 1000, false },
+	{ "spawn", bench_spawn, 4, true },
+	{ "yield", bench_yield, 200, false },
+	{ "devnull", bench_devnull, 1000, false },
+};
+
+#define NBENCHES	(sizeof(benches) / sizeof(benches[0]))
+
+/* One run: nanoseconds per operation, with n doubled until the run lasts long enough. */
+static uint64_t
+run_once(const struct bench *b)
+{
+	for (unsigned long n = b->first_n; ; n *= 2) {
+		uint64_t start = uptime_ms(), ms;
+
+		b->run(n);
+		ms = uptime_ms() - start;
+		if (ms >= SYSBENCH_RUN_MS)
+			return ms * 1000000 / n;
+	}
+}
+
+static void
+measure(const struct bench *b)
+{
+	uint64_t v[SYSBENCH_RUNS];
+
+	for (int i = 0; i < SYSBENCH_RUNS; i++) {
+		uint64_t x = run_once(b);
+		int j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)	/* keep them sorted */
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	if (b->micro)
+		printf("%s %lu us\n", b->name, (unsigned long)(v[SYSBENCH_RUNS / 2] / 1000));
+	else
+		printf("%s %lu ns\n", b->name, (unsigned long)v[SYSBENCH_RUNS / 2]);
+}
+
+/* The helper side: "exit" exits at once, "yield" yields until killed (or a long while). */
+static int
+child(const char *role)
+{
+	if (strcmp(role, "yield") == 0)
+		for (unsigned long i = 0; i < 100000000; i++)
+			yield();
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc == 3 && strcmp(argv[1], "--child") == 0)
+		return child(argv[2]);
+	for (size_t i = 0; i < NBENCHES; i++) {
+		bool wanted = argc == 1;
+
+		for (int k = 1; k < argc; k++)
+			wanted |= strcmp(argv[k], benches[i].name) == 0;
+		if (wanted)
+			measure(&benches[i]);
+	}
+	for (int k = 1; k < argc; k++) {
+		bool known = false;
+
+		for (size_t i = 0; i < NBENCHES; i++)
+			known |= strcmp(argv[k], benches[i].name) == 0;
+		if (!known) {
+			warnx("%s: no such figure (getpid, spawn, yield, devnull)", argv[k]);
+			status = 2;
+		}
+	}
+	return status;
+}

@@ -1,0 +1,140 @@
+/*
+ * The shell's builtins, one function each and one table: cd, pwd, exit, logout, help and
+ * run. Each takes its words and returns its status.
+ */
+#include <err.h>
+#include <fcntl.h>
+#include <keel.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sh.h"
+
+static int
+builtin_cd(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : sh.home;
+
+	if (argc > 2) {
+		warnx("cd: too many arguments");
+		return 1;
+	}
+	if (chdir(dir) < 0) {
+		warn("cd: %s", dir);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+builtin_pwd(int argc, char **argv)
+{
+	char cwd[KEEL_PATH_MAX + 1];
+
+	(void)argc;
+	(void)argv;
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		warn("pwd");
+		return 1;
+	}
+	printf("%s\n", cwd);
+	return 0;
+}
+
+static int
+builtin_exit(int argc, char **argv)
+{
+	char *end;
+	long n = argc > 1 ? strtol(argv[1], &end, 10) : sh.status;
+
+	sh.done = true;
+	sh.exit_status = (int)(n & 0xff);
+	if (argc > 1 && (*argv[1] == '\0' || *end != '\0')) {
+		warnx("exit: %s: a number is needed", argv[1]);
+		sh.exit_status = SH_STATUS_SYNTAX;
+	}
+	return sh.exit_status;
+}
+
+static int
+builtin_logout(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	sh.done = true;
+	sh.exit_status = 0;
+	return 0;
+}
+
+static int
+builtin_run(int argc, char **argv)
+{
+	if (argc < 2) {
+		warnx("usage: run NAME [ARGUMENT...]");
+		return SH_STATUS_SYNTAX;
+	}
+	return run_program(argv + 1);
+}
+
+static int builtin_help(int argc, char **argv);
+
+static const struct builtin builtins[] = {
+	{ "cd", "cd [DIR]        go to DIR, or to your home directory", builtin_cd },
+	{ "pwd", "pwd             print the working directory", builtin_pwd },
+	{ "run", "run NAME [ARG]  run the program NAME (the same as typing NAME [ARG])", builtin_run },
+	{ "help", "help            this list", builtin_help },
+	{ "exit", "exit [N]        leave the shell with status N (default: $?)", builtin_exit },
+	{ "logout", "logout          leave the shell and log out", builtin_logout },
+};
+
+#define NBUILTINS	(sizeof(builtins) / sizeof(builtins[0]))
+
+const struct builtin *
+builtin_find(const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++)
+		if (strcmp(builtins[i].name, name) == 0)
+			return &builtins[i];
+	return NULL;
+}
+
+/* Lists the programs in /bin, several to a line. */
+static void
+list_programs(void)
+{
+	struct keel_dirent d;
+	int fd = open(SH_BIN_DIR, O_RDONLY | O_DIRECTORY), col = 0;
+
+	if (fd < 0) {
+		warn("%s", SH_BIN_DIR);
+		return;
+	}
+	while (readdir(fd, &d) > 0) {
+		if (d.name[0] == '.')
+			continue;
+		printf("%s%-10s", col == 0 ? "  " : " ", d.name);
+		if (++col == 6) {
+			printf("\n");
+			col = 0;
+		}
+	}
+	if (col != 0)
+		printf("\n");
+	close(fd);
+}
+
+static int
+builtin_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Builtins:\n");
+	for (size_t i = 0; i < NBUILTINS; i++)
+		printf("  %s\n", builtins[i].usage);
+	printf("Programs in %s (run one by typing its name):\n", SH_BIN_DIR);
+	list_programs();
+	printf("$? is the status of the last command. Up and Down walk the history.\n");
+	return 0;
+}
