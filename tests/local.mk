@@ -11,3 +11,4 @@ SYSTEM_TESTS = \
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(SYSTEM_TESTS) tests/lib.sh tests/qemu.sh
 check_DATA += kernel/keel.elf
+BENCHES += bench/userland.sh
