@@ -14,6 +14,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "pmm.h"
 #include "proc.h"
 #include "ramfs.h"
 #include "syscall.h"
@@ -176,6 +177,12 @@ static void ramfs_list(const char *path, int depth)
  * Mounts the module called "ramfs" (mkboot names it so) as the root file system. A damaged
  * image is reported entry by entry and the entries before the damage stay; boot goes on.
  */
+/* The ramfs gives back the boot image's pages that no file reads from any more. */
+static void module_page_release(void *page)
+{
+	pmm_free((uint64_t)page - (uint64_t)phys_to_virt(0));
+}
+
 static void ramfs_start(void)
 {
 	const struct bootinfo *bi = &boot.info;
@@ -183,6 +190,7 @@ static void ramfs_start(void)
 	char err[CPIO_ERR_MAX + 64];
 	uint64_t t0;
 	size_t i;
+	int released;
 
 	if (ramfs_init() != 0)
 		panic("ramfs_init: no memory for the root directory");
@@ -197,10 +205,12 @@ static void ramfs_start(void)
 	const struct boot_module *m = &bi->modules[i];
 	if (ramfs_mount_image(phys_to_virt(m->start), m->end - m->start, err, sizeof(err)) != 0)
 		kprintf("[!!] ramfs: image damaged, keeping the entries before: %s\n", err);
+	released = ramfs_image_release(module_page_release);
 	ramfs_get_stats(&rs);
 	boot_log("ramfs: %zu files, %zu directories, %zu symlinks, %lu KiB (%lu KiB read in place) "
-		 "from a %lu KiB image in %lu ms", rs.files, rs.dirs, rs.symlinks, rs.bytes >> 10,
-		 rs.image_bytes >> 10, (m->end - m->start) >> 10, uptime_ms() - t0);
+		 "from a %lu KiB image in %lu ms; %d KiB of it given back", rs.files, rs.dirs,
+		 rs.symlinks, rs.bytes >> 10, rs.image_bytes >> 10, (m->end - m->start) >> 10,
+		 uptime_ms() - t0, released * 4);
 	if (rs.skipped)
 		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
 			rs.skipped);

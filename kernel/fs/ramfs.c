@@ -14,7 +14,66 @@ static struct {
 	struct ramfs_node *root;
 	uint32_t next_ino;
 	size_t skipped;
+	/*
+	 * The boot image, whose pages hold files' data until they are written: each page's
+	 * count of files reading from it, and once ramfs_image_release is called, where a
+	 * page goes when its count drops to zero.
+	 */
+	const unsigned char *image;
+	size_t image_pages;		/* whole pages from image, rounded down */
+	uint32_t *image_refs;
+	void (*image_release)(void *page);
+	size_t image_released;
 } fs;
+
+/* ---------------------------------------------------------------------------------------
+ * The boot image's pages */
+
+/* Counts (delta +1) or uncounts (-1) the image pages that [data, data + size) touches. */
+static void image_count(const unsigned char *data, uint64_t size, int delta)
+{
+	uintptr_t lo = (uintptr_t)data, hi = lo + size, base = (uintptr_t)fs.image;
+
+	if (!fs.image_refs || !data || size == 0 || hi <= base)
+		return;
+	size_t first = lo > base ? (lo - base) / RAMFS_PAGE : 0;
+	size_t last = (hi - 1 - base) / RAMFS_PAGE;
+	for (size_t i = first; i <= last && i < fs.image_pages; i++) {
+		fs.image_refs[i] += delta;
+		if (fs.image_refs[i] == 0 && fs.image_release) {
+			fs.image_release((void *)(fs.image + i * RAMFS_PAGE));
+			fs.image_released++;
+		}
+	}
+}
+
+/* Points n's data at the image; the image pages under it are counted. */
+static void image_attach(struct ramfs_node *n, const unsigned char *data, uint64_t size)
+{
+	n->image_data = data;
+	n->size = size;
+	image_count(data, size, +1);
+}
+
+/* n stops reading from the image (its data were copied out or dropped). */
+static void image_detach(struct ramfs_node *n)
+{
+	image_count(n->image_data, n->size, -1);
+	n->image_data = NULL;
+}
+
+int ramfs_image_release(void (*release)(void *page))
+{
+	if (!fs.image_refs)
+		return 0;
+	fs.image_release = release;
+	for (size_t i = 0; i < fs.image_pages; i++)
+		if (fs.image_refs[i] == 0) {
+			release((void *)(fs.image + i * RAMFS_PAGE));
+			fs.image_released++;
+		}
+	return (int)fs.image_released;
+}
 
 /* ---------------------------------------------------------------------------------------
  * Nodes and directories */
@@ -43,7 +102,7 @@ static void data_free(struct ramfs_node *n)
 	kfree(n->pages);
 	n->pages = NULL;
 	n->npages = 0;
-	n->image_data = NULL;
+	image_detach(n);
 	n->size = 0;
 }
 
@@ -227,6 +286,11 @@ static int make(const char *path, uint32_t mode, uint32_t uid, uint32_t gid,
 
 int ramfs_init(void)
 {
+	/* A new tree forgets the last image (the caller has dropped the old tree). */
+	kfree(fs.image_refs);
+	fs.image_refs = NULL;
+	fs.image_pages = 0;
+	fs.image_release = NULL;
 	fs.root = node_new("", 0, KEEL_S_IFDIR | 0755, 0, 0);
 	if (!fs.root)
 		return -ENOMEM;
@@ -411,7 +475,7 @@ static int image_copy_out(struct ramfs_node *n, uint64_t size)
 		memset(page + chunk, 0, RAMFS_PAGE - chunk);
 		n->pages[off / RAMFS_PAGE] = page;
 	}
-	n->image_data = NULL;
+	image_detach(n);
 	n->size = size;
 	return 0;
 }
@@ -579,8 +643,7 @@ struct mount {
 static void data_share(struct ramfs_node *to, const struct ramfs_node *from)
 {
 	data_free(to);
-	to->image_data = from->image_data;
-	to->size = from->size;
+	image_attach(to, from->image_data, from->size);
 }
 
 /*
@@ -655,10 +718,8 @@ static int mount_entry(struct mount *m, const struct cpio_entry *e, char *path)
 	if (type == KEEL_S_IFREG) {
 		/* A later entry of the same name replaces the data, as extracting would. */
 		data_free(n);
-		if (e->filesize > 0) {
-			n->image_data = e->data;
-			n->size = e->filesize;
-		}
+		if (e->filesize > 0)
+			image_attach(n, e->data, e->filesize);
 		err = hardlink_add(m, e, n);
 	} else if (type == KEEL_S_IFLNK) {
 		data_free(n);
@@ -728,6 +789,15 @@ int ramfs_mount_image(const void *image, size_t size, char *err, size_t errlen)
 	struct cpio_reader r;
 	struct cpio_entry e;
 	int rc;
+
+	/* Only pages wholly inside the image are counted, and so only they can be released. */
+	kfree(fs.image_refs);
+	fs.image = (const unsigned char *)ALIGN_UP((uintptr_t)image, RAMFS_PAGE);
+	fs.image_pages = (uintptr_t)image + size > (uintptr_t)fs.image ?
+		((uintptr_t)image + size - (uintptr_t)fs.image) / RAMFS_PAGE : 0;
+	fs.image_refs = fs.image_pages ? kcalloc(fs.image_pages, sizeof(*fs.image_refs)) : NULL;
+	fs.image_release = NULL;
+	fs.image_released = 0;
 
 	cpio_reader_init(&r, image, size);
 	while ((rc = cpio_next(&r, &e)) == 1) {

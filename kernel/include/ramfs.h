@@ -51,6 +51,14 @@ int ramfs_init(void);
 int ramfs_mount_image(const void *image, size_t size, char *err, size_t errlen);
 
 /*
+ * From now on, gives every page of the last mounted image that no file reads from to
+ * release (the frame allocator), now and whenever a file stops reading from the image
+ * (it is written, truncated or removed). Pages the image only partly fills are kept.
+ * Returns the number of pages released now. Call it once, after the mount.
+ */
+int ramfs_image_release(void (*release)(void *page));
+
+/*
  * Finds the node at path. Symlinks are followed on the way, and at the end when follow is
  * true. Returns 0 with *out set, or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EINVAL.
  */

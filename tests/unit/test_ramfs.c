@@ -986,6 +986,42 @@ test_readdir(void)
 	is_int(ramfs_readdir(f, 0, &d), -ENOTDIR, "readdir of a file: ENOTDIR");
 }
 
+/* The image pages no file reads from go back to the frame allocator, then as files go. */
+static size_t released;
+
+static void
+count_release(void *page)
+{
+	(void)page;
+	released++;
+}
+
+static void
+test_image_release(void)
+{
+	static char big[3 * RAMFS_PAGE + 1];
+
+	img_start();
+	FILE_("small", "x");
+	memset(big, 'R', sizeof(big) - 1);
+	FILE_("big", big);
+	TRAILER();
+	is_int(mount_im(), 0, "an image with a three-page file mounts");
+	released = 0;
+	is_int(ramfs_image_release(count_release), (long long)released,
+	       "release reports the pages it gave back");
+	size_t at_mount = released;
+	ramfs_write(node("/big"), 0, "W", 1);
+	ok(released >= at_mount + 2, "writing a file gives back the whole image pages it read");
+	size_t after_write = released;
+	ramfs_unlink("/big");
+	is_int((long long)released, (long long)after_write, "... and removing it gives back no more");
+	ramfs_unlink("/small");
+	uintptr_t first = ((uintptr_t)image + RAMFS_PAGE - 1) & ~(uintptr_t)(RAMFS_PAGE - 1);
+	is_int((long long)released, (long long)(((uintptr_t)image + image_len - first) / RAMFS_PAGE),
+	       "with no file left, every whole page of the image has been given back");
+}
+
 static void
 test_enospc(void)
 {
@@ -1041,6 +1077,7 @@ main(void)
 	test_rename();
 	test_readdir();
 	test_enospc();
+	test_image_release();
 
 	fresh_tree();
 	struct ramfs_node *root = node("/");
