@@ -60,7 +60,7 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o)
 
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
-	hexdump sysbench
+	hexdump sysbench true crash syscheck spawnloop
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

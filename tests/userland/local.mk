@@ -81,7 +81,8 @@ USERLAND_SCRIPT_TESTS = \
 	tests/userland/hexdump.test \
 	tests/userland/programs.test \
 	tests/userland/image.test \
-	tests/userland/console.test
+	tests/userland/console.test \
+	tests/userland/shell.test
 TESTS += $(USERLAND_SCRIPT_TESTS)
 EXTRA_DIST += $(USERLAND_SCRIPT_TESTS) tests/userland/local.mk
 check_DATA += ramfs.img
