@@ -31,9 +31,9 @@ done
 cat_bps=$(median <"$tmp/cat")
 st_bps=$(median <"$tmp/st")
 awk -v s="$st_bps" -v c="$cat_bps" -v n=$RUNS -v b=$BYTES 'BEGIN {
-	printf "serialterm pty throughput | %.1f | MB/s | pipe mode, raw pty to a pipe, %d MiB, median of %d\n", s / 1e6, b / 1048576, n
-	printf "cat pty throughput | %.1f | MB/s | the same pty pair and pipe\n", c / 1e6
-	printf "serialterm / cat | %.2f | ratio | goal >= 0.95\n", s / c
+	printf "| serialterm pty throughput | %.1f | MB/s | pipe mode, raw pty to a pipe, %d MiB, median of %d |\n", s / 1e6, b / 1048576, n
+	printf "| cat pty throughput | %.1f | MB/s | the same pty pair and pipe |\n", c / 1e6
+	printf "| serialterm / cat | %.2f | ratio | goal >= 0.95 |\n", s / c
 }'
 
 # Boot: QEMU start to the kernel's ready line.
@@ -57,7 +57,7 @@ if [ -n "$image" ] && command -v "$qemu" >/dev/null 2>&1; then
 		echo $(( (t1 - t0) / 1000000 )) >>"$tmp/boot"
 		i=$((i + 1))
 	done
-	echo "boot to ready line (--boot, TCG) | $(median <"$tmp/boot") | ms | $what, median of $RUNS"
+	echo "| boot to ready line (--boot, TCG) | $(median <"$tmp/boot") | ms | $what, median of $RUNS |"
 else
-	echo "boot to ready line (--boot, TCG) | - | ms | skipped: no QEMU, or no image and no nasm"
+	echo "| boot to ready line (--boot, TCG) | - | ms | skipped: no QEMU, or no image and no nasm |"
 fi
