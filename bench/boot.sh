@@ -6,29 +6,21 @@
 set -u
 : "${top_srcdir:=.}" "${QEMU:=qemu-system-x86_64}" "${QEMU_ACCEL:=tcg}"
 . "$top_srcdir/bench/lib.sh"
-. "$top_srcdir/tests/lib.sh" >/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# boot_once IMAGE FIRMWARE: prints "WALL_MS READY_MS", QEMU start to the ready line and the
-# kernel's own figure from kmain's entry.
+# boot_once IMAGE FIRMWARE: prints "WALL_MS READY_MS": from starting QEMU (through
+# serialterm, which stops it at the line) to the ready line, and the kernel's own figure
+# from kmain's entry.
 boot_once() {
 	log=$tmp/com1
 	: > "$log"
-	set -- -accel "$QEMU_ACCEL" -m 256M -display none -no-reboot -nic none \
-		-serial "file:$log" -cdrom "$1" $( [ "$2" = uefi ] && echo \
-		"-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE -drive if=pflash,format=raw,file=$tmp/vars.fd")
-	cp "$OVMF_VARS" "$tmp/vars.fd" && chmod u+w "$tmp/vars.fd"
 	start=$(now_ms)
-	"$QEMU" "$@" 2>/dev/null &
-	pid=$!
-	until grep -a -q 'keel: ready in' "$log"; do
-		[ $(( $(now_ms) - start )) -lt 60000 ] || break
-		sleep 0.005
-	done
+	tools/serialterm/serialterm -q --log "$log" --timeout 60 --boot "$1" \
+		$( [ "$2" = uefi ] && echo --uefi ) --expect 'keel: ready in [0-9]+ ms' \
+		-- -nic none </dev/null >/dev/null 2>&1
 	end=$(now_ms)
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-	ready=$(sed -n 's/.*keel: ready in \([0-9]*\) ms.*/\1/p' "$log")
+	ready=$(tr -d '\r' < "$log" | sed -n 's/.*keel: ready in \([0-9]*\) ms.*/\1/p')
 	echo "$((end - start)) ${ready:-n/a}"
 }
 
