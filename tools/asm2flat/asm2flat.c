@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "xalloc.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -208,47 +209,6 @@ scratch_signal(int signo)
 	scratch_remove();
 	signal(signo, SIG_DFL);
 	raise(signo);
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void *p;
-
-	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
-		err(1, NULL);
-	return p;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n == 0 ? 1 : n, size)) == NULL)
-		err(1, NULL);
-	return p;
-}
-
-static void *
-xreallocarray(void *p, size_t n, size_t size)
-{
-	if ((p = reallocarray(p, n == 0 ? 1 : n, size)) == NULL)
-		err(1, NULL);
-	return p;
-}
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		err(1, NULL);
-	va_end(ap);
-	return s;
 }
 
 /* Reports an error at a place in an input section and lets the link go on. */

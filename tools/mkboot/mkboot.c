@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "xalloc.h"
 
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -140,30 +141,6 @@ usage(void)
 "  -V, --version        show the version and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on failure, 2 on a usage error.\n");
-}
-
-/* The allocators exit when memory runs out: mkboot can do nothing useful without it. */
-static void *
-xmalloc(size_t n)
-{
-	void *p;
-
-	if ((p = malloc(n)) == NULL)
-		err(1, NULL);
-	return p;
-}
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		err(1, NULL);
-	va_end(ap);
-	return s;
 }
 
 /*

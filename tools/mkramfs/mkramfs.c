@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "xalloc.h"
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -160,37 +161,6 @@ usage(FILE *f)
 "\n"
 "SOURCE_DATE_EPOCH, when set, is the latest mtime an entry gets.\n"
 "Exit status: 0 on success, 1 on failure (a damaged image), 2 on a usage error.\n");
-}
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n)) == NULL)
-		err(1, NULL);
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d;
-
-	if ((d = strdup(s)) == NULL)
-		err(1, NULL);
-	return d;
-}
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		err(1, NULL);
-	va_end(ap);
-	return s;
 }
 
 /*
