@@ -111,4 +111,13 @@ void kbench_report_ns(const char *name, uint64_t cycles[KBENCH_RUNS], uint64_t i
  */
 int kbench_run(const char *name);
 
+/*
+ * Returns the next number of a xorshift generator seeded the same way on every boot, so
+ * that a randomized test that fails fails again the same way.
+ */
+uint64_t ktest_random(void);
+
+/* Returns the frames free in the frame allocator: what leak checks compare. */
+uint64_t ktest_free_frames(void);
+
 #endif

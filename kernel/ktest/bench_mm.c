@@ -21,23 +21,6 @@ struct held {
 	struct held *next;
 };
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15UL;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static uint64_t free_frames(void)
-{
-	struct pmm_stats s;
-
-	pmm_stats(&s);
-	return s.free_frames;
-}
-
 static uint64_t frame_of(const struct held *h)
 {
 	return (uint64_t)h - (uint64_t)phys_to_virt(0);
@@ -92,12 +75,12 @@ static void frame_release(struct held *h)
 /* Fills a quarter of free memory (at most HEAP_FRAG_MAX) with blocks of random classes. */
 static struct held *heap_fragment(size_t *count)
 {
-	uint64_t budget = MIN(HEAP_FRAG_MAX, free_frames() * FRAME_SIZE / 4), bytes = 0;
+	uint64_t budget = MIN(HEAP_FRAG_MAX, ktest_free_frames() * FRAME_SIZE / 4), bytes = 0;
 	struct held *list = NULL, *h;
 
 	*count = 0;
 	while (bytes < budget) {
-		size_t size = HEAP_MIN_CLASS + rng() % (HEAP_MAX_CLASS - HEAP_MIN_CLASS);
+		size_t size = HEAP_MIN_CLASS + ktest_random() % (HEAP_MAX_CLASS - HEAP_MIN_CLASS);
 		if (!(h = kmalloc(size)))
 			break;
 		h->next = list;
@@ -112,7 +95,7 @@ static struct held *heap_fragment(size_t *count)
 /* Takes all free frames but KEEP_FREE, then frees every other one. */
 static struct held *pmm_fragment(uint64_t *count)
 {
-	uint64_t take = free_frames() > KEEP_FREE ? free_frames() - KEEP_FREE : 0;
+	uint64_t take = ktest_free_frames() > KEEP_FREE ? ktest_free_frames() - KEEP_FREE : 0;
 	struct held *list = NULL, *h;
 	uint64_t pa;
 
@@ -143,13 +126,13 @@ KBENCH(mm)
 	uint64_t nframes;
 	size_t nblocks;
 
-	kbench_report("free_frames_at_start", free_frames(), "frames");
+	kbench_report("free_frames_at_start", ktest_free_frames(), "frames");
 	measure("fresh");
 	blocks = heap_fragment(&nblocks);
 	frames = pmm_fragment(&nframes);
 	kbench_report("fragmented_heap_blocks_held", nblocks, "blocks");
 	kbench_report("fragmented_frames_held", nframes, "frames");
-	kbench_report("fragmented_free_frames", free_frames(), "frames");
+	kbench_report("fragmented_free_frames", ktest_free_frames(), "frames");
 	measure("fragmented");
 	release_all(frames, frame_release);
 	release_all(blocks, block_release);

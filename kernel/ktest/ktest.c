@@ -3,6 +3,7 @@
  * the benchmarks' runner, over the .kbench section, with the clock they time by.
  */
 #include "ktest.h"
+#include "pmm.h"
 #include "cpu.h"
 #include "timer.h"
 
@@ -111,4 +112,22 @@ int kbench_run(const char *name)
 		ran++;
 	}
 	return ran == 0 && name && *name ? -1 : ran;
+}
+
+uint64_t ktest_random(void)
+{
+	static uint64_t state = 0x2545f4914f6cdd1dUL;
+
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state;
+}
+
+uint64_t ktest_free_frames(void)
+{
+	struct pmm_stats s;
+
+	pmm_stats(&s);
+	return s.free_frames;
 }

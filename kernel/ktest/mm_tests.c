@@ -22,45 +22,27 @@
 
 extern char __text_start[], __rodata_start[], __data_start[];
 
-/* A small xorshift generator: the same sequence on every boot, so failures repeat. */
-static uint64_t rng_state = 0x2545f4914f6cdd1dUL;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static uint64_t free_frames(void)
-{
-	struct pmm_stats s;
-
-	pmm_stats(&s);
-	return s.free_frames;
-}
-
 KTEST(pmm, alloc_and_free_one_frame_restores_the_count)
 {
-	uint64_t before = free_frames(), pa = pmm_alloc();
+	uint64_t before = ktest_free_frames(), pa = pmm_alloc();
 
 	KEXPECT(pa != 0);
 	KEXPECT_EQ(pa % FRAME_SIZE, 0);
 	KEXPECT(!pmm_is_free(pa));
-	KEXPECT_EQ(free_frames(), before - 1);
+	KEXPECT_EQ(ktest_free_frames(), before - 1);
 	pmm_free(pa);
 	KEXPECT(pmm_is_free(pa));
-	KEXPECT_EQ(free_frames(), before);
+	KEXPECT_EQ(ktest_free_frames(), before);
 }
 
 KTEST(pmm, random_stress_never_hands_out_a_frame_twice)
 {
 	static uint64_t held[STRESS_FRAMES];
-	uint64_t before = free_frames();
+	uint64_t before = ktest_free_frames();
 	size_t n = 0, dup = 0;
 
 	for (int round = 0; round < STRESS_ROUNDS; round++) {
-		if (n < STRESS_FRAMES && (n == 0 || rng() % 3 != 0)) {
+		if (n < STRESS_FRAMES && (n == 0 || ktest_random() % 3 != 0)) {
 			uint64_t pa = pmm_alloc();
 			KEXPECT(pa != 0);
 			for (size_t i = 0; i < n; i++)
@@ -69,38 +51,38 @@ KTEST(pmm, random_stress_never_hands_out_a_frame_twice)
 			memset(phys_to_virt(pa), 0xa5, FRAME_SIZE);
 			held[n++] = pa;
 		} else {
-			size_t i = rng() % n;
+			size_t i = ktest_random() % n;
 			pmm_free(held[i]);
 			held[i] = held[--n];
 		}
-		if (free_frames() != before - n)
+		if (ktest_free_frames() != before - n)
 			break;
 	}
 	KEXPECT_EQ(dup, 0);
-	KEXPECT_EQ(free_frames(), before - n);
+	KEXPECT_EQ(ktest_free_frames(), before - n);
 	while (n > 0)
 		pmm_free(held[--n]);
-	KEXPECT_EQ(free_frames(), before);
+	KEXPECT_EQ(ktest_free_frames(), before);
 }
 
 KTEST(pmm, contiguous_below_4g_is_aligned_and_below_the_limit)
 {
-	uint64_t before = free_frames();
+	uint64_t before = ktest_free_frames();
 	uint64_t pa = pmm_alloc_contig(5, PMM_LOW_LIMIT);
 
 	KEXPECT(pa != 0);
 	KEXPECT_EQ(pa % (8 * FRAME_SIZE), 0);
 	KEXPECT(pa + 5 * FRAME_SIZE <= PMM_LOW_LIMIT);
-	KEXPECT_EQ(free_frames(), before - 5);
+	KEXPECT_EQ(ktest_free_frames(), before - 5);
 	for (int i = 0; i < 5; i++)
 		KEXPECT(!pmm_is_free(pa + i * FRAME_SIZE));
 	pmm_free_contig(pa, 5);
-	KEXPECT_EQ(free_frames(), before);
+	KEXPECT_EQ(ktest_free_frames(), before);
 	pa = pmm_alloc_contig(1, 16 << 20);	/* an ISA-style limit: a search */
 	KEXPECT(pa != 0 && pa + FRAME_SIZE <= (16 << 20));
 	pmm_free(pa);
 	KEXPECT_EQ(pmm_alloc_contig(2048, PMM_NO_LIMIT), 0);	/* beyond the largest block */
-	KEXPECT_EQ(free_frames(), before);
+	KEXPECT_EQ(ktest_free_frames(), before);
 }
 
 KTEST(pmm, double_free_is_reported_and_ignored)
@@ -140,7 +122,7 @@ KTEST(heap, random_stress_keeps_contents_and_counts)
 
 	heap_stats(&before);
 	for (int round = 0; round < STRESS_ROUNDS; round++) {
-		size_t i = rng() % STRESS_BLOCKS;
+		size_t i = ktest_random() % STRESS_BLOCKS;
 		if (blocks[i]) {
 			for (size_t k = 0; k < sizes[i]; k++)
 				bad += blocks[i][k] != (char)(i + k);
@@ -148,7 +130,7 @@ KTEST(heap, random_stress_keeps_contents_and_counts)
 			blocks[i] = NULL;
 			continue;
 		}
-		sizes[i] = 1 + rng() % (rng() % 4 == 0 ? 3 * FRAME_SIZE : 256);
+		sizes[i] = 1 + ktest_random() % (ktest_random() % 4 == 0 ? 3 * FRAME_SIZE : 256);
 		blocks[i] = kmalloc(sizes[i]);
 		KEXPECT(blocks[i] != NULL);
 		for (size_t k = 0; k < sizes[i]; k++)
@@ -257,16 +239,16 @@ KTEST(vm, map_translate_protect_unmap)
 
 KTEST(vm, destroy_returns_every_frame)
 {
-	uint64_t before = free_frames();
+	uint64_t before = ktest_free_frames();
 	struct vm_space *as = vm_space_create();
 
 	KEXPECT_EQ(vm_alloc(as, USER_BASE, 16 * FRAME_SIZE, VM_WRITE), 0);
 	KEXPECT_EQ(vm_alloc(as, USER_END - 4 * FRAME_SIZE, 4 * FRAME_SIZE, VM_WRITE), 0);
 	KEXPECT_EQ(vm_alloc(as, 0x40000000, FRAME_SIZE, VM_EXEC), 0);
 	KEXPECT(vm_space_frames(as) > 21);
-	KEXPECT_EQ(free_frames(), before - vm_space_frames(as));
+	KEXPECT_EQ(ktest_free_frames(), before - vm_space_frames(as));
 	vm_space_destroy(as);
-	KEXPECT_EQ(free_frames(), before);
+	KEXPECT_EQ(ktest_free_frames(), before);
 }
 
 KTEST(vm, kernel_stack_has_an_unmapped_guard)
@@ -276,7 +258,7 @@ KTEST(vm, kernel_stack_has_an_unmapped_guard)
 
 	/* The stack area's lower page tables stay once made; make them before counting. */
 	kstack_free(kstack_alloc());
-	before = free_frames();
+	before = ktest_free_frames();
 	top = kstack_alloc();
 
 	KEXPECT(top != NULL);
@@ -288,7 +270,7 @@ KTEST(vm, kernel_stack_has_an_unmapped_guard)
 	KEXPECT(!kstack_contains((uint64_t)top - KSTACK_SIZE - 8, 8));
 	kstack_free(top);
 	KEXPECT_EQ(copy_nofault(top - 1, &c, 1), -EFAULT);
-	KEXPECT_EQ(free_frames(), before);
+	KEXPECT_EQ(ktest_free_frames(), before);
 }
 
 KTEST(vm, boot_stack_guard_hit_is_recovered)
