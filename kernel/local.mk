@@ -38,6 +38,16 @@ KERNEL_C_SRCS = \
 	kernel/drivers/serial.c \
 	kernel/drivers/console.c \
 	kernel/drivers/tty.c \
+	kernel/drivers/pci.c \
+	kernel/drivers/e1000.c \
+	kernel/drivers/rtl8139.c \
+	kernel/net/net.c \
+	kernel/net/wire.c \
+	kernel/net/arp.c \
+	kernel/net/ipv4.c \
+	kernel/net/udp.c \
+	kernel/net/dhcp.c \
+	kernel/net/socket.c \
 	kernel/fs/ramfs.c \
 	kernel/lib/cpio.c \
 	kernel/lib/kprintf.c \
@@ -57,6 +67,7 @@ KERNEL_C_SRCS = \
 	kernel/proc/file.c \
 	kernel/proc/syscall.c \
 	kernel/proc/sysfile.c \
+	kernel/proc/sysnet.c \
 	kernel/ktest/ktest.c \
 	kernel/ktest/arch_tests.c \
 	kernel/ktest/lib_tests.c \

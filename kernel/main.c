@@ -13,8 +13,10 @@
 #include "ktest.h"
 #include "lib.h"
 #include "mm.h"
+#include "net.h"
 #include "panic.h"
 #include "pmm.h"
+#include "pci.h"
 #include "proc.h"
 #include "ramfs.h"
 #include "syscall.h"
@@ -353,6 +355,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	if (cmdline_has(boot.info.cmdline, "ktest"))
 		run_ktest();
 
+	pci_init(boot.quiet);
+	net_init(boot.info.cmdline, boot.quiet);
 	log_memory_use();
 	if (cmdline_has(boot.info.cmdline, "kbench"))
 		run_kbench();

@@ -34,7 +34,8 @@ ULIB_SRCS = \
 	userland/lib/sha256.c \
 	userland/lib/pwhash.c \
 	userland/lib/passwd.c \
-	userland/lib/getpw.c
+	userland/lib/getpw.c \
+	userland/lib/inet.c
 ULIB_HDRS = \
 	userland/lib/syscall.h \
 	userland/lib/format.h \
@@ -60,7 +61,8 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o)
 
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
-	hexdump sysbench true crash syscheck spawnloop
+	hexdump sysbench true crash syscheck spawnloop \
+	ping ifconfig udpecho lspci
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

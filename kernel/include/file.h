@@ -1,7 +1,7 @@
 /*
  * Open files: what a file descriptor refers to. A ramfs node with an offset, the console
- * tty, or the null device. Spawned processes inherit their parent's descriptors, sharing
- * the open file (and its offset), as after fork in Unix.
+ * tty, the null device, or a network socket (FILE_SOCKET). Spawned processes inherit their parent's descriptors, sharing the open file (and its
+ * offset), as after fork in Unix.
  */
 #ifndef KEEL_FILE_H
 #define KEEL_FILE_H
@@ -11,7 +11,8 @@
 
 #define FILE_MAX	256		/* open files in the whole system */
 
-enum file_kind { FILE_RAMFS, FILE_TTY, FILE_NULL };
+/* FILE_SOCKET: a UDP or ICMP socket (net.h); sendto and recvfrom serve, read and write refuse. */
+enum file_kind { FILE_RAMFS, FILE_TTY, FILE_NULL, FILE_SOCKET };
 
 struct ramfs_node;
 
@@ -21,6 +22,7 @@ struct file {
 	int flags;			/* open's flags: access mode, O_APPEND */
 	uint64_t off;			/* ramfs: the position; a directory's next entry */
 	struct ramfs_node *node;	/* ramfs only */
+	struct socket *sock;		/* FILE_SOCKET only */
 };
 
 /* Returns a new open file with one reference, or NULL when FILE_MAX are open or memory is short. */

@@ -38,6 +38,12 @@ void sched_yield(void);
  */
 int waitq_wait(struct waitq *wq);
 
+/*
+ * As waitq_wait, for at most ms milliseconds (at least one tick). Returns 0 when woken,
+ * -ETIMEDOUT when the time ran out first, -EINTR when the process was killed.
+ */
+int waitq_wait_timeout(struct waitq *wq, uint64_t ms);
+
 /* Makes every process blocked on wq runnable. Safe in interrupt handlers. */
 void waitq_wake_all(struct waitq *wq);
 

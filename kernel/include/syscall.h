@@ -39,6 +39,22 @@ int path_from_user(const char *upath, char *out);
 struct ramfs_node;
 int perm_check(const struct ramfs_node *n, unsigned want);
 
+/* Returns the open file of descriptor fd in the running process, or NULL. */
+struct file;
+struct file *fd_file(uint64_t fd);
+
+/* Gives f the lowest free descriptor of the running process. Returns it, or -EMFILE (and drops f). */
+int fd_install(struct file *f);
+
+/* The network calls (sysnet.c). */
+long sys_socket(const uint64_t *a);
+long sys_bind(const uint64_t *a);
+long sys_sendto(const uint64_t *a);
+long sys_recvfrom(const uint64_t *a);
+long sys_netinfo(const uint64_t *a);
+long sys_pciinfo(const uint64_t *a);
+long sys_uptime_us(const uint64_t *a);
+
 /* Opens the console tty on descriptors 0, 1 and 2 of the process p (init). Returns 0 or -ENFILE. */
 struct proc;
 int file_open_console(struct proc *p);

@@ -4,6 +4,7 @@
  */
 #include "file.h"
 #include "heap.h"
+#include "net.h"
 #include "ramfs.h"
 
 static struct {
@@ -38,6 +39,8 @@ void file_put(struct file *f)
 		return;
 	if (f->node)
 		ramfs_put(f->node);
+	if (f->kind == FILE_SOCKET)
+		socket_release(f->sock);
 	files.open--;
 	kfree(f);
 }

@@ -129,6 +129,28 @@ int waitq_wait(struct waitq *wq)
 	return cur->killed ? -EINTR : 0;
 }
 
+int waitq_wait_timeout(struct waitq *wq, uint64_t ms)
+{
+	struct proc *cur = sched.current;
+	uint64_t ticks = timer_ms_to_ticks(ms);
+	bool timed_out;
+
+	if (cur->killed)
+		return -EINTR;
+	cur->wake_at = timer_ticks() + (ticks ? ticks : 1);
+	if (cur->wake_at < sched.next_wake)
+		sched.next_wake = cur->wake_at;
+	cur->chan = wq;
+	wq->waiters++;
+	cur->state = P_SLEEPING;
+	sched_switch();
+	wq->waiters--;
+	cur->chan = NULL;
+	timed_out = cur->wake_at == 0;	/* the timer clears it when it wakes a sleeper */
+	cur->wake_at = 0;
+	return cur->killed ? -EINTR : timed_out ? -ETIMEDOUT : 0;
+}
+
 void waitq_wake_all(struct waitq *wq)
 {
 	if (wq->waiters == 0)
@@ -143,11 +165,9 @@ void waitq_wake_all(struct waitq *wq)
 int sched_sleep_ms(uint64_t ms)
 {
 	struct proc *cur = sched.current;
-	uint64_t flags = arch_irq_save(), ticks = ms * TIMER_HZ / 1000;
+	uint64_t flags = arch_irq_save(), ticks = timer_ms_to_ticks(ms);
 	int r = 0;
 
-	if (ticks > UINT64_MAX / 2)
-		ticks = UINT64_MAX / 2;	/* "forever": a sum that cannot wrap */
 	cur->wake_at = timer_ticks() + (ticks ? ticks : 1);
 	if (cur->wake_at < sched.next_wake)
 		sched.next_wake = cur->wake_at;

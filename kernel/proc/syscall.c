@@ -155,6 +155,13 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_rmdir] = sys_rmdir,
 	[SYS_ttymode] = sys_ttymode,
 	[SYS_dup2] = sys_dup2,
+	[SYS_socket] = sys_socket,
+	[SYS_bind] = sys_bind,
+	[SYS_sendto] = sys_sendto,
+	[SYS_recvfrom] = sys_recvfrom,
+	[SYS_netinfo] = sys_netinfo,
+	[SYS_pciinfo] = sys_pciinfo,
+	[SYS_uptime_us] = sys_uptime_us,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -130,14 +130,12 @@ static int parent_check(const char *path)
 	return perm_check(n, MAY_WRITE | MAY_EXEC);
 }
 
-/* Returns the open file of fd in the running process, or NULL. */
-static struct file *fd_file(uint64_t fd)
+struct file *fd_file(uint64_t fd)
 {
 	return fd < FD_MAX ? proc_current()->fds[fd] : NULL;
 }
 
-/* Gives f the lowest free descriptor. Returns it, or -EMFILE (and drops f). */
-static int fd_install(struct file *f)
+int fd_install(struct file *f)
 {
 	struct proc *p = proc_current();
 
@@ -243,6 +241,8 @@ long sys_read(const uint64_t *a)
 	switch (f->kind) {
 	case FILE_NULL:
 		return 0;
+	case FILE_SOCKET:
+		return -EOPNOTSUPP;	/* recvfrom reads a socket */
 	case FILE_TTY:
 		if ((r = tty_read(sysfile.bounce, MIN(len, BOUNCE_SIZE))) > 0 &&
 		    copy_to_user(ubuf, sysfile.bounce, (size_t)r) != 0)
@@ -279,6 +279,8 @@ long sys_write(const uint64_t *a)
 		return -EFAULT;
 	if (f->kind == FILE_NULL)
 		return (long)MIN(len, (uint64_t)INT64_MAX);
+	if (f->kind == FILE_SOCKET)
+		return -EDESTADDRREQ;	/* sendto writes to a socket */
 	if (f->kind == FILE_RAMFS && (f->flags & O_APPEND))
 		f->off = f->node->size;
 	while (done < len) {

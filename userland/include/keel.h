@@ -7,7 +7,9 @@
 #define KEEL_USER_KEEL_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <keel/fs.h>
+#include <keel/net.h>
 #include <keel/syscall.h>
 
 /*
@@ -30,5 +32,31 @@ int meminfo(struct keel_meminfo *m);
 
 /* Fills *p with the index-th process. Returns 1, 0 past the last, or -1. */
 int procinfo(int index, struct keel_procinfo *p);
+
+uint64_t uptime_us(void);		/* since boot, for timing round trips */
+
+/*
+ * Sockets (keel/net.h, doc/network.md): socket(KEEL_SOCK_UDP or KEEL_SOCK_ICMP) returns
+ * a file descriptor that close() closes. bind(fd, 0) picks a free port; both return the
+ * port. recvfrom waits up to timeout_ms (KEEL_WAIT_FOREVER, KEEL_NO_WAIT) and fails with
+ * ETIMEDOUT. Addresses and ports are in host byte order.
+ */
+int socket(int type);
+int bind(int fd, unsigned port);
+long sendto(int fd, const void *buf, size_t len, const struct keel_sockaddr *to);
+long recvfrom(int fd, void *buf, size_t len, struct keel_sockaddr *from, int64_t timeout_ms);
+
+/* Fills *n with interface index (1), or returns 0 past the last; -1 on error. */
+int netinfo(int index, struct keel_netinfo *n);
+
+/* Fills *p with the index-th PCI function (1), or returns 0 past the last; -1 on error. */
+int pciinfo(int index, struct keel_pciinfo *p);
+
+/* Reads a dotted quad ("10.0.2.2") into *addr (host order). Returns 0, or -1. */
+int inet_parse_addr(const char *s, uint32_t *addr);
+
+/* Writes addr as a dotted quad into buf (at least INET_ADDR_LEN bytes); returns buf. */
+#define INET_ADDR_LEN	16
+char *inet_format(uint32_t addr, char *buf);
 
 #endif

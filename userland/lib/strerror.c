@@ -36,6 +36,16 @@ static const char *const messages[] = {
 	[ENOSYS] = "Function not implemented",
 	[ENOTEMPTY] = "Directory not empty",
 	[ELOOP] = "Too many levels of symbolic links",
+	[ENODEV] = "No such device",
+	[EDESTADDRREQ] = "Destination address required",
+	[EMSGSIZE] = "Message too long",
+	[EOPNOTSUPP] = "Operation not supported",
+	[EADDRINUSE] = "Address already in use",
+	[ENETDOWN] = "Network is down",
+	[ENETUNREACH] = "Network is unreachable",
+	[ENOBUFS] = "No buffer space available",
+	[ETIMEDOUT] = "Connection timed out",
+	[EHOSTUNREACH] = "No route to host",
 };
 
 /* Returns the message for errnum; numbers without one get "Unknown error N". */

@@ -47,4 +47,27 @@ syscall3(long nr, long a1, long a2, long a3)
 	return ret;
 }
 
+static inline long
+syscall4(long nr, long a1, long a2, long a3, long a4)
+{
+	register long r10 __asm__("r10") = a4;
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long
+syscall5(long nr, long a1, long a2, long a3, long a4, long a5)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
+			 "r"(r8) : "rcx", "r11", "memory");
+	return ret;
+}
+
 #endif

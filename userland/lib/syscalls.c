@@ -80,6 +80,24 @@ int sleep_ms(uint64_t ms) { return (int)SYS1(SYS_sleep_ms, ms); }
 uint64_t uptime_ms(void) { return (uint64_t)syscall0(SYS_uptime_ms); }
 int meminfo(struct keel_meminfo *m) { return (int)SYS1(SYS_meminfo, m); }
 int procinfo(int index, struct keel_procinfo *p) { return (int)SYS2(SYS_procinfo, index, p); }
+uint64_t uptime_us(void) { return (uint64_t)syscall0(SYS_uptime_us); }
+
+int socket(int type) { return (int)SYS1(SYS_socket, type); }
+int bind(int fd, unsigned port) { return (int)SYS2(SYS_bind, fd, port); }
+int netinfo(int index, struct keel_netinfo *n) { return (int)SYS2(SYS_netinfo, index, n); }
+int pciinfo(int index, struct keel_pciinfo *p) { return (int)SYS2(SYS_pciinfo, index, p); }
+
+long
+sendto(int fd, const void *buf, size_t len, const struct keel_sockaddr *to)
+{
+	return check(syscall4(SYS_sendto, fd, (long)buf, (long)len, (long)to));
+}
+
+long
+recvfrom(int fd, void *buf, size_t len, struct keel_sockaddr *from, int64_t timeout_ms)
+{
+	return check(syscall5(SYS_recvfrom, fd, (long)buf, (long)len, (long)from, timeout_ms));
+}
 
 void *
 sbrk(intptr_t increment)

@@ -37,5 +37,15 @@
 #define ENOSYS		38
 #define ENOTEMPTY	39
 #define ELOOP		40
+#define ENODEV		19
+#define EDESTADDRREQ	89
+#define EMSGSIZE	90
+#define EOPNOTSUPP	95
+#define EADDRINUSE	98
+#define ENETDOWN	100
+#define ENETUNREACH	101
+#define ENOBUFS		105
+#define ETIMEDOUT	110
+#define EHOSTUNREACH	113
 
 #endif

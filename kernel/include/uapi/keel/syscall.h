@@ -42,7 +42,14 @@
 #define SYS_rmdir	27	/* (const char *path) */
 #define SYS_ttymode	28	/* (int mode): TTY_COOKED or TTY_RAW, returns the old one */
 #define SYS_dup2	29	/* (int oldfd, int newfd) */
-#define NR_SYSCALLS	30
+#define SYS_socket	30	/* (int type): KEEL_SOCK_UDP or KEEL_SOCK_ICMP (keel/net.h); an fd */
+#define SYS_bind	31	/* (int fd, unsigned port): port 0 picks a free one; returns the port */
+#define SYS_sendto	32	/* (int fd, const void *buf, size_t len, const struct keel_sockaddr *to) */
+#define SYS_recvfrom	33	/* (int fd, void *buf, size_t len, struct keel_sockaddr *from, int64_t timeout_ms) */
+#define SYS_netinfo	34	/* (int index, struct keel_netinfo *n): 1, 0 past the last */
+#define SYS_pciinfo	35	/* (int index, struct keel_pciinfo *p): 1, 0 past the last */
+#define SYS_uptime_us	36	/* microseconds since boot */
+#define NR_SYSCALLS	37
 
 /* open flags (Linux's values). */
 #define O_RDONLY	0x0000

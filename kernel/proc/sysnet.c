@@ -1,0 +1,102 @@
+/*
+ * The network system calls: sockets on file descriptors (socket, bind, sendto, recvfrom;
+ * close is close), the interface's state for ifconfig, the PCI functions for lspci, and
+ * the microsecond clock that ping times replies with. Numbers in uapi/keel/syscall.h,
+ * structures in uapi/keel/net.h.
+ */
+#include "file.h"
+#include "net.h"
+#include "pci.h"
+#include "proc.h"
+#include "syscall.h"
+#include "timer.h"
+#include "uaccess.h"
+#include <keel/errno.h>
+
+/* The socket of descriptor fd, or NULL when fd is not an open socket. */
+static struct socket *fd_socket(uint64_t fd)
+{
+	struct file *f = fd_file(fd);
+
+	return f && f->kind == FILE_SOCKET ? f->sock : NULL;
+}
+
+long sys_socket(const uint64_t *a)
+{
+	struct socket *s;
+	struct file *f;
+	int err;
+
+	if (!net_mac())
+		return -ENETDOWN;
+	if (!(s = socket_create((int)a[0], &err)))
+		return err;
+	if (!(f = file_new(FILE_SOCKET, O_RDWR, NULL))) {
+		socket_release(s);
+		return -ENFILE;
+	}
+	f->sock = s;
+	return fd_install(f);
+}
+
+long sys_bind(const uint64_t *a)
+{
+	struct socket *s = fd_socket(a[0]);
+
+	return s ? socket_bind(s, a[1] > 65535 ? 65536 : (unsigned)a[1]) : -EBADF;
+}
+
+long sys_sendto(const uint64_t *a)
+{
+	struct socket *s = fd_socket(a[0]);
+	struct keel_sockaddr to;
+
+	if (!s)
+		return -EBADF;
+	if (!a[3])
+		return -EDESTADDRREQ;
+	if (copy_from_user(&to, (const void *)a[3], sizeof(to)) != 0)
+		return -EFAULT;
+	return socket_sendto(s, (const void *)a[1], a[2], &to);
+}
+
+long sys_recvfrom(const uint64_t *a)
+{
+	struct socket *s = fd_socket(a[0]);
+	struct keel_sockaddr from = { 0, 0, 0 };
+	long r;
+
+	if (!s)
+		return -EBADF;
+	/* Check the address first, so that a bad one does not cost a datagram. */
+	if (a[3] && copy_to_user((void *)a[3], &from, sizeof(from)) != 0)
+		return -EFAULT;
+	r = socket_recvfrom(s, (void *)a[1], a[2], &from, (int64_t)a[4]);
+	if (r >= 0 && a[3] && copy_to_user((void *)a[3], &from, sizeof(from)) != 0)
+		return -EFAULT;
+	return r;
+}
+
+long sys_netinfo(const uint64_t *a)
+{
+	struct keel_netinfo ni;
+
+	if ((int64_t)a[0] < 0 || net_info((int)a[0], &ni) == 0)
+		return 0;
+	return copy_to_user((void *)a[1], &ni, sizeof(ni)) ? -EFAULT : 1;
+}
+
+long sys_pciinfo(const uint64_t *a)
+{
+	struct pci_dev *d;
+
+	if ((int64_t)a[0] < 0 || a[0] > PCI_DEVICES_MAX || !(d = pci_at((int)a[0])))
+		return 0;
+	return copy_to_user((void *)a[1], &d->info, sizeof(d->info)) ? -EFAULT : 1;
+}
+
+long sys_uptime_us(const uint64_t *a)
+{
+	(void)a;
+	return (long)uptime_us();
+}

@@ -1,0 +1,26 @@
+# The network's tests (doc/network.md): host unit tests of the packet parsers and the
+# checksum, and system tests against real peers: QEMU's user networking (DHCP, ping
+# 10.0.2.2), and a tap device in a network namespace of the test's own (the host's ping
+# and socat, malformed frames from tests/netfuzz), with both cards. `make bench` adds the
+# round-trip figures of bench/net.sh.
+UNIT_TESTS_NET = tests/unit/test_net tests/unit/test_arp
+check_PROGRAMS += $(UNIT_TESTS_NET) tests/netfuzz
+TESTS += $(UNIT_TESTS_NET) tests/net-user.test tests/net-tap.test
+EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh
+BENCHES += bench/net.sh
+
+tests_unit_test_net_SOURCES = tests/unit/test_net.c tests/unit/tap.h \
+	kernel/net/wire.c kernel/include/netproto.h kernel/include/uapi/keel/net.h
+tests_unit_test_net_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_net_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_net_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_unit_test_arp_SOURCES = tests/unit/test_arp.c tests/unit/tap.h \
+	kernel/net/arp.c kernel/net/wire.c kernel/include/net.h
+tests_unit_test_arp_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_arp_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_arp_LDFLAGS = $(UNIT_SANITIZE)
+
+# Writes malformed and flooding frames to a network interface through a packet socket.
+tests_netfuzz_SOURCES = tests/netfuzz.c kernel/net/wire.c kernel/include/netproto.h
+tests_netfuzz_CPPFLAGS = $(UNIT_DEFS)
