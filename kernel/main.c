@@ -18,6 +18,7 @@
 #include "pmm.h"
 #include "pci.h"
 #include "proc.h"
+#include "proto.h"
 #include "ramfs.h"
 #include "syscall.h"
 #include "tty.h"
@@ -37,6 +38,7 @@ static struct {
 	struct mm_boot mm;
 	int info_status;	/* 0, or -EINVAL when the information was damaged */
 	bool quiet;
+	bool proto_started;
 } boot;
 
 const struct bootinfo *bootinfo_get(void)
@@ -303,6 +305,9 @@ static void __attribute__((noreturn)) init_run(void)
 				spawn_error(pid), -pid);
 			console_echo();
 		}
+		/* The serial protocol's thread comes after init, which keeps pid 1. */
+		if (!boot.proto_started && (boot.proto_started = true) && proto_init() != 0)
+			kprintf("[!!] serial protocol: cannot start its thread; text only\n");
 		while ((r = proc_wait(-1, &status, 0)) != pid)
 			if (r < 0)
 				panic("init_run: lost init (pid %d): %d", pid, r);

@@ -6,31 +6,50 @@
  * while the other has left the cursor in the middle of a line first ends that line, so a
  * kernel message never starts after a prompt or half a line of a program's output, and a
  * program's output never continues a kernel message.
+ *
+ * During a serial protocol session (kernel/proto/) the line carries frames: console
+ * output is held in a buffer meanwhile and written when the session ends.
  */
 #include "console.h"
 #include "serial.h"
 #include "cpu.h"
+#include "lib.h"
 
 enum console_writer { WRITER_KERNEL, WRITER_USER };
 
 static struct {
 	enum console_writer last;	/* who wrote the last byte */
 	bool mid_line;			/* the last byte was not a newline */
+	bool hold;			/* a protocol session owns the line */
+	char held[CONSOLE_HOLD_MAX];	/* output kept meanwhile */
+	size_t nheld;
+	size_t dropped;			/* bytes beyond held[] */
 } console;
+
+/* One byte of output: to the line, or kept while held. */
+static void console_out(char c)
+{
+	if (!console.hold)
+		serial_putc(c);
+	else if (console.nheld < sizeof(console.held))
+		console.held[console.nheld++] = c;
+	else
+		console.dropped++;
+}
 
 static void console_put(enum console_writer who, const char *s, size_t len)
 {
 	uint64_t flags = irq_save();
 
 	if (len > 0 && console.last != who && console.mid_line) {
-		serial_putc('\r');
-		serial_putc('\n');
+		console_out('\r');
+		console_out('\n');
 		console.mid_line = false;
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
+			console_out('\r');
+		console_out(s[i]);
 	}
 	if (len > 0) {
 		console.last = who;
@@ -47,6 +66,32 @@ void console_write(const char *s, size_t len)
 void console_write_user(const char *s, size_t len)
 {
 	console_put(WRITER_USER, s, len);
+}
+
+void console_hold(bool on)
+{
+	uint64_t flags = irq_save();
+	size_t dropped = console.dropped;
+
+	console.hold = on;
+	if (!on) {
+		for (size_t i = 0; i < console.nheld; i++)
+			serial_putc(console.held[i]);
+		console.nheld = 0;
+		console.dropped = 0;
+	}
+	irq_restore(flags);
+	if (!on && dropped)
+		kprintf("[!!] console: %zu bytes of output dropped during a protocol session\n",
+			dropped);
+}
+
+void console_raw_write(const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		serial_putc(p[i]);
 }
 
 int console_getc(void)

@@ -5,8 +5,9 @@
  * it ends: Enter (CR or LF) ends it with "\n"; Backspace or DEL erases a byte; ^U erases
  * the line; ^D hands over the line without a newline or, on an empty line, makes the next
  * read return 0 (end of file); ^C throws the line away and interrupts the foreground
- * process. Other control bytes are ordinary bytes, echoed as ^X (so 0x01, reserved for a
- * later framed protocol, simply passes through). In raw mode every byte goes to readers
+ * process. Other control bytes are ordinary bytes, echoed as ^X (the serial protocol,
+ * kernel/proto/, sees every byte first and passes on what is not a frame, a lone 0x01
+ * included). In raw mode every byte goes to readers
  * as it is, without echo, and ^C is just a byte.
  *
  * The foreground process is the one spawned last with the tty as its standard input;
@@ -70,8 +71,7 @@ static void commit(void)
 	waitq_wake_all(&tty.readers);
 }
 
-/* One received byte, in the serial interrupt handler. */
-static void tty_input(uint8_t c)
+void tty_input(uint8_t c)
 {
 	if (tty.mode == TTY_RAW) {
 		ring_put(&tty.in, c);

@@ -73,6 +73,13 @@ uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t
 			  uint64_t arg1);
 
 /*
+ * Prepares a context at the top of a kernel stack that, when switched to, calls fn in
+ * kernel mode with interrupts on: a kernel thread, which never enters user mode. fn must
+ * not return. Returns the value for arch_context_switch's next.
+ */
+uint64_t arch_kthread_new(void *kstack_top, void (*fn)(void));
+
+/*
  * Saves the current kernel context, stores its stack pointer in *save, and resumes the
  * one whose stack pointer is next (from arch_context_new or an earlier *save). Returns
  * when someone switches back. Call with interrupts off.

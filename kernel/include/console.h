@@ -5,6 +5,7 @@
 #ifndef KEEL_CONSOLE_H
 #define KEEL_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Writes len bytes to the console, translating "\n" into "\r\n". Safe with interrupts off. */
@@ -15,6 +16,16 @@ void console_write(const char *s, size_t len);
  * output each start on a fresh line when the other left one unfinished.
  */
 void console_write_user(const char *s, size_t len);
+
+/*
+ * While on, console output is held back, up to CONSOLE_HOLD_MAX bytes (the rest is
+ * counted and dropped), so that it cannot corrupt a serial protocol session, which owns
+ * the line; turning it off writes what was held. console_raw_write is the session's own
+ * way out, byte for byte.
+ */
+#define CONSOLE_HOLD_MAX	8192
+void console_hold(bool on);
+void console_raw_write(const void *buf, size_t len);
 
 /* Returns the next byte typed at the console, or -1 when none is waiting. Never blocks. */
 int console_getc(void);

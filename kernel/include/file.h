@@ -1,6 +1,8 @@
 /*
  * Open files: what a file descriptor refers to. A ramfs node with an offset, the console
- * tty, the null device, or a network socket (FILE_SOCKET). Spawned processes inherit their parent's descriptors, sharing the open file (and its
+ * tty, the null device, or the output of a program run over the serial protocol
+ * (FILE_PROTO: writes become the session's output stream, reads see end of file).
+ * Spawned processes inherit their parent's descriptors, sharing the open file (and its
  * offset), as after fork in Unix.
  */
 #ifndef KEEL_FILE_H
@@ -12,7 +14,7 @@
 #define FILE_MAX	256		/* open files in the whole system */
 
 /* FILE_SOCKET: a UDP or ICMP socket (net.h); sendto and recvfrom serve, read and write refuse. */
-enum file_kind { FILE_RAMFS, FILE_TTY, FILE_NULL, FILE_SOCKET };
+enum file_kind { FILE_RAMFS, FILE_TTY, FILE_NULL, FILE_PROTO, FILE_SOCKET };
 
 struct ramfs_node;
 

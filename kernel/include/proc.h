@@ -75,6 +75,13 @@ struct proc *proc_at(int i);
  */
 int proc_spawn(const char *path, int argc, const char *const argv[]);
 
+/*
+ * Starts a kernel thread: a process without user space (uid 0, directory "/", no open
+ * files, a child of the kernel) that runs fn on its own kernel stack and never returns.
+ * It cannot be killed. Returns its pid, or -EAGAIN when the table or stacks are full.
+ */
+int proc_start_kthread(const char *name, void (*fn)(void));
+
 /* Ends the running process with status (W_EXITCODE or W_SIGNALED). Does not return. */
 void proc_exit(int status) __attribute__((noreturn));
 

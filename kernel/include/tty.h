@@ -13,6 +13,13 @@
 void tty_init(void);
 
 /*
+ * Takes one received byte through the line discipline, in the serial interrupt handler.
+ * tty_init makes it COM1's receive handler; the serial protocol (proto.h) puts itself in
+ * front and hands on what is not a frame.
+ */
+void tty_input(uint8_t c);
+
+/*
  * Reads into the kernel buffer buf: in cooked mode up to one line (blocking until a line
  * is complete), in raw mode what has come (blocking until a byte has). Returns the count,
  * 0 at end of file (^D on an empty line), or -EINTR when the reader is killed.

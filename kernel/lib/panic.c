@@ -1,5 +1,6 @@
 /* panic() and assert(): the report of a state that cannot happen, then a stop. */
 #include "arch.h"
+#include "console.h"
 #include "panic.h"
 #include "cpu.h"
 
@@ -34,6 +35,7 @@ void panic(const char *fmt, ...)
 	if (panic_state.in_panic)
 		panic_stop();		/* a panic while reporting one: say nothing more */
 	panic_state.in_panic = true;
+	console_hold(false);	/* a protocol session must not hide the report */
 	kprintf("\npanic: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

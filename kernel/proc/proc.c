@@ -187,6 +187,25 @@ int proc_spawn(const char *path, int argc, const char *const argv[])
 	return p->pid;
 }
 
+int proc_start_kthread(const char *name, void (*fn)(void))
+{
+	struct proc *p;
+
+	if (!(p = slot_alloc()))
+		return -EAGAIN;
+	if (!(p->kstack = kstack_alloc())) {
+		slot_free(p);
+		return -EAGAIN;
+	}
+	p->parent = &ptable.table[0];
+	set_name(p, name);
+	p->cwd[0] = '/';
+	p->started_ms = uptime_ms();
+	p->ctx = arch_kthread_new(p->kstack, fn);
+	sched_start(p);
+	return p->pid;
+}
+
 void proc_exit(int status)
 {
 	struct proc *p = proc_current(), *kernel = &ptable.table[0];
@@ -280,6 +299,8 @@ int proc_kill(int pid, int sig)
 		return -ESRCH;
 	if (cur->uid != 0 && cur->uid != p->uid)
 		return -EPERM;
+	if (!p->space)
+		return -EPERM;		/* a kernel thread (proc_start_kthread) */
 	if (sig != 0)
 		deliver(p, sig);
 	return 0;

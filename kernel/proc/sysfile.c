@@ -15,6 +15,7 @@
 #include "heap.h"
 #include "lib.h"
 #include "proc.h"
+#include "proto.h"
 #include "ramfs.h"
 #include "syscall.h"
 #include "tty.h"
@@ -240,6 +241,7 @@ long sys_read(const uint64_t *a)
 		return -EFAULT;
 	switch (f->kind) {
 	case FILE_NULL:
+	case FILE_PROTO:
 		return 0;
 	case FILE_SOCKET:
 		return -EOPNOTSUPP;	/* recvfrom reads a socket */
@@ -285,10 +287,17 @@ long sys_write(const uint64_t *a)
 		f->off = f->node->size;
 	while (done < len) {
 		size_t chunk = MIN(len - done, BOUNCE_SIZE);
+		/* The protocol's output may block for room, but not with data in the bounce buffer. */
+		if (f->kind == FILE_PROTO && (r = proto_output_wait()) <= 0)
+			return done ? (long)done : r;
+		if (f->kind == FILE_PROTO)
+			chunk = MIN(chunk, (size_t)r);
 		if (copy_from_user(sysfile.bounce, ubuf + done, chunk) != 0)
 			return done ? (long)done : -EFAULT;
 		if (f->kind == FILE_TTY) {
 			r = tty_write(sysfile.bounce, chunk);
+		} else if (f->kind == FILE_PROTO) {
+			r = proto_output(sysfile.bounce, chunk);
 		} else {
 			r = ramfs_write(f->node, f->off, sysfile.bounce, chunk);
 			if (r > 0)

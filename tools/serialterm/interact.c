@@ -15,13 +15,19 @@
 
 #include "serialterm.h"
 
-enum key_state { KEY_TEXT, KEY_COMMAND };
+enum key_state { KEY_TEXT, KEY_COMMAND, KEY_FIELD };
+
+/* What the upload command (u) asks for, in turn. */
+enum field { F_SPEC, F_USER, F_PASS };
 
 /* What a command key asks the loop to do next. */
 enum { GO_ON, QUIT };
 
 static struct {
 	enum key_state state;
+	enum field field;
+	char text[3][512];	/* FILE[=DEST], user, password */
+	size_t len;
 } K;
 
 /* Names a key for messages, "Ctrl-]" or "x", in buf. */
@@ -44,8 +50,61 @@ static void help(void)
 	     "  b       send a break\r\n"
 	     "  l       start or stop logging\r\n"
 	     "  x       hex view on or off\r\n"
+	     "  u       upload a file (serial protocol) with a progress bar\r\n"
 	     "  h or ?  this help\r\n"
 	     "  %-8ssend %s itself", esc, esc, esc);
+}
+
+static void field_prompt(void)
+{
+	static const char *const prompts[] = { "upload FILE[=DEST]: ", "user: ", "password: " };
+
+	write_all(STDOUT_FILENO, "\r\n", 2);
+	write_all(STDOUT_FILENO, prompts[K.field], strlen(prompts[K.field]));
+	K.len = 0;
+	K.state = KEY_FIELD;
+}
+
+/* A field is complete: ask for the next one, or upload. */
+static void field_done(void)
+{
+	int r;
+
+	K.text[K.field][K.len] = '\0';
+	write_all(STDOUT_FILENO, "\r\n", 2);
+	if (K.field == F_SPEC && !K.text[F_SPEC][0]) {
+		K.state = KEY_TEXT;
+		return;
+	}
+	if (K.field < F_PASS && !(K.field == F_SPEC && proto_have_creds())) {
+		K.field++;
+		field_prompt();
+		return;
+	}
+	K.state = KEY_TEXT;
+	r = proto_upload(K.text[F_SPEC], K.field == F_PASS ? K.text[F_USER] : NULL,
+			 K.text[F_PASS]);
+	memset(K.text[F_PASS], 0, sizeof K.text[F_PASS]);
+	note(r < 0 ? "upload done; back to the console" : "upload failed; back to the console");
+}
+
+/* A key typed into a field: Enter ends it, Backspace erases, ^C or Esc gives up. */
+static void field_key(uint8_t c)
+{
+	if (c == '\r' || c == '\n') {
+		field_done();
+	} else if ((c == 0x7f || c == '\b') && K.len > 0) {
+		K.len--;
+		if (K.field != F_PASS)
+			write_all(STDOUT_FILENO, "\b \b", 3);
+	} else if (c == 0x03 || c == 0x1b) {
+		K.state = KEY_TEXT;
+		note("upload cancelled");
+	} else if (c >= 0x20 && K.len < sizeof K.text[0] - 1) {
+		K.text[K.field][K.len++] = (char)c;
+		if (K.field != F_PASS)
+			write_all(STDOUT_FILENO, &c, 1);
+	}
 }
 
 /* Carries out the command key c. */
@@ -73,6 +132,10 @@ static int command(uint8_t c)
 		return GO_ON;
 	case 'x':
 		display_hex_toggle();
+		return GO_ON;
+	case 'u':
+		K.field = F_SPEC;
+		field_prompt();
 		return GO_ON;
 	case 'h':
 	case '?':
@@ -102,6 +165,9 @@ static int keys(const uint8_t *buf, size_t len)
 			K.state = KEY_TEXT;
 			if (command(buf[i]) == QUIT)
 				return QUIT;
+			break;
+		case KEY_FIELD:
+			field_key(buf[i]);
 			break;
 		}
 	}

@@ -12,7 +12,13 @@ tools_serialterm_serialterm_SOURCES = \
 	tools/serialterm/interact.c \
 	tools/serialterm/expect.c \
 	tools/serialterm/script.c \
-	tools/serialterm/exec.c
+	tools/serialterm/exec.c \
+	tools/serialterm/proto.c \
+	kernel/lib/proto.c kernel/include/uapi/keel/proto.h
+# The protocol's framing is the kernel's own code (kernel/lib/proto.c) built for the host;
+# -iquote keeps kernel/include's headers (sched.h, ...) from shadowing the system's.
+tools_serialterm_serialterm_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST \
+	-iquote $(top_srcdir)/kernel/include
 dist_man_MANS += tools/serialterm/serialterm.1
 
 # Its tests: a scripted peer on a pty, socketpair or socket (stpeer), a pseudo-terminal

@@ -44,6 +44,7 @@ static struct {
 	size_t inlen;
 	char recent[512];	/* the last bytes received, for error messages */
 	size_t nrecent;
+	size_t (*filter)(uint8_t *, size_t);	/* takes frames out of what is received */
 } S = { .sigpipe = { -1, -1 } };
 
 int64_t now_ms(void)
@@ -131,6 +132,21 @@ const uint8_t *loop_input(size_t *len)
 int loop_signal(void)
 {
 	return S.signo;
+}
+
+/*
+ * While fn is set, received bytes pass through it first: it keeps what is not part of a
+ * frame of the serial protocol (proto.c) in place and returns its length. NULL ends it.
+ */
+void loop_filter(size_t (*fn)(uint8_t *buf, size_t len))
+{
+	S.filter = fn;
+}
+
+/* How many bytes wait to be written to the line. */
+size_t loop_queued(void)
+{
+	return S.txq.len;
 }
 
 /* Queues bytes for the line; the loop writes them when it can. */
@@ -252,6 +268,8 @@ static int rx_read(size_t *got)
 	if (n <= 0)	/* 0 is end of file; EIO is a pty whose other side closed */
 		return -1;
 	*got = (size_t)n;
+	if (S.filter)
+		*got = S.filter(S.rx, *got);
 	log_feed(S.rx, *got);
 	if (S.show)
 		display_feed(S.rx, *got);

@@ -23,7 +23,7 @@ struct options opt = {
 	.timeout = 30,
 };
 
-enum { OPT_QEMU_STATUS = 256 };
+enum { OPT_QEMU_STATUS = 256, OPT_AUTH, OPT_PUT, OPT_GET, OPT_LS, OPT_RUN, OPT_STAT };
 
 static const struct option longopts[] = {
 	{ "baud", required_argument, NULL, 'b' },
@@ -46,6 +46,12 @@ static const struct option longopts[] = {
 	{ "boot", required_argument, NULL, 'B' },
 	{ "uefi", no_argument, NULL, 'U' },
 	{ "qemu-status", no_argument, NULL, OPT_QEMU_STATUS },
+	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "put", required_argument, NULL, OPT_PUT },
+	{ "get", required_argument, NULL, OPT_GET },
+	{ "ls", required_argument, NULL, OPT_LS },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "stat", no_argument, NULL, OPT_STAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -79,10 +85,17 @@ static void usage(FILE *f)
 "  -c, --exec CMD         run CMD in Keel's shell, print its output, exit with its status\n"
 "  -P, --prompt REGEX     the shell prompt (default: USER$ )\n"
 "  -t, --timeout SEC      limit of each wait (default 30; 0 for none)\n"
+"      --auth USER:PASS   open a serial protocol session (doc/protocol.md)\n"
+"      --put FILE[=DEST]  upload FILE (DEST: default /tmp/NAME)\n"
+"      --get PATH[=FILE]  download PATH (FILE: default its name here; - for stdout)\n"
+"      --ls PATH          list a directory\n"
+"      --run 'PROG ARGS'  run a program, print its output, exit with its status\n"
+"      --stat             uptime, memory and processes\n"
 "  -q, --quiet            do not copy received text to standard output\n"
 "\n"
 "  -h, --help             show this help;  -V, --version  show the version\n"
-"Exit status: 0 ok, 1 failure, 2 usage, 3 timeout, 4 line closed, 5 QEMU exited.\n");
+"Exit status: 0 ok, 1 failure, 2 usage, 3 timeout, 4 line closed, 5 QEMU exited,\n"
+"6 refused by the kernel, 7 peer not speaking the protocol (255 with --exec or --run).\n");
 }
 
 static void usage_error(const char *fmt, const char *arg)
@@ -172,6 +185,12 @@ static void option(int c, const char *arg)
 	case 'B': opt.boot_image = arg; break;
 	case 'U': opt.uefi = 1; break;
 	case OPT_QEMU_STATUS: opt.qemu_status = 1; break;
+	case OPT_AUTH: actions_add(&opt.actions, ACT_AUTH, arg, "--auth"); break;
+	case OPT_PUT: actions_add(&opt.actions, ACT_PUT, arg, "--put"); break;
+	case OPT_GET: actions_add(&opt.actions, ACT_GET, arg, "--get"); break;
+	case OPT_LS: actions_add(&opt.actions, ACT_LS, arg, "--ls"); break;
+	case OPT_RUN: actions_add(&opt.actions, ACT_RUN, arg, "--run"); opt.has_exec = 1; break;
+	case OPT_STAT: actions_add(&opt.actions, ACT_STAT, arg, "--stat"); break;
 	case 'h': usage(stdout); exit(ST_OK);
 	case 'V': printf("serialterm (Keel) %s\n", PACKAGE_VERSION); exit(ST_OK);
 	default: usage_error("%s", "unknown option");

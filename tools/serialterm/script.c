@@ -14,6 +14,8 @@
  *   log FILE | log off        start or stop logging what is received
  *   exit [N]                  stop here with status N (default 0)
  *   login USER:PASS, exec CMD as --login and --exec
+ *   auth USER:PASS, put FILE[=DEST], get PATH[=FILE], ls PATH, run CMD, stat
+ *                             as the options of the same names (the serial protocol)
  * An argument is the rest of the line; quotes ("..." or '...') keep leading and trailing
  * spaces and allow "else" inside a regular expression.
  */
@@ -161,11 +163,17 @@ void actions_add(struct actions *a, enum action_kind kind, const char *arg, cons
 		act->status = *act->text ? status_arg(act->text, where) : 0;
 		break;
 	case ACT_LOGIN:
+	case ACT_AUTH:
 		if (!strchr(act->text, ':'))
 			st_errx(ST_USAGE, "%s: expected USER:PASS, not %s", where, act->text);
 		break;
 	case ACT_LOG:
 	case ACT_EXEC:
+	case ACT_PUT:
+	case ACT_GET:
+	case ACT_LS:
+	case ACT_RUN:
+	case ACT_STAT:
 		break;
 	}
 }
@@ -191,7 +199,8 @@ static const struct {
 } commands[] = {
 	{ "send", ACT_SEND }, { "expect", ACT_EXPECT }, { "timeout", ACT_TIMEOUT },
 	{ "sleep", ACT_SLEEP }, { "log", ACT_LOG }, { "exit", ACT_EXIT },
-	{ "login", ACT_LOGIN }, { "exec", ACT_EXEC },
+	{ "login", ACT_LOGIN }, { "exec", ACT_EXEC }, { "auth", ACT_AUTH }, { "put", ACT_PUT },
+	{ "get", ACT_GET }, { "ls", ACT_LS }, { "run", ACT_RUN }, { "stat", ACT_STAT },
 };
 
 /* Parses one line of a script into an action. */
@@ -240,7 +249,8 @@ static void script_line(struct actions *a, char *s, const char *where)
 	}
 	if (commands[i].kind == ACT_LOG && !strcmp(arg, "off"))
 		arg = NULL;
-	else if (!*arg && commands[i].kind != ACT_EXIT && commands[i].kind != ACT_SEND)
+	else if (!*arg && commands[i].kind != ACT_EXIT && commands[i].kind != ACT_SEND &&
+		 commands[i].kind != ACT_STAT)
 		st_errx(ST_USAGE, "%s: %s needs an argument", where, cmd);
 	actions_add(a, commands[i].kind, arg, where);
 }
@@ -308,6 +318,8 @@ static int action_run(const struct action *act)
 {
 	enum event ev;
 
+	if (act->kind < ACT_AUTH && act->kind != ACT_TIMEOUT && act->kind != ACT_LOG)
+		proto_pause();		/* the console is text again */
 	switch (act->kind) {
 	case ACT_SEND:
 		loop_send(act->text, act->len);
@@ -334,6 +346,18 @@ static int action_run(const struct action *act)
 		return exec_login(act);
 	case ACT_EXEC:
 		return exec_command(act);
+	case ACT_AUTH:
+		return proto_auth(act);
+	case ACT_PUT:
+		return proto_put(act);
+	case ACT_GET:
+		return proto_get(act);
+	case ACT_LS:
+		return proto_ls(act);
+	case ACT_RUN:
+		return proto_run(act);
+	case ACT_STAT:
+		return proto_stat(act);
 	}
 	return -1;
 }
@@ -363,11 +387,16 @@ int actions_run(const struct actions *a)
 	for (size_t i = 0; i < a->n; i++) {
 		int st = action_run(&a->v[i]);
 
-		if (st >= 0)
+		if (st >= 0) {
+			proto_pause();
 			return st;
+		}
 		if (a->v[i].kind == ACT_EXEC)
 			R.status = exec_last_status();
+		if (a->v[i].kind == ACT_RUN)
+			R.status = proto_last_status();
 	}
+	proto_pause();
 	if (opt.qemu_status)
 		return wait_qemu();
 	return R.status;

@@ -13,7 +13,8 @@
  *   interact.c  interactive mode (escape key and commands) and pipe mode;
  *   expect.c    the buffer of received text that expectations are matched against;
  *   script.c    scripted mode: the ordered actions and the script language;
- *   exec.c      --login and --exec against Keel's shell.
+ *   exec.c      --login and --exec against Keel's shell;
+ *   proto.c     --auth, --put, --get, --ls, --run, --stat: the serial protocol.
  */
 #ifndef SERIALTERM_H
 #define SERIALTERM_H
@@ -30,6 +31,8 @@ enum {
 	ST_TIMEOUT = 3,		/* an expectation was not met in time */
 	ST_HANGUP = 4,		/* the line closed (end of file, peer hang-up) */
 	ST_QEMU_GONE = 5,	/* QEMU exited while the script was still running */
+	ST_REFUSED = 6,		/* the kernel refused: authentication, no such file, ... */
+	ST_NOPROTO = 7,		/* the peer does not speak the protocol, or another version */
 	ST_EXEC_ERROR = 255,	/* with --exec: serialterm itself failed */
 };
 
@@ -51,6 +54,12 @@ enum action_kind {
 	ACT_EXIT,	/* status: stop here with this status */
 	ACT_LOGIN,	/* text: USER:PASS */
 	ACT_EXEC,	/* text: a shell command line */
+	ACT_AUTH,	/* text: USER:PASS, opens a protocol session */
+	ACT_PUT,	/* text: FILE[=DEST] */
+	ACT_GET,	/* text: PATH[=FILE] */
+	ACT_LS,		/* text: PATH */
+	ACT_RUN,	/* text: a command line, run over the protocol */
+	ACT_STAT,	/* no argument */
 };
 
 struct action {
@@ -156,6 +165,8 @@ enum event loop_wait(int64_t deadline);
 const uint8_t *loop_input(size_t *len);
 int loop_signal(void);
 void loop_send(const void *buf, size_t len);
+void loop_filter(size_t (*fn)(uint8_t *buf, size_t len));
+size_t loop_queued(void);
 enum event loop_flush(int64_t deadline);
 void loop_recent(void (*fn)(const char *line));
 int64_t now_ms(void);
@@ -197,5 +208,17 @@ double run_timeout(void);
 int exec_login(const struct action *a);
 int exec_command(const struct action *a);
 int exec_last_status(void);
+
+/* proto.c */
+int proto_auth(const struct action *a);
+int proto_put(const struct action *a);
+int proto_get(const struct action *a);
+int proto_ls(const struct action *a);
+int proto_run(const struct action *a);
+int proto_stat(const struct action *a);
+int proto_last_status(void);
+void proto_pause(void);
+int proto_upload(const char *spec, const char *user, const char *pass);
+int proto_have_creds(void);
 
 #endif

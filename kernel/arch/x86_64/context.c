@@ -27,7 +27,7 @@ struct switch_frame {
  */
 #define FMASK (RFLAGS_IF | (1UL << 8) | (1UL << 10) | (1UL << 14) | (1UL << 18))
 
-extern char syscall_entry[], context_first_entry[];
+extern char syscall_entry[], context_first_entry[], kthread_entry[];
 extern uint64_t syscall_kernel_rsp;
 
 static struct {
@@ -82,6 +82,17 @@ uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t
 	tf->rsi = arg1;
 	memset(sf, 0, sizeof(*sf));
 	sf->rip = (uint64_t)context_first_entry;
+	return (uint64_t)sf;
+}
+
+/* The switch frame "returns" to kthread_entry (switch.asm), which calls rbx. */
+uint64_t arch_kthread_new(void *kstack_top, void (*fn)(void))
+{
+	struct switch_frame *sf = (struct switch_frame *)kstack_top - 1;
+
+	memset(sf, 0, sizeof(*sf));
+	sf->rbx = (uint64_t)fn;
+	sf->rip = (uint64_t)kthread_entry;
 	return (uint64_t)sf;
 }
 

@@ -17,6 +17,7 @@ extern trap_user_return
 
 global arch_context_switch
 global context_first_entry
+global kthread_entry
 
 section .text
 bits 64
@@ -43,5 +44,12 @@ context_first_entry:
 	TRAPFRAME_POP
 	add rsp, 16				; vector and error code
 	iretq
+
+; A kernel thread's first switch (arch_kthread_new) "returns" here with its function in rbx
+; and rsp at the 16-aligned top of its stack, as the System V ABI wants before a call.
+kthread_entry:
+	sti
+	call rbx
+	ud2					; its function must not return
 
 section .note.GNU-stack noalloc noexec nowrite progbits

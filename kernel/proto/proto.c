@@ -1,0 +1,953 @@
+/*
+ * The serial protocol's kernel end (proto.h; doc/protocol.md is the specification).
+ *
+ * Every byte from COM1 passes proto_irq_byte, in the interrupt handler, before the tty:
+ * text goes on to the line discipline, a good frame goes into a small queue, a damaged
+ * one is counted. Everything else happens in one kernel thread, "kproto": it checks
+ * passwords, writes files into the ramfs, starts programs and waits for them, and is the
+ * only writer of the line while a session is active (the console is held meanwhile).
+ * The thread sleeps on a wait queue that the interrupt handler and program output wake,
+ * and polls its timers every PROTO_TICK_MS while a session is active.
+ *
+ * Streams (a file being put or got, a listing, a program's output) are byte streams with
+ * the offset as sequence number: go-back-N with a window, cumulative ACK, NAK for a gap
+ * or a damaged frame, resend from the last acknowledged offset on timeout, smaller
+ * frames after each resend and larger ones while all goes well.
+ */
+#include "arch.h"
+#include "console.h"
+#include "file.h"
+#include "heap.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "proto.h"
+#include "ramfs.h"
+#include "sched.h"
+#include "serial.h"
+#include "syscall.h"
+#include "timer.h"
+#include "tty.h"
+#include "passwd.h"
+#include "pwhash.h"
+#include <keel/errno.h>
+#include <keel/proto.h>
+
+#define MAY_READ	4
+#define MAY_WRITE	2
+#define MAY_EXEC	1
+#define AUTH_FAIL_DELAY_MS 1000		/* a refused HELLO is answered this much later */
+#define PART_SUFFIX	".part"		/* an upload in progress is DIR/.NAME.part */
+#define CAPS (PROTO_CAP_PUT | PROTO_CAP_GET | PROTO_CAP_LIST | PROTO_CAP_RUN | \
+	      PROTO_CAP_STAT | PROTO_CAP_RESUME)
+
+enum op { OP_NONE, OP_PUT, OP_SEND, OP_RUN };
+
+struct slot {
+	uint16_t len;
+	uint8_t buf[PROTO_FRAME_MAX];
+};
+
+static struct {
+	/* The interrupt handler's side. */
+	struct proto_rx rx;
+	struct slot q[PROTO_QUEUE];
+	volatile unsigned qhead, qtail;
+	volatile unsigned bad;		/* damaged frames the thread has not seen */
+	volatile bool session;		/* text from the line is dropped, not typed */
+	struct waitq wq;		/* the thread sleeps here */
+	struct waitq out_wq;		/* writers of program output wait here for room */
+	bool started;
+
+	/* The thread's side. */
+	uint32_t uid;
+	uint16_t payload;		/* negotiated largest payload */
+	uint32_t window;		/* bytes the host accepts in flight */
+	uint64_t last_rx_ms;
+	bool have_req;
+	uint32_t req_seq;		/* the last request answered, and its answer */
+	size_t reply_len;
+	uint8_t reply[PROTO_WIRE_MAX];
+	uint8_t tx[PROTO_WIRE_MAX];
+	uint8_t data[PROTO_PAYLOAD_MAX];
+	enum op op;
+
+	struct {			/* OP_PUT, and the result of the last one */
+		char path[PROTO_PATH_MAX + 1];
+		char part[PROTO_PATH_MAX + 16];
+		struct ramfs_node *node;
+		uint64_t size, have;
+		uint32_t crc, want_crc, mode;
+		uint64_t nak_at, nak_ms;
+		bool done;		/* finished: DONE is sent again for late data */
+		int result;
+	} put;
+
+	struct {			/* OP_SEND and OP_RUN: the stream to the host */
+		uint64_t base, next, end;	/* acknowledged, sent, available */
+		uint64_t high;			/* the most ever sent (next goes back) */
+		uint32_t chunk, cwnd;		/* payload size, congestion window */
+		uint64_t progress_ms, moved_ms, back_at, back_ms, srtt;
+		bool sampling;			/* a go-back waits for its round trip */
+		int retries;
+		struct ramfs_node *node;	/* GET */
+		char *text;			/* LIST, STAT */
+	} tx_s;
+
+	struct {			/* OP_RUN */
+		int pid;
+		bool exited;
+		int status;
+		uint64_t exit_ms;
+		int exit_tries;
+		uint8_t out[PROTO_OUT_SIZE];
+	} run;
+} P;
+
+/* --- The interrupt handler's side. */
+
+static void proto_irq_byte(uint8_t c)
+{
+	struct slot *s;
+
+	switch (proto_rx_byte(&P.rx, c)) {
+	case PROTO_RX_TEXT:
+		if (!P.session)
+			tty_input(c);
+		break;
+	case PROTO_RX_SOH_TEXT:
+		if (!P.session) {
+			tty_input(PROTO_SOH);
+			tty_input(c);
+		}
+		break;
+	case PROTO_RX_FRAME:
+		if (P.qhead - P.qtail >= PROTO_QUEUE)
+			break;		/* the sender will send it again */
+		s = &P.q[P.qhead % PROTO_QUEUE];
+		memcpy(s->buf, P.rx.frame, P.rx.frame_len);
+		s->len = (uint16_t)P.rx.frame_len;
+		P.qhead++;
+		waitq_wake_all(&P.wq);
+		break;
+	case PROTO_RX_BAD:
+		P.bad++;
+		waitq_wake_all(&P.wq);
+		break;
+	case PROTO_RX_NONE:
+		break;
+	}
+}
+
+/* --- Sending. */
+
+static void send(uint8_t type, uint32_t seq, const void *payload, size_t len)
+{
+	size_t n = proto_frame_encode(type, seq, payload, len, 1, P.tx);
+
+	console_raw_write(P.tx, n);
+}
+
+/* Sends the answer to request seq and keeps it, for a request that comes again. */
+static void answer(uint8_t type, uint32_t seq, const void *payload, size_t len)
+{
+	P.reply_len = proto_frame_encode(type, seq, payload, len, 1, P.reply);
+	P.req_seq = seq;
+	P.have_req = true;
+	console_raw_write(P.reply, P.reply_len);
+}
+
+static void answer_ok(uint32_t seq, uint64_t value)
+{
+	uint8_t b[8];
+
+	proto_put64(b, value);
+	answer(PT_OK, seq, b, sizeof(b));
+}
+
+static void answer_error(uint32_t seq, int err, const char *msg)
+{
+	uint8_t b[4 + 120];
+	size_t n = MIN(strlen(msg), sizeof(b) - 4);
+
+	proto_put32(b, (uint32_t)err);
+	memcpy(b + 4, msg, n);
+	answer(PT_ERROR, seq, b, 4 + n);
+}
+
+static const char *error_text(int err)
+{
+	switch (err) {
+	case -ENOENT:	return "no such file or directory";
+	case -EACCES:	return "permission denied";
+	case -ENOSPC:	return "out of space";
+	case -ENOMEM:	return "out of memory";
+	case -EFBIG:	return "file too large";
+	case -EISDIR:	return "is a directory";
+	case -ENOTDIR:	return "not a directory";
+	case -EINVAL:	return "invalid argument";
+	case -EBUSY:	return "a transfer is in progress";
+	case -ENOEXEC:	return "not an executable";
+	case -EAGAIN:	return "too many processes";
+	case -E2BIG:	return "argument list too long";
+	case -EIO:	return "checksum mismatch";
+	default:	return "failed";
+	}
+}
+
+/* --- Paths and permissions, for the session's user. */
+
+/* Accepts an absolute path without "." or ".." components or empty names. */
+static int path_check(const char *path, size_t len)
+{
+	const char *p = path, *end = path + len;
+
+	if (len == 0 || len > PROTO_PATH_MAX || path[0] != '/' || strnlen(path, len) != len)
+		return -EINVAL;
+	while (p < end) {
+		const char *name = ++p;
+
+		while (p < end && *p != '/')
+			p++;
+		if ((p == name && p != end) || (p - name == 1 && name[0] == '.') ||
+		    (p - name == 2 && name[0] == '.' && name[1] == '.'))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Splits path into its directory (in dir) and returns its last name. */
+static const char *path_split(const char *path, char *dir)
+{
+	const char *slash = path;
+
+	for (const char *p = path; *p; p++)
+		if (*p == '/')
+			slash = p;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash == path ? 1 : slash - path] = '\0';
+	if (slash == path)
+		dir[0] = '/';
+	return slash + 1;
+}
+
+/* The directory of path must exist and be writable and searchable by the session's user. */
+static int dir_check(const char *path)
+{
+	char dir[PROTO_PATH_MAX + 1];
+	struct ramfs_node *n;
+	int err;
+
+	path_split(path, dir);
+	if ((err = ramfs_lookup(dir, true, &n)) != 0)
+		return err;
+	if (!KEEL_S_ISDIR(n->mode))
+		return -ENOTDIR;
+	return perm_check(n, MAY_WRITE | MAY_EXEC);
+}
+
+/* --- HELLO: who the session is for. */
+
+static int auth(const char *user, const char *pass, uint32_t *uid)
+{
+	static char text[PASSWD_FILE_MAX + 1];
+	struct passwd_entry e;
+	struct ramfs_node *n;
+	long len = 0;
+	bool found;
+
+	if (ramfs_lookup(PASSWD_PATH, true, &n) == 0 && KEEL_S_ISREG(n->mode))
+		len = ramfs_read(n, 0, text, PASSWD_FILE_MAX);
+	text[len > 0 ? len : 0] = '\0';
+	found = passwd_find_name(text, user, &e) == 0;
+	/* An unknown user costs the same hash as a known one (as login does). */
+	if (pwhash_check(found ? e.hash : "$sha256$10000$00$00", pass) && found) {
+		*uid = e.uid;
+		return 0;
+	}
+	return -EACCES;
+}
+
+static void session_end(void);
+static void op_abort(void);
+
+static void do_hello(const struct proto_msg *m)
+{
+	char user[PASSWD_NAME_MAX + 1], pass[PWHASH_PASSWORD_MAX + 1];
+	const char *s = (const char *)m->payload + 10, *end = (const char *)m->payload + m->len;
+	size_t ul, pl;
+	uint8_t b[14];
+	uint32_t uid;
+
+	if (m->len < 12) {
+		answer_error(m->seq, -EINVAL, "malformed HELLO");
+		return;
+	}
+	ul = strnlen(s, (size_t)(end - s));
+	pl = s + ul < end ? strnlen(s + ul + 1, (size_t)(end - s - ul - 1)) : 0;
+	if (s + ul >= end || s + ul + 1 + pl >= end || ul > PASSWD_NAME_MAX ||
+	    pl > PWHASH_PASSWORD_MAX) {
+		answer_error(m->seq, -EINVAL, "malformed HELLO");
+		return;
+	}
+	memcpy(user, s, ul + 1);
+	memcpy(pass, s + ul + 1, pl + 1);
+	if (P.session)
+		session_end();
+	if (auth(user, pass, &uid) != 0) {
+		memset(pass, 0, sizeof(pass));
+		sched_sleep_ms(AUTH_FAIL_DELAY_MS);
+		answer_error(m->seq, -EACCES, "authentication refused");
+		return;
+	}
+	memset(pass, 0, sizeof(pass));
+	P.uid = uid;
+	P.last_rx_ms = uptime_ms();
+	proc_current()->uid = uid;
+	P.payload = (uint16_t)MAX(PROTO_CHUNK_MIN, MIN(proto_get16(m->payload), PROTO_PAYLOAD_MAX));
+	P.window = MAX(proto_get32(m->payload + 2), (uint32_t)P.payload);
+	P.window = MIN(P.window, (uint32_t)PROTO_WINDOW_MAX);
+	console_hold(true);
+	P.session = true;
+	proto_put16(b, P.payload);
+	proto_put32(b + 2, PROTO_WINDOW);
+	proto_put32(b + 6, CAPS);
+	proto_put32(b + 10, uid);
+	answer(PT_WELCOME, m->seq, b, sizeof(b));
+}
+
+/* --- PUT: a file into the ramfs, under a temporary name until it is whole. */
+
+static void put_finish(int result)
+{
+	if (result == 0 && P.put.crc != P.put.want_crc)
+		result = -EIO;
+	if (result == 0) {
+		P.put.node->mode = KEEL_S_IFREG | (P.put.mode & 07777);
+		result = ramfs_rename(P.put.part, P.put.path);
+	}
+	if (result != 0)
+		ramfs_unlink(P.put.part);
+	ramfs_put(P.put.node);
+	P.put.node = NULL;
+	P.put.done = true;
+	P.put.result = result;
+	P.op = OP_NONE;
+	send(PT_DONE, (uint32_t)P.put.size, (uint8_t[4]){ (uint8_t)result,
+	     (uint8_t)(result >> 8), (uint8_t)(result >> 16), (uint8_t)(result >> 24) }, 4);
+}
+
+/* Starts an upload; a matching part file from an interrupted one is resumed. */
+static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *path)
+{
+	struct mem_info mi;
+	struct ramfs_node *n;
+	char dir[PROTO_PATH_MAX + 1];
+	const char *name = path_split(path, dir);
+	int err;
+
+	if ((err = dir_check(path)) != 0)
+		return err;
+	if (ramfs_lookup(path, true, &n) == 0) {
+		if (KEEL_S_ISDIR(n->mode))
+			return -EISDIR;
+		if ((err = perm_check(n, MAY_WRITE)) != 0)
+			return err;
+	}
+	mem_info_get(&mi);
+	if (size > RAMFS_FILE_MAX)
+		return -EFBIG;
+	if (size + size / 8 + (1 << 20) > mi.free)
+		return -ENOSPC;
+	ksnprintf(P.put.part, sizeof(P.put.part), "%s%s.%s%s", dir, dir[1] ? "/" : "", name,
+		  PART_SUFFIX);
+	if (ramfs_lookup(P.put.part, false, &n) == 0 && KEEL_S_ISREG(n->mode) &&
+	    n->uid == P.uid && strcmp(P.put.path, path) == 0 && P.put.size == size &&
+	    P.put.want_crc == crc && P.put.have <= n->size) {
+		ramfs_truncate(n, P.put.have);	/* resume: keep what was checksummed */
+	} else {
+		ramfs_unlink(P.put.part);
+		if ((err = ramfs_create(P.put.part, 0600, P.uid, P.uid, &n)) != 0)
+			return err;
+		P.put.have = 0;
+		P.put.crc = 0;
+	}
+	ramfs_get(n);
+	memcpy(P.put.path, path, strlen(path) + 1);
+	P.put.node = n;
+	P.put.size = size;
+	P.put.want_crc = crc;
+	P.put.mode = mode;
+	P.put.done = false;
+	P.put.nak_ms = 0;
+	P.op = OP_PUT;
+	return 0;
+}
+
+static void put_nak(void)
+{
+	uint64_t now = uptime_ms();
+
+	if (P.put.have == P.put.nak_at && now - P.put.nak_ms < PROTO_NAK_MS)
+		return;
+	P.put.nak_at = P.put.have;
+	P.put.nak_ms = now;
+	send(PT_NAK, (uint32_t)P.put.have, NULL, 0);
+}
+
+static void put_data(const struct proto_msg *m)
+{
+	long r;
+
+	if (P.op != OP_PUT) {
+		if (P.put.done && m->seq + m->len <= P.put.size) {
+			send(PT_ACK, (uint32_t)P.put.size, NULL, 0);
+			send(PT_DONE, (uint32_t)P.put.size, (uint8_t[4]){ (uint8_t)P.put.result,
+			     (uint8_t)(P.put.result >> 8), (uint8_t)(P.put.result >> 16),
+			     (uint8_t)(P.put.result >> 24) }, 4);
+		}
+		return;
+	}
+	if (m->seq > P.put.have) {
+		put_nak();
+		return;
+	}
+	if (m->seq < P.put.have || m->len == 0 || m->seq + m->len > P.put.size) {
+		send(PT_ACK, (uint32_t)P.put.have, NULL, 0);
+		return;
+	}
+	r = ramfs_write(P.put.node, P.put.have, m->payload, m->len);
+	if (r != m->len) {
+		put_finish(r < 0 ? (int)r : -ENOSPC);
+		return;
+	}
+	P.put.crc = proto_crc32(P.put.crc, m->payload, m->len);
+	P.put.have += m->len;
+	send(PT_ACK, (uint32_t)P.put.have, NULL, 0);
+	if (P.put.have == P.put.size)
+		put_finish(0);
+}
+
+/* --- Streams to the host: GET, LIST, STAT and a program's output. */
+
+static void stream_start(uint64_t end)
+{
+	P.tx_s.base = P.tx_s.next = P.tx_s.high = 0;
+	P.tx_s.end = end;
+	P.tx_s.chunk = P.payload;
+	P.tx_s.cwnd = P.window;
+	P.tx_s.progress_ms = P.tx_s.moved_ms = uptime_ms();
+	P.tx_s.retries = 0;
+	P.tx_s.back_at = UINT64_MAX;
+	P.tx_s.srtt = 300;
+	P.tx_s.sampling = false;
+}
+
+/*
+ * Goes back to offset to: halves the payload and the congestion window (as TCP does,
+ * RFC 5681), so a noisy line does not cost a whole window per damaged frame.
+ */
+static void stream_back(uint64_t to)
+{
+	P.tx_s.next = to;
+	P.tx_s.back_at = to;
+	P.tx_s.back_ms = P.tx_s.progress_ms = uptime_ms();
+	P.tx_s.sampling = true;
+	P.tx_s.chunk = MAX(P.tx_s.chunk / 2, (uint32_t)PROTO_CHUNK_MIN);
+	P.tx_s.cwnd = MAX(P.tx_s.cwnd / 2, 2 * P.tx_s.chunk);
+}
+
+/* Copies stream bytes at off into buf. */
+static void stream_read(uint64_t off, uint8_t *buf, size_t len)
+{
+	if (P.op == OP_RUN) {
+		for (size_t i = 0; i < len; i++)
+			buf[i] = P.run.out[(off + i) % PROTO_OUT_SIZE];
+	} else if (P.tx_s.node) {
+		ramfs_read(P.tx_s.node, off, buf, len);
+	} else {
+		memcpy(buf, P.tx_s.text + off, len);
+	}
+}
+
+static void stream_free(void)
+{
+	if (P.tx_s.node)
+		ramfs_put(P.tx_s.node);
+	kfree(P.tx_s.text);
+	P.tx_s.node = NULL;
+	P.tx_s.text = NULL;
+}
+
+/* Sends what the window allows; goes back to the last acknowledged offset on timeout. */
+static void stream_pump(void)
+{
+	uint64_t now = uptime_ms();
+
+	uint64_t rto = MIN(MAX(3 * P.tx_s.srtt + 20, 50), (uint64_t)PROTO_RTO_MAX_MS);
+
+	if (P.tx_s.base < P.tx_s.next && now - P.tx_s.progress_ms >= rto) {
+		if (++P.tx_s.retries > PROTO_RETRIES && now - P.tx_s.moved_ms > PROTO_STALL_MS) {
+			op_abort();
+			return;
+		}
+		stream_back(P.tx_s.base);
+	}
+	while (P.tx_s.next < P.tx_s.end && P.tx_s.next - P.tx_s.base < P.tx_s.cwnd) {
+		size_t n = (size_t)MIN(MIN((uint64_t)P.tx_s.chunk, P.tx_s.end - P.tx_s.next),
+				       P.tx_s.cwnd - (P.tx_s.next - P.tx_s.base));
+
+		stream_read(P.tx_s.next, P.data, n);
+		send(PT_DATA, (uint32_t)P.tx_s.next, P.data, n);
+		P.tx_s.next += n;
+		P.tx_s.high = MAX(P.tx_s.high, P.tx_s.next);
+	}
+}
+
+static void stream_ack(uint32_t off, bool nak)
+{
+	uint64_t now = uptime_ms();
+
+	if (off < P.tx_s.base || off > P.tx_s.high)
+		return;
+	if (off > P.tx_s.base) {
+		P.tx_s.base = off;
+		P.tx_s.next = MAX(P.tx_s.next, off);
+		P.tx_s.progress_ms = P.tx_s.moved_ms = now;
+		P.tx_s.retries = 0;
+		if (P.tx_s.sampling && off > P.tx_s.back_at) {
+			P.tx_s.srtt = (7 * P.tx_s.srtt + (now - P.tx_s.back_ms)) / 8;
+			P.tx_s.sampling = false;
+		}
+		if (P.tx_s.chunk < P.payload)
+			P.tx_s.chunk = MIN((uint32_t)P.payload, P.tx_s.chunk + P.tx_s.chunk / 4 + 1);
+		P.tx_s.cwnd = MIN(P.tx_s.cwnd + P.tx_s.chunk, P.window);
+		if (P.op == OP_RUN)
+			waitq_wake_all(&P.out_wq);
+	}
+	/* A NAK for the offset just gone back to is stale until a round trip has passed. */
+	if (nak && off == P.tx_s.base && off < P.tx_s.next &&
+	    !(off == P.tx_s.back_at && now - P.tx_s.back_ms < P.tx_s.srtt))
+		stream_back(off);
+	if (P.op == OP_SEND && P.tx_s.base == P.tx_s.end) {
+		stream_free();
+		P.op = OP_NONE;
+	}
+}
+
+/* Answers OK with size, mode and checksum, then streams the bytes. */
+static void stream_answer(uint32_t seq, uint64_t size, uint32_t mode, uint32_t crc)
+{
+	uint8_t b[16];
+
+	proto_put64(b, size);
+	proto_put32(b + 8, mode);
+	proto_put32(b + 12, crc);
+	answer(PT_OK, seq, b, sizeof(b));
+	stream_start(size);
+	P.op = size ? OP_SEND : OP_NONE;
+	if (!size)
+		stream_free();
+}
+
+static int do_get(uint32_t seq, const char *path)
+{
+	struct ramfs_node *n;
+	uint32_t crc = 0;
+	int err;
+
+	if ((err = ramfs_lookup(path, true, &n)) != 0)
+		return err;
+	if (KEEL_S_ISDIR(n->mode))
+		return -EISDIR;
+	if (!KEEL_S_ISREG(n->mode))
+		return -EINVAL;
+	if ((err = perm_check(n, MAY_READ)) != 0)
+		return err;
+	for (uint64_t off = 0; off < n->size; off += sizeof(P.data)) {
+		long r = ramfs_read(n, off, P.data, sizeof(P.data));
+
+		crc = proto_crc32(crc, P.data, r > 0 ? (size_t)r : 0);
+	}
+	ramfs_get(n);
+	P.tx_s.node = n;
+	stream_answer(seq, n->size, n->mode, crc);
+	return 0;
+}
+
+/* Appends to the text of a LIST or STAT answer. */
+static void __printf(3, 4) text_add(char *buf, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(buf + *len, PROTO_LIST_MAX - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = MIN(*len + (size_t)n, (size_t)PROTO_LIST_MAX - 1);
+}
+
+static int text_answer(uint32_t seq, char *text, size_t len)
+{
+	P.tx_s.text = text;
+	stream_answer(seq, len, 0, proto_crc32(0, text, len));
+	return 0;
+}
+
+/* LIST: one line per entry, "MODE SIZE NAME", the mode in octal. */
+static int do_list(uint32_t seq, const char *path)
+{
+	struct ramfs_node *dir, *n;
+	struct keel_dirent d;
+	char child[PROTO_PATH_MAX + KEEL_NAME_MAX + 2], *text;
+	size_t len = 0;
+	int err;
+
+	if ((err = ramfs_lookup(path, true, &dir)) != 0)
+		return err;
+	if (!KEEL_S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if ((err = perm_check(dir, MAY_READ)) != 0)
+		return err;
+	if (!(text = kmalloc(PROTO_LIST_MAX)))
+		return -ENOMEM;
+	for (size_t i = 0; ramfs_readdir(dir, i, &d) == 1; i++) {
+		char mode[12];
+		int k = (int)sizeof(mode) - 1;
+
+		ksnprintf(child, sizeof(child), "%s/%s", path[1] ? path : "", d.name);
+		if (ramfs_lookup(child, false, &n) != 0)
+			continue;
+		mode[k] = '\0';	/* kprintf has no %o */
+		for (uint32_t v = n->mode; k == (int)sizeof(mode) - 1 || v; v >>= 3)
+			mode[--k] = (char)('0' + (v & 7));
+		text_add(text, &len, "%s %lu %s\n", mode + k, n->size, d.name);
+	}
+	return text_answer(seq, text, len);
+}
+
+/* STAT: "NAME VALUE" lines, then one line per process. */
+static int do_stat(uint32_t seq)
+{
+	struct keel_procinfo pi;
+	struct mem_info mi;
+	char *text;
+	size_t len = 0;
+	int nproc = 0;
+
+	if (!(text = kmalloc(PROTO_LIST_MAX)))
+		return -ENOMEM;
+	while (proc_info(nproc, &pi) == 1)
+		nproc++;
+	mem_info_get(&mi);
+	text_add(text, &len, "uptime_ms %lu\nmem_total %lu\nmem_free %lu\nheap_in_use %lu\n"
+		 "processes %d\n", uptime_ms(), mi.total, mi.free, mi.heap_in_use, nproc);
+	for (int i = 0; proc_info(i, &pi) == 1; i++)
+		text_add(text, &len, "proc %d %d %u %u %s\n", pi.pid, pi.ppid, pi.uid, pi.state,
+			 pi.name);
+	return text_answer(seq, text, len);
+}
+
+/* --- RUN: a program with its output streamed back. */
+
+static int do_run(uint32_t seq, const struct proto_msg *m)
+{
+	const char *argv[ARGV_MAX + 1];
+	char path[PROTO_PATH_MAX + 8];
+	struct proc *self = proc_current();
+	struct file *out, *in;
+	int argc = 0, pid;
+	size_t i = 0;
+
+	if (m->len == 0 || m->payload[m->len - 1] != '\0')
+		return -EINVAL;
+	while (i < m->len) {
+		if (argc == ARGV_MAX)
+			return -E2BIG;
+		argv[argc++] = (const char *)m->payload + i;
+		i += strlen(argv[argc - 1]) + 1;
+	}
+	/* As the shell does: a name without a slash is a program of /bin. */
+	if (strchr(argv[0], '/'))
+		ksnprintf(path, sizeof(path), "%s", argv[0]);
+	else
+		ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	if (path_check(path, strlen(path)) != 0)
+		return -EINVAL;
+	if (!(out = file_new(FILE_PROTO, O_WRONLY, NULL)))
+		return -ENFILE;
+	if (!(in = file_new(FILE_NULL, O_RDONLY, NULL))) {
+		file_put(out);
+		return -ENFILE;
+	}
+	self->fds[0] = in;
+	self->fds[1] = out;
+	self->fds[2] = file_dup(out);
+	stream_start(0);
+	P.op = OP_RUN;		/* before the child runs: its first write needs it */
+	P.run.exited = false;
+	P.run.exit_tries = 0;
+	pid = proc_spawn(path, argc, argv);
+	for (int fd = 0; fd < 3; fd++) {
+		file_put(self->fds[fd]);
+		self->fds[fd] = NULL;
+	}
+	if (pid < 0) {
+		P.op = OP_NONE;
+		return pid;
+	}
+	P.run.pid = pid;
+	answer_ok(seq, (uint64_t)pid);
+	return 0;
+}
+
+/* Sends EXIT once the program has ended and all its output is acknowledged. */
+static void run_poll(void)
+{
+	uint64_t now = uptime_ms();
+	uint8_t b[4];
+	int st;
+
+	if (!P.run.exited && proc_wait(P.run.pid, &st, WNOHANG) == P.run.pid) {
+		P.run.exited = true;
+		P.run.status = st;
+		P.run.exit_ms = 0;
+	}
+	if (!P.run.exited || P.tx_s.base != P.tx_s.end || now - P.run.exit_ms < PROTO_RETRY_MS)
+		return;
+	if (++P.run.exit_tries > PROTO_RETRIES) {
+		P.op = OP_NONE;
+		return;
+	}
+	proto_put32(b, (uint32_t)P.run.status);
+	send(PT_EXIT, (uint32_t)P.tx_s.end, b, 4);
+	P.run.exit_ms = now;
+}
+
+long proto_output_wait(void)
+{
+	uint64_t flags = arch_irq_save();
+	long r;
+
+	while (P.op == OP_RUN && P.tx_s.end - P.tx_s.base >= PROTO_OUT_SIZE)
+		if (waitq_wait(&P.out_wq) != 0) {
+			arch_irq_restore(flags);
+			return -EINTR;
+		}
+	r = P.op == OP_RUN && !P.run.exited ? (long)(PROTO_OUT_SIZE - (P.tx_s.end - P.tx_s.base))
+					    : -EPIPE;
+	arch_irq_restore(flags);
+	return r;
+}
+
+long proto_output(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t flags = arch_irq_save();
+	size_t room, n;
+
+	if (P.op != OP_RUN || P.run.exited) {
+		arch_irq_restore(flags);
+		return -EPIPE;
+	}
+	room = PROTO_OUT_SIZE - (size_t)(P.tx_s.end - P.tx_s.base);
+	n = MIN(len, room);
+	for (size_t i = 0; i < n; i++)
+		P.run.out[(P.tx_s.end + i) % PROTO_OUT_SIZE] = p[i];
+	P.tx_s.end += n;
+	waitq_wake_all(&P.wq);
+	arch_irq_restore(flags);
+	return (long)n;
+}
+
+/* --- Requests, and the end of things. */
+
+/* Ends the operation in progress; a partial upload stays for a resume. */
+static void op_abort(void)
+{
+	switch (P.op) {
+	case OP_PUT:
+		ramfs_put(P.put.node);
+		P.put.node = NULL;
+		break;
+	case OP_SEND:
+		stream_free();
+		break;
+	case OP_RUN:
+		if (!P.run.exited)
+			proc_kill(P.run.pid, SIGKILL);
+		break;
+	case OP_NONE:
+		break;
+	}
+	P.op = OP_NONE;
+	waitq_wake_all(&P.out_wq);
+}
+
+static void session_end(void)
+{
+	op_abort();
+	if (P.put.path[0] && !P.put.done)
+		ramfs_unlink(P.put.part);	/* a truncated transfer leaves nothing behind */
+	P.put.path[0] = '\0';
+	P.put.have = 0;
+	P.session = false;
+	P.have_req = false;
+	proc_current()->uid = 0;
+	console_hold(false);
+}
+
+/* Handles PUT, GET, LIST, RUN, STAT. Returns 0 when answered, or the error to answer. */
+static int do_request(const struct proto_msg *m)
+{
+	char path[PROTO_PATH_MAX + 1];
+	const uint8_t *p = m->payload;
+	size_t plen;
+	int err;
+
+	/* A new request means the host has all of a stream, or gave up an upload. */
+	if (P.op == OP_SEND || (P.op == OP_RUN && P.run.exited && P.tx_s.base == P.tx_s.end))
+		stream_free();
+	else if (P.op == OP_PUT)
+		op_abort();
+	else if (P.op == OP_RUN)
+		return -EBUSY;
+	P.op = OP_NONE;
+	switch (m->type) {
+	case PT_PUT:
+		if (m->len < 16)
+			return -EINVAL;
+		plen = m->len - 16;
+		if ((err = path_check((const char *)p + 16, plen)) != 0)
+			return err;
+		memcpy(path, p + 16, plen);
+		path[plen] = '\0';
+		if ((err = put_start(proto_get32(p), proto_get64(p + 4), proto_get32(p + 12),
+				     path)) != 0)
+			return err;
+		answer_ok(m->seq, P.put.have);
+		if (P.put.have == P.put.size)
+			put_finish(0);
+		return 0;
+	case PT_GET:
+	case PT_LIST:
+		if ((err = path_check((const char *)p, m->len)) != 0 &&
+		    !(m->len == 1 && p[0] == '/'))
+			return err;
+		memcpy(path, p, m->len);
+		path[m->len] = '\0';
+		return m->type == PT_GET ? do_get(m->seq, path) : do_list(m->seq, path);
+	case PT_STAT:
+		return do_stat(m->seq);
+	case PT_RUN:
+		return do_run(m->seq, m);
+	}
+	return -EINVAL;
+}
+
+static void dispatch(const struct proto_msg *m)
+{
+	bool request = m->type == PT_HELLO || m->type == PT_BYE || (m->type >= PT_PUT &&
+			m->type <= PT_STAT);
+	int err;
+
+	if (m->version != PROTO_VERSION) {
+		if (request)
+			answer_error(m->seq, -EINVAL, "version mismatch: this kernel speaks version 1");
+		return;
+	}
+	if (request && P.have_req && m->seq == P.req_seq) {
+		console_raw_write(P.reply, P.reply_len);	/* our answer was lost */
+		return;
+	}
+	if (m->type == PT_HELLO) {
+		do_hello(m);
+		return;
+	}
+	if (!P.session) {
+		if (request)
+			answer_error(m->seq, -EACCES, "no session: HELLO first");
+		return;
+	}
+	P.last_rx_ms = uptime_ms();
+	switch (m->type) {
+	case PT_BYE:
+		answer_ok(m->seq, 0);
+		session_end();
+		return;
+	case PT_ABORT:
+		op_abort();
+		return;
+	case PT_DATA:
+		put_data(m);
+		return;
+	case PT_ACK:
+	case PT_NAK:
+		if (P.op == OP_SEND || P.op == OP_RUN)
+			stream_ack(m->seq, m->type == PT_NAK);
+		return;
+	case PT_OK:	/* the host has the EXIT of a RUN */
+		if (P.op == OP_RUN && P.run.exited)
+			P.op = OP_NONE;
+		return;
+	}
+	if (!request)
+		return;
+	if ((err = do_request(m)) != 0)
+		answer_error(m->seq, err, error_text(err));
+}
+
+/* --- The thread. */
+
+static void proto_thread(void)
+{
+	for (;;) {
+		uint64_t flags = arch_irq_save();
+		unsigned bad;
+
+		if (P.qhead == P.qtail && !P.bad) {
+			if (P.session)	/* woken by a frame, or by the tick for timeouts */
+				waitq_wait_timeout(&P.wq, PROTO_TICK_MS);
+			else
+				waitq_wait(&P.wq);
+		}
+		bad = P.bad;
+		P.bad = 0;
+		arch_irq_restore(flags);
+		while (P.qhead != P.qtail) {
+			struct slot *s = &P.q[P.qtail % PROTO_QUEUE];
+			struct proto_msg m;
+
+			if (proto_frame_parse(s->buf, s->len, &m) == 0)
+				dispatch(&m);
+			P.qtail++;
+		}
+		if (bad && P.op == OP_PUT)
+			put_nak();
+		if (P.op != OP_RUN)
+			while (proc_wait(-1, NULL, WNOHANG) > 0)
+				;	/* a program whose RUN was aborted */
+		if (!P.session)
+			continue;
+		if (P.op == OP_SEND || P.op == OP_RUN)
+			stream_pump();
+		if (P.op == OP_RUN)
+			run_poll();
+		if (P.op != OP_RUN && uptime_ms() - P.last_rx_ms > PROTO_IDLE_MS)
+			session_end();
+	}
+}
+
+int proto_init(void)
+{
+	int pid;
+
+	proto_rx_init(&P.rx);
+	pid = proc_start_kthread("kproto", proto_thread);
+	if (pid < 0)
+		return pid;
+	P.started = true;
+	serial_set_rx_handler(proto_irq_byte);
+	return 0;
+}
