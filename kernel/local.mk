@@ -48,7 +48,15 @@ KERNEL_C_SRCS = \
 	kernel/net/udp.c \
 	kernel/net/dhcp.c \
 	kernel/net/socket.c \
+	kernel/net/sysnet.c \
+	kernel/fs/path.c \
+	kernel/fs/perm.c \
+	kernel/fs/vfs.c \
 	kernel/fs/ramfs.c \
+	kernel/fs/dev.c \
+	kernel/fs/file.c \
+	kernel/fs/vfile.c \
+	kernel/fs/sysfile.c \
 	kernel/lib/cpio.c \
 	kernel/lib/kprintf.c \
 	kernel/lib/string.c \
@@ -66,10 +74,8 @@ KERNEL_C_SRCS = \
 	kernel/proc/proc.c \
 	kernel/proc/sched.c \
 	kernel/proc/loader.c \
-	kernel/proc/file.c \
+	kernel/proc/lock.c \
 	kernel/proc/syscall.c \
-	kernel/proc/sysfile.c \
-	kernel/proc/sysnet.c \
 	kernel/ktest/ktest.c \
 	kernel/ktest/arch_tests.c \
 	kernel/ktest/lib_tests.c \

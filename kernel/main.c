@@ -19,12 +19,14 @@
 #include "pci.h"
 #include "proc.h"
 #include "proto.h"
+#include "dev.h"
 #include "ramfs.h"
 #include "syscall.h"
 #include "tty.h"
 #include "cpio_reader.h"
 #include "serial.h"
 #include "timer.h"
+#include "vfs.h"
 #include <keel/errno.h>
 #include <keel/multiboot2.h>
 
@@ -150,20 +152,19 @@ static void memory_init(void)
 }
 
 /* Prints the tree under path, one line per entry, as ls -lR would show it in short. */
-static void ramfs_list(const char *path, int depth)
+static void tree_list(const char *path, int depth)
 {
 	char child[KEEL_PATH_MAX + 1];
 	struct keel_dirent d;
-	struct ramfs_node *dir, *n;
 	struct keel_stat st;
+	struct vnode *dir;
 
-	if (ramfs_lookup(path, false, &dir) != 0)
+	if (vfs_lookup(path, false, &dir) != 0)
 		return;
-	for (size_t i = 0; ramfs_readdir(dir, i, &d) == 1; i++) {
+	for (uint64_t i = 0; dir->ops->readdir && dir->ops->readdir(dir, i, &d) == 1; i++) {
 		if (ksnprintf(child, sizeof(child), "%s/%s", depth ? path : "", d.name) >=
-		    (int)sizeof(child) || ramfs_lookup(child, false, &n) != 0)
+		    (int)sizeof(child) || vfs_stat(child, false, &st) != 0)
 			continue;
-		ramfs_stat(n, &st);
 		char perm[11] = "-rwxrwxrwx";
 		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' : '-';
 		for (int b = 0; b < 9; b++)
@@ -173,8 +174,9 @@ static void ramfs_list(const char *path, int depth)
 			perm[9] = perm[9] == 'x' ? 't' : 'T';	/* sticky, as ls shows it */
 		kprintf("  %s %4u %4u %8lu %s\n", perm, st.uid, st.gid, st.size, child);
 		if (KEEL_S_ISDIR(st.mode))
-			ramfs_list(child, depth + 1);
+			tree_list(child, depth + 1);
 	}
+	vnode_put(dir);
 }
 
 /*
@@ -196,8 +198,8 @@ static void ramfs_start(void)
 	size_t i;
 	int released;
 
-	if (ramfs_init() != 0)
-		panic("ramfs_init: no memory for the root directory");
+	if (vfs_mount("/", &ramfs_type) != 0)
+		panic("ramfs_start: no memory for the root directory");
 	for (i = 0; i < bi->module_count; i++)
 		if (strcmp(bi->modules[i].name, "ramfs") == 0)
 			break;
@@ -219,7 +221,18 @@ static void ramfs_start(void)
 		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
 			rs.skipped);
 	if (!boot.quiet)
-		ramfs_list("/", 0);
+		tree_list("/", 0);
+}
+
+/* Mounts the devices at /dev, making the directory when the image has none. */
+static void dev_start(void)
+{
+	int err = vfs_create(DEV_DIR, KEEL_S_IFDIR | 0755, 0, NULL);
+
+	if ((err == 0 || err == -EEXIST) && (err = vfs_mount(DEV_DIR, &devfs_type)) == 0)
+		return;
+	kprintf("[!!] devfs: cannot mount at %s (error %d): no /dev/null, no /dev/tty\n",
+		DEV_DIR, -err);
 }
 
 /* The kernel's own memory use, last in the boot log (a figure of `make bench`). */
@@ -296,8 +309,8 @@ static void __attribute__((noreturn)) init_run(void)
 	int pid, status, r;
 
 	cmdline_get(boot.info.cmdline, "init", path, sizeof(path));
-	if (file_open_console(kernel) != 0)
-		panic("init_run: no memory for the console's open file");
+	if ((r = file_open_console(kernel)) != 0)
+		panic("init_run: cannot open /dev/tty for init (error %d)", -r);
 	for (;;) {
 		uint64_t started = uptime_ms();
 		if ((pid = proc_spawn(path, 1, argv)) < 0) {
@@ -348,6 +361,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	log_boot_info();
 	memory_init();
 	ramfs_start();
+	dev_start();
 	proc_init();
 	tty_init();
 

@@ -15,6 +15,7 @@
  */
 #include "arch.h"
 #include "console.h"
+#include "file.h"
 #include "lib.h"
 #include "proc.h"
 #include "ring.h"
@@ -180,4 +181,45 @@ void tty_proc_exit(int pid, int parent_pid)
 		tty.fg = parent_pid;
 	if (tty.mode == TTY_RAW && tty.raw_pid == pid)
 		tty_set_mode(TTY_COOKED, 0);
+}
+
+/* --- /dev/tty as an open file (file.h): data pass through a buffer on the caller's stack. */
+
+static long tty_file_read(struct file *f, const struct iobuf *buf, size_t len)
+{
+	char chunk[TTY_LINE_MAX];
+	long r;
+
+	(void)f;
+	if ((r = tty_read(chunk, MIN(len, sizeof(chunk)))) > 0 &&
+	    iobuf_put(buf, 0, chunk, (size_t)r) != 0)
+		return -EFAULT;
+	return r;
+}
+
+static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
+{
+	char chunk[TTY_LINE_MAX];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		if (iobuf_get(buf, done, chunk, n) != 0)
+			return done ? (long)done : -EFAULT;
+		tty_write(chunk, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+const struct file_ops tty_fops = {
+	.read = tty_file_read,
+	.write = tty_file_write,
+	.stat = file_stat_chardev,
+};
+
+bool tty_file(const struct file *f)
+{
+	return f && f->ops == &tty_fops;
 }

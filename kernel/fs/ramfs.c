@@ -26,6 +26,8 @@ static struct {
 	size_t image_released;
 } fs;
 
+static const struct vnode_ops ramfs_ops;
+
 /* ---------------------------------------------------------------------------------------
  * The boot image's pages */
 
@@ -87,6 +89,7 @@ static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, 
 		return NULL;
 	memcpy(n->name, name, len);
 	n->name[len] = '\0';
+	vnode_init(&n->vn, &ramfs_ops, fs.root ? &fs.root->vn : NULL);
 	n->ino = ++fs.next_ino;
 	n->mode = mode;
 	n->uid = uid;
@@ -148,237 +151,70 @@ static void dir_unlink(struct ramfs_node *n)
 static void node_remove(struct ramfs_node *n)
 {
 	dir_unlink(n);
-	if (n->refs == 0)
+	if (n->vn.refs == 0)
 		node_free(n);
 }
 
 /* ---------------------------------------------------------------------------------------
- * Paths */
+ * The vnode operations (vfs.h) */
 
-/*
- * Walks path from the root. Symlinks met on the way are followed; the last component's
- * is followed when follow is set. Relative link targets start at the link's directory.
- */
-static int walk(const char *path, bool follow, struct ramfs_node **out)
+static struct ramfs_node *node_of(struct vnode *v)
 {
-	char buf[2][KEEL_PATH_MAX + 1];
-	int which = 0, links = 0;
-	struct ramfs_node *n = fs.root;
-	const char *p = path;
-
-	if (!p || *p != '/')
-		return -EINVAL;
-	if (strnlen(p, KEEL_PATH_MAX + 1) > KEEL_PATH_MAX)
-		return -ENAMETOOLONG;
-	for (;;) {
-		const char *slashes = p;
-		while (*p == '/')
-			p++;
-		if (*p == '\0') {
-			/* "name/" names a directory, as in POSIX. */
-			if (p != slashes && !KEEL_S_ISDIR(n->mode))
-				return -ENOTDIR;
-			*out = n;
-			return 0;
-		}
-		const char *name = p;
-		size_t len = 0;
-		while (p[len] && p[len] != '/')
-			len++;
-		p += len;
-		if (len > KEEL_NAME_MAX)
-			return -ENAMETOOLONG;
-		if (!KEEL_S_ISDIR(n->mode))
-			return -ENOTDIR;
-		if (len == 1 && name[0] == '.')
-			continue;
-		if (len == 2 && name[0] == '.' && name[1] == '.') {
-			n = n->parent;
-			continue;
-		}
-		struct ramfs_node *child = dir_find(n, name, len);
-		if (!child)
-			return -ENOENT;
-		const char *rest = p;
-		while (*rest == '/')
-			rest++;
-		bool last = *rest == '\0';
-		/* A trailing slash follows even the last link: "link/" is its target. */
-		if (!KEEL_S_ISLNK(child->mode) || (last && !follow && rest == p)) {
-			n = child;
-			continue;
-		}
-		/* Replace the link by its target: target + the rest of the path. */
-		if (++links > RAMFS_SYMLINK_MAX)
-			return -ELOOP;
-		char *next = buf[which ^= 1];
-		if (child->size + strlen(p) > KEEL_PATH_MAX)
-			return -ENAMETOOLONG;
-		ramfs_read(child, 0, next, child->size);
-		memcpy(next + child->size, p, strlen(p) + 1);
-		p = next;
-		if (*p == '/')
-			n = fs.root;
-	}
+	return (struct ramfs_node *)v;
 }
 
-/*
- * Splits path into its directory, which must exist, and its last component, copied to
- * name. Returns 0, or -EINVAL for a path naming "/", "." or "..".
- */
-static int walk_parent(const char *path, struct ramfs_node **dir, char *name)
+static int ramfs_lookup(struct vnode *dv, const char *name, size_t len, struct vnode **out)
 {
-	char prefix[KEEL_PATH_MAX + 1];
-	size_t end, start;
-	int err;
+	struct ramfs_node *dir = node_of(dv), *n;
 
-	if (!path || *path != '/')
-		return -EINVAL;
-	end = strnlen(path, KEEL_PATH_MAX + 1);
-	if (end > KEEL_PATH_MAX)
-		return -ENAMETOOLONG;
-	while (end > 0 && path[end - 1] == '/')
-		end--;
-	start = end;
-	while (start > 0 && path[start - 1] != '/')
-		start--;
-	if (end == start)
-		return -EINVAL;		/* "/" itself */
-	if (end - start > KEEL_NAME_MAX)
-		return -ENAMETOOLONG;
-	memcpy(name, path + start, end - start);
-	name[end - start] = '\0';
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return -EINVAL;
-	memcpy(prefix, path, start);
-	prefix[start] = '\0';
-	err = walk(prefix, true, dir);
-	if (err)
-		return err;
-	return KEEL_S_ISDIR((*dir)->mode) ? 0 : -ENOTDIR;
+	if (!KEEL_S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		n = dir->parent;
+	else if (!(n = dir_find(dir, name, len)))
+		return -ENOENT;
+	*out = &n->vn;
+	return 0;
 }
 
-/* Makes a node of the given mode at path, which must not exist yet. */
-static int make(const char *path, uint32_t mode, uint32_t uid, uint32_t gid,
-		struct ramfs_node **out)
+static int ramfs_create(struct vnode *dv, const char *name, uint32_t mode, uint32_t uid,
+			uint32_t gid, struct vnode **out)
 {
-	char name[KEEL_NAME_MAX + 1];
-	struct ramfs_node *dir, *n;
-	int err = walk_parent(path, &dir, name);
+	struct ramfs_node *dir = node_of(dv), *n;
+	size_t len = strlen(name);
 
-	if (err)
-		return err;
-	if (dir_find(dir, name, strlen(name)))
+	if (dir_find(dir, name, len))
 		return -EEXIST;
-	if (!KEEL_S_ISDIR(mode) && path[strlen(path) - 1] == '/')
-		return -EISDIR;		/* "name/" would be a directory */
-	n = node_new(name, strlen(name), mode, uid, gid);
-	if (!n)
+	if (!(n = node_new(name, len, mode, uid, gid)))
 		return -ENOSPC;
 	dir_link(dir, n);
-	if (out)
-		*out = n;
+	*out = &n->vn;
 	return 0;
 }
 
-/* ---------------------------------------------------------------------------------------
- * The calls of ramfs.h */
-
-int ramfs_init(void)
+static int ramfs_remove(struct vnode *dv, const char *name, bool dir_only)
 {
-	/* A new tree forgets the last image (the caller has dropped the old tree). */
-	kfree(fs.image_refs);
-	fs.image_refs = NULL;
-	fs.image_pages = 0;
-	fs.image_release = NULL;
-	fs.root = node_new("", 0, KEEL_S_IFDIR | 0755, 0, 0);
-	if (!fs.root)
-		return -ENOMEM;
-	fs.root->linked = true;
-	return 0;
-}
+	struct ramfs_node *n = dir_find(node_of(dv), name, strlen(name));
 
-int ramfs_lookup(const char *path, bool follow, struct ramfs_node **out)
-{
-	return walk(path, follow, out);
-}
-
-int ramfs_create(const char *path, uint32_t mode, uint32_t uid, uint32_t gid,
-		 struct ramfs_node **out)
-{
-	return make(path, KEEL_S_IFREG | (mode & KEEL_S_PERM), uid, gid, out);
-}
-
-int ramfs_mkdir(const char *path, uint32_t mode, uint32_t uid, uint32_t gid)
-{
-	return make(path, KEEL_S_IFDIR | (mode & KEEL_S_PERM), uid, gid, NULL);
-}
-
-int ramfs_symlink(const char *target, const char *path, uint32_t uid, uint32_t gid)
-{
-	struct ramfs_node *n;
-	size_t len = strnlen(target, KEEL_PATH_MAX + 1);
-	int err;
-
-	if (len == 0)
+	if (!n)
 		return -ENOENT;
-	if (len > KEEL_PATH_MAX)
-		return -ENAMETOOLONG;
-	err = make(path, KEEL_S_IFLNK | 0777, uid, gid, &n);
-	if (err)
-		return err;
-	if (ramfs_write(n, 0, target, len) != (long)len) {
-		node_remove(n);
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-int ramfs_unlink(const char *path)
-{
-	struct ramfs_node *n;
-	int err = walk(path, false, &n);
-
-	if (err)
-		return err;
-	if (KEEL_S_ISDIR(n->mode))
-		return -EISDIR;
-	node_remove(n);
-	return 0;
-}
-
-int ramfs_rmdir(const char *path)
-{
-	struct ramfs_node *n;
-	int err = walk(path, false, &n);
-
-	if (err)
-		return err;
-	if (!KEEL_S_ISDIR(n->mode))
+	if (dir_only && !KEEL_S_ISDIR(n->mode))
 		return -ENOTDIR;
-	if (n == fs.root)
-		return -EBUSY;
+	if (!dir_only && KEEL_S_ISDIR(n->mode))
+		return -EISDIR;
 	if (n->children)
 		return -ENOTEMPTY;
 	node_remove(n);
 	return 0;
 }
 
-int ramfs_rename(const char *from, const char *to)
+static int ramfs_rename(struct vnode *fdv, const char *fname, struct vnode *tdv,
+			const char *tname)
 {
-	char name[KEEL_NAME_MAX + 1];
-	struct ramfs_node *n, *dir, *old;
-	int err = walk(from, false, &n);
+	struct ramfs_node *dir = node_of(tdv), *n, *old;
 
-	if (err)
-		return err;
-	if (n == fs.root)
-		return -EBUSY;
-	err = walk_parent(to, &dir, name);
-	if (err)
-		return err;
-	if (!KEEL_S_ISDIR(n->mode) && to[strlen(to) - 1] == '/')
-		return -ENOTDIR;
+	if (!(n = dir_find(node_of(fdv), fname, strlen(fname))))
+		return -ENOENT;
 	/* A directory cannot move below itself. */
 	for (struct ramfs_node *a = dir; ; a = a->parent) {
 		if (a == n)
@@ -386,7 +222,7 @@ int ramfs_rename(const char *from, const char *to)
 		if (a == fs.root)
 			break;
 	}
-	old = dir_find(dir, name, strlen(name));
+	old = dir_find(dir, tname, strlen(tname));
 	if (old == n)
 		return 0;
 	if (old) {
@@ -399,14 +235,18 @@ int ramfs_rename(const char *from, const char *to)
 		node_remove(old);
 	}
 	dir_unlink(n);
-	memcpy(n->name, name, sizeof(n->name));
+	memcpy(n->name, tname, strlen(tname) + 1);
 	dir_link(dir, n);
 	return 0;
 }
 
-long ramfs_read(struct ramfs_node *n, uint64_t off, void *buf, size_t len)
+/* What a hole in a file reads as. */
+static const unsigned char zeros[RAMFS_PAGE];
+
+/* Reads through buf, a page at a time, so that a bad user buffer still gets what fits. */
+static long ramfs_read(struct vnode *v, uint64_t off, const struct iobuf *buf, size_t len)
 {
-	unsigned char *dst = buf;
+	struct ramfs_node *n = node_of(v);
 	size_t done = 0;
 
 	if (KEEL_S_ISDIR(n->mode))
@@ -414,19 +254,19 @@ long ramfs_read(struct ramfs_node *n, uint64_t off, void *buf, size_t len)
 	if (off >= n->size)
 		return 0;
 	len = MIN(len, n->size - off);
-	if (n->image_data) {
-		memcpy(dst, n->image_data + off, len);
-		return (long)len;
-	}
 	while (done < len) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % RAMFS_PAGE;
 		size_t chunk = MIN(len - done, RAMFS_PAGE - in_page);
-		const unsigned char *page = n->pages[pos / RAMFS_PAGE];
-		if (page)
-			memcpy(dst + done, page + in_page, chunk);
+		const unsigned char *src;
+		if (n->image_data)
+			src = n->image_data + pos;
+		else if (n->pages[pos / RAMFS_PAGE])
+			src = n->pages[pos / RAMFS_PAGE] + in_page;
 		else
-			memset(dst + done, 0, chunk);
+			src = zeros;
+		if (iobuf_put(buf, done, src, chunk) != 0)
+			return done ? (long)done : -EFAULT;
 		done += chunk;
 	}
 	return (long)len;
@@ -480,9 +320,9 @@ static int image_copy_out(struct ramfs_node *n, uint64_t size)
 	return 0;
 }
 
-long ramfs_write(struct ramfs_node *n, uint64_t off, const void *buf, size_t len)
+static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, size_t len)
 {
-	const unsigned char *src = buf;
+	struct ramfs_node *n = node_of(v);
 	size_t done = 0;
 
 	if (KEEL_S_ISDIR(n->mode))
@@ -503,7 +343,8 @@ long ramfs_write(struct ramfs_node *n, uint64_t off, const void *buf, size_t len
 				break;
 			memset(*page, 0, RAMFS_PAGE);
 		}
-		memcpy(*page + in_page, src + done, chunk);
+		if (iobuf_get(buf, done, *page + in_page, chunk) != 0)
+			return done ? (long)done : -EFAULT;
 		done += chunk;
 		if (pos + chunk > n->size)
 			n->size = pos + chunk;
@@ -511,8 +352,10 @@ long ramfs_write(struct ramfs_node *n, uint64_t off, const void *buf, size_t len
 	return done ? (long)done : -ENOSPC;
 }
 
-int ramfs_truncate(struct ramfs_node *n, uint64_t size)
+static int ramfs_truncate(struct vnode *v, uint64_t size)
 {
+	struct ramfs_node *n = node_of(v);
+
 	if (KEEL_S_ISDIR(n->mode))
 		return -EISDIR;
 	if (size > RAMFS_FILE_MAX)
@@ -540,9 +383,9 @@ int ramfs_truncate(struct ramfs_node *n, uint64_t size)
 	return 0;
 }
 
-int ramfs_readdir(const struct ramfs_node *dir, size_t index, struct keel_dirent *d)
+static int ramfs_readdir(struct vnode *v, uint64_t index, struct keel_dirent *d)
 {
-	const struct ramfs_node *c;
+	const struct ramfs_node *dir = node_of(v), *c;
 
 	if (!KEEL_S_ISDIR(dir->mode))
 		return -ENOTDIR;
@@ -556,8 +399,10 @@ int ramfs_readdir(const struct ramfs_node *dir, size_t index, struct keel_dirent
 	return 1;
 }
 
-void ramfs_stat(const struct ramfs_node *n, struct keel_stat *st)
+static void ramfs_stat(struct vnode *v, struct keel_stat *st)
 {
+	const struct ramfs_node *n = node_of(v);
+
 	memset(st, 0, sizeof(*st));
 	st->ino = n->ino;
 	st->mode = n->mode;
@@ -568,16 +413,58 @@ void ramfs_stat(const struct ramfs_node *n, struct keel_stat *st)
 	st->mtime = n->mtime;
 }
 
-void ramfs_get(struct ramfs_node *n)
+static int ramfs_chmod(struct vnode *v, uint32_t perm)
 {
-	n->refs++;
+	struct ramfs_node *n = node_of(v);
+
+	n->mode = (n->mode & KEEL_S_IFMT) | (perm & KEEL_S_PERM);
+	return 0;
 }
 
-void ramfs_put(struct ramfs_node *n)
+/* The last reference is gone: a node taken out of the tree meanwhile goes now. */
+static void ramfs_inactive(struct vnode *v)
 {
-	if (--n->refs == 0 && !n->linked)
+	struct ramfs_node *n = node_of(v);
+
+	if (!n->linked)
 		node_free(n);
 }
+
+static const struct vnode_ops ramfs_ops = {
+	.lookup = ramfs_lookup,
+	.create = ramfs_create,
+	.remove = ramfs_remove,
+	.rename = ramfs_rename,
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.truncate = ramfs_truncate,
+	.readdir = ramfs_readdir,
+	.stat = ramfs_stat,
+	.chmod = ramfs_chmod,
+	.inactive = ramfs_inactive,
+};
+
+/*
+ * Makes the empty tree, just "/", mode 0755, owned by root; a new tree forgets the last
+ * image (whoever mounts again has dropped the old tree: the unit tests).
+ */
+static int ramfs_mount(struct vnode **root)
+{
+	kfree(fs.image_refs);
+	fs.image_refs = NULL;
+	fs.image_pages = 0;
+	fs.image_release = NULL;
+	fs.root = NULL;
+	fs.root = node_new("", 0, KEEL_S_IFDIR | 0755, 0, 0);
+	if (!fs.root)
+		return -ENOMEM;
+	fs.root->linked = true;
+	fs.root->vn.refs = 1;	/* the mount's */
+	*root = &fs.root->vn;
+	return 0;
+}
+
+const struct vfs_type ramfs_type = { "ramfs", ramfs_mount };
 
 static void count(const struct ramfs_node *n, struct ramfs_stats *s)
 {
@@ -606,15 +493,45 @@ void ramfs_get_stats(struct ramfs_stats *s)
 /* ---------------------------------------------------------------------------------------
  * Mounting the boot image */
 
+/*
+ * Finds the node at path, which is in this file system (the image is mounted at "/"),
+ * through the VFS walk, so that symlinks on the way are followed as extracting would.
+ * The node stays: nothing removes it during a mount.
+ */
+static int find(const char *path, bool follow, struct ramfs_node **out)
+{
+	struct vnode *v;
+	int err = vfs_lookup(path, follow, &v);
+
+	if (err)
+		return err;
+	*out = node_of(v);
+	vnode_put(v);
+	return 0;
+}
+
+/* Makes a node at path as root would; the entry's attributes are set afterwards. */
+static int make(const char *path, uint32_t mode, struct ramfs_node **out)
+{
+	struct vnode *v;
+	int err = vfs_create(path, mode, 0, &v);
+
+	if (err)
+		return err;
+	*out = node_of(v);
+	vnode_put(v);
+	return 0;
+}
+
 /* Makes every missing directory on the way to path's last component, as mkdir -p. */
 static int make_parents(char *path)
 {
 	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
 		struct ramfs_node *n;
 		*s = '\0';
-		int err = walk(path, true, &n);
+		int err = find(path, true, &n);
 		if (err == -ENOENT)
-			err = ramfs_mkdir(path, 0755, 0, 0);
+			err = make(path, KEEL_S_IFDIR | 0755, &n);
 		else if (!err && !KEEL_S_ISDIR(n->mode))
 			err = -ENOTDIR;
 		*s = '/';
@@ -702,17 +619,11 @@ static int mount_entry(struct mount *m, const struct cpio_entry *e, char *path)
 	err = make_parents(path);
 	if (err)
 		return err;
-	err = walk(path, false, &n);
+	err = find(path, false, &n);
 	if (err == 0 && (n->mode & KEEL_S_IFMT) != type)
 		return -EEXIST;
-	if (err == -ENOENT) {
-		if (type == KEEL_S_IFDIR)
-			err = ramfs_mkdir(path, perm, e->uid, e->gid);
-		else
-			err = make(path, type | perm, e->uid, e->gid, NULL);
-		if (err == 0)
-			err = walk(path, false, &n);
-	}
+	if (err == -ENOENT)
+		err = make(path, type | perm, &n);
 	if (err)
 		return err;
 	if (type == KEEL_S_IFREG) {
@@ -722,8 +633,9 @@ static int mount_entry(struct mount *m, const struct cpio_entry *e, char *path)
 			image_attach(n, e->data, e->filesize);
 		err = hardlink_add(m, e, n);
 	} else if (type == KEEL_S_IFLNK) {
+		struct iobuf b = { (void *)e->data, false };
 		data_free(n);
-		if (ramfs_write(n, 0, e->data, e->filesize) != (long)e->filesize)
+		if (ramfs_write(&n->vn, 0, &b, e->filesize) != (long)e->filesize)
 			err = -ENOSPC;
 	}
 	if (err)
@@ -733,40 +645,6 @@ attributes:
 	n->uid = e->uid;
 	n->gid = e->gid;
 	n->mtime = e->mtime;
-	return 0;
-}
-
-/*
- * Writes an image entry's name as a clean absolute path: "./a//b/." becomes "/a/b", and
- * "." the root. Returns -EINVAL for a ".." component (an entry lies where its name says;
- * mkramfs refuses such names too) and -ENAMETOOLONG beyond KEEL_PATH_MAX.
- */
-static int clean_path(const char *s, char *path)
-{
-	size_t len = 0;
-
-	path[len++] = '/';
-	while (*s) {
-		size_t n = 0;
-		while (*s == '/')
-			s++;
-		while (s[n] && s[n] != '/')
-			n++;
-		if (n == 0 || (n == 1 && s[0] == '.')) {
-			s += n;
-			continue;
-		}
-		if (n == 2 && s[0] == '.' && s[1] == '.')
-			return -EINVAL;
-		if (len + (len > 1) + n > KEEL_PATH_MAX)
-			return -ENAMETOOLONG;
-		if (len > 1)
-			path[len++] = '/';
-		memcpy(path + len, s, n);
-		len += n;
-		s += n;
-	}
-	path[len] = '\0';
 	return 0;
 }
 
@@ -801,7 +679,8 @@ int ramfs_mount_image(const void *image, size_t size, char *err, size_t errlen)
 
 	cpio_reader_init(&r, image, size);
 	while ((rc = cpio_next(&r, &e)) == 1) {
-		rc = clean_path(e.name, path);
+		/* "./a//b/." is "/a/b"; a ".." is refused: an entry lies where its name says. */
+		rc = path_resolve("/", e.name, path, PATH_NO_DOTDOT);
 		if (rc == 0)
 			rc = mount_entry(&m, &e, path);
 		if (rc) {

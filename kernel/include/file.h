@@ -1,39 +1,79 @@
 /*
- * Open files: what a file descriptor refers to. A ramfs node with an offset, the console
- * tty, the null device, or the output of a program run over the serial protocol
- * (FILE_PROTO: writes become the session's output stream, reads see end of file).
+ * Open files: what a file descriptor refers to. Each kind of open file (a file or
+ * directory of a file system, the console tty, /dev/null, a socket, the output of a
+ * program run over the serial protocol) supplies one struct file_ops, as xv6's devsw and
+ * 4.4BSD's fileops do; the system calls call through it and never ask which kind they
+ * hold. Adding a kind is one file with its file_ops and, for a device, one line in dev.c.
+ *
  * Spawned processes inherit their parent's descriptors, sharing the open file (and its
  * offset), as after fork in Unix.
  */
 #ifndef KEEL_FILE_H
 #define KEEL_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <keel/fs.h>
+#include "uaccess.h"
 
 #define FILE_MAX	256		/* open files in the whole system */
 
-/* FILE_SOCKET: a UDP or ICMP socket (net.h); sendto and recvfrom serve, read and write refuse. */
-enum file_kind { FILE_RAMFS, FILE_TTY, FILE_NULL, FILE_PROTO, FILE_SOCKET };
+/* poll readiness bits, for the poll call to come */
+#define POLL_IN		1
+#define POLL_OUT	4
 
-struct ramfs_node;
+struct file;
+struct vnode;
 
-struct file {
-	enum file_kind kind;
-	unsigned refs;			/* descriptors that share it */
-	int flags;			/* open's flags: access mode, O_APPEND */
-	uint64_t off;			/* ramfs: the position; a directory's next entry */
-	struct ramfs_node *node;	/* ramfs only */
-	struct socket *sock;		/* FILE_SOCKET only */
+/*
+ * The operations of one kind of open file. read and write move up to len bytes through
+ * buf (user memory for a system call: the operation copies, checked, itself) and return
+ * the count or a negative errno; the access mode was checked already. A NULL operation
+ * fails: read/write -EINVAL, lseek -ESPIPE, readdir -ENOTDIR. stat may not be NULL.
+ */
+struct file_ops {
+	long (*read)(struct file *f, const struct iobuf *buf, size_t len);
+	long (*write)(struct file *f, const struct iobuf *buf, size_t len);
+	/* Sets the offset (whence: SEEK_*). Returns the new offset or -EINVAL. */
+	int64_t (*lseek)(struct file *f, int64_t off, int whence);
+	void (*stat)(struct file *f, struct keel_stat *st);
+	/*
+	 * Puts the next entry of a directory, a struct keel_dirent, at buf. Returns 1, 0 at
+	 * the end, or -errno; the position moves only when the entry was delivered.
+	 */
+	int (*readdir)(struct file *f, const struct iobuf *buf);
+	/* Which of POLL_IN/POLL_OUT would not block now. NULL: always ready. */
+	unsigned (*poll)(struct file *f);
+	/* The last reference is gone: release what the kind holds (priv, the vnode is the VFS's). */
+	void (*close)(struct file *f);
 };
 
-/* Returns a new open file with one reference, or NULL when FILE_MAX are open or memory is short. */
-struct file *file_new(enum file_kind kind, int flags, struct ramfs_node *node);
+struct file {
+	const struct file_ops *ops;
+	unsigned refs;			/* descriptors that share it */
+	int flags;			/* open's flags: access mode, O_APPEND */
+	uint64_t off;			/* the position; a directory's next entry */
+	struct vnode *vnode;		/* a file system's node (one reference), or NULL */
+	void *priv;			/* the kind's own state (a socket) */
+};
+
+/*
+ * Returns a new open file of the kind ops with one reference, holding a reference to
+ * vnode when it is not NULL, or NULL when FILE_MAX are open or memory is short.
+ */
+struct file *file_new(const struct file_ops *ops, int flags, struct vnode *vnode, void *priv);
 
 /* Adds a reference. */
 struct file *file_dup(struct file *f);
 
 /* Drops a reference; the last one closes the file. NULL is ignored. */
 void file_put(struct file *f);
+
+/* What stat says of a character device (the tty, /dev/null, a socket): readable and writable by all. */
+void file_stat_chardev(struct file *f, struct keel_stat *st);
+
+/* The generic operations of a file or directory of a file system (vfile.c). */
+extern const struct file_ops vfile_ops;
 
 #endif

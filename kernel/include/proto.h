@@ -28,14 +28,4 @@
  */
 int proto_init(void);
 
-/*
- * For write on a FILE_PROTO descriptor (the output of a program that RUN started): waits
- * until the output buffer has room. Returns the room in bytes, -EPIPE when no RUN is
- * active any more, or -EINTR when the writer is killed.
- */
-long proto_output_wait(void);
-
-/* Appends up to len bytes of program output. Returns the count taken, or -EPIPE. */
-long proto_output(const void *buf, size_t len);
-
 #endif

@@ -11,7 +11,7 @@
 /* Runs system call nr with its six argument registers. Returns the result or -ENOSYS. */
 long syscall_dispatch(uint64_t nr, const uint64_t args[6]);
 
-/* File system calls (sysfile.c): each takes the argument registers. */
+/* File system calls (fs/sysfile.c): each takes the argument registers. */
 long sys_read(const uint64_t *a);
 long sys_write(const uint64_t *a);
 long sys_open(const uint64_t *a);
@@ -35,10 +35,6 @@ long sys_spawn(const uint64_t *a);
  */
 int path_from_user(const char *upath, char *out);
 
-/* Returns 0 when the running process may access (want: 4 read, 2 write, 1 exec/search) node, else -EACCES. */
-struct ramfs_node;
-int perm_check(const struct ramfs_node *n, unsigned want);
-
 /* Returns the open file of descriptor fd in the running process, or NULL. */
 struct file;
 struct file *fd_file(uint64_t fd);
@@ -46,16 +42,14 @@ struct file *fd_file(uint64_t fd);
 /* Gives f the lowest free descriptor of the running process. Returns it, or -EMFILE (and drops f). */
 int fd_install(struct file *f);
 
-/* The network calls (sysnet.c). */
+/* The network calls (net/sysnet.c). */
 long sys_socket(const uint64_t *a);
 long sys_bind(const uint64_t *a);
 long sys_sendto(const uint64_t *a);
 long sys_recvfrom(const uint64_t *a);
 long sys_netinfo(const uint64_t *a);
-long sys_pciinfo(const uint64_t *a);
-long sys_uptime_us(const uint64_t *a);
 
-/* Opens the console tty on descriptors 0, 1 and 2 of the process p (init). Returns 0 or -ENFILE. */
+/* Opens /dev/tty on descriptors 0, 1 and 2 of the process p (init). Returns 0 or -errno. */
 struct proc;
 int file_open_console(struct proc *p);
 

@@ -5,7 +5,9 @@
 #ifndef KEEL_TTY_H
 #define KEEL_TTY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define TTY_LINE_MAX	256	/* bytes of the line being edited, its newline included */
 
@@ -37,5 +39,12 @@ void tty_set_foreground(int pid);
 
 /* A process ends: the foreground passes to its parent, raw mode it asked for ends. */
 void tty_proc_exit(int pid, int parent_pid);
+
+/* The operations of the console as an open file, /dev/tty (fs/dev.c). */
+struct file;
+extern const struct file_ops tty_fops;
+
+/* Whether f is the console tty (a process reading it may become the foreground). */
+bool tty_file(const struct file *f);
 
 #endif

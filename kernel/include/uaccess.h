@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include "lib.h"
 
 /* Called by mm_init: whether SMAP is on, so the copies open user access around themselves. */
 void uaccess_init(bool smap);
@@ -37,5 +38,34 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
  * either side is unmapped or not writable (for tests and debuggers).
  */
 int copy_nofault(void *dst, const void *src, size_t n);
+
+/*
+ * Where the data of a read go or those of a write come from: user memory, every access
+ * checked, or a kernel buffer. File operations move data through these two calls, so the
+ * same code serves a system call and the kernel's own reads (the loader, the protocol),
+ * and no data wait in a shared buffer.
+ */
+struct iobuf {
+	void *base;
+	bool user;
+};
+
+/* Copies n bytes from src to offset at of b. Returns 0 or -EFAULT. */
+static inline int iobuf_put(const struct iobuf *b, size_t at, const void *src, size_t n)
+{
+	if (b->user)
+		return copy_to_user((char *)b->base + at, src, n);
+	memcpy((char *)b->base + at, src, n);
+	return 0;
+}
+
+/* Copies n bytes from offset at of b to dst. Returns 0 or -EFAULT. */
+static inline int iobuf_get(const struct iobuf *b, size_t at, void *dst, size_t n)
+{
+	if (b->user)
+		return copy_from_user(dst, (const char *)b->base + at, n);
+	memcpy(dst, (const char *)b->base + at, n);
+	return 0;
+}
 
 #endif

@@ -9,7 +9,8 @@
 #include "ktest.h"
 #include "pmm.h"
 #include "proc.h"
-#include "ramfs.h"
+#include "dev.h"
+#include "vfs.h"
 #include "sched.h"
 #include "timer.h"
 #include "vm.h"
@@ -30,15 +31,15 @@ PROG(yield_loop); PROG(null_loop);
 static void install(const char *name, const char *start, const char *end)
 {
 	char path[64];
-	struct ramfs_node *n;
+	struct iobuf b = { (void *)start, false };
+	struct vnode *n;
 
 	ksnprintf(path, sizeof(path), "/ktest/%s", name);
-	if (ramfs_lookup("/ktest", true, &n) != 0)
-		ramfs_mkdir("/ktest", 0755, 0, 0);
-	if (ramfs_lookup(path, true, &n) == 0)
+	vfs_create("/ktest", KEEL_S_IFDIR | 0755, 0, NULL);	/* or it is there already */
+	if (vfs_create(path, KEEL_S_IFREG | 0755, 0, &n) != 0)
 		return;
-	if (ramfs_create(path, 0755, 0, 0, &n) == 0)
-		ramfs_write(n, 0, start, (size_t)(end - start));
+	n->ops->write(n, 0, &b, (size_t)(end - start));
+	vnode_put(n);
 }
 
 #define INSTALL(name) install(#name, ktest_prog_##name, ktest_prog_##name##_end)
@@ -66,7 +67,7 @@ static void quiet_stdio(void)
 
 	for (int fd = 0; fd < 3; fd++)
 		if (!k->fds[fd])
-			k->fds[fd] = file_new(FILE_NULL, O_RDWR, NULL);
+			k->fds[fd] = file_new(&null_fops, O_RDWR, NULL, NULL);
 }
 
 KTEST(proc, spawn_exit_wait)
@@ -337,14 +338,15 @@ static void elf_valid(struct test_elf *e)
 /* Writes size bytes of e to /ktest/elf and spawns it: the pid's status, or spawn's error. */
 static int run_elf(const struct test_elf *e, size_t size)
 {
-	struct ramfs_node *n;
+	struct iobuf b = { (void *)e, false };
+	struct vnode *n;
 
-	ramfs_unlink("/ktest/elf");
-	if (ramfs_lookup("/ktest", true, &n) != 0)
-		ramfs_mkdir("/ktest", 0755, 0, 0);
-	if (ramfs_create("/ktest/elf", 0755, 0, 0, &n) != 0)
+	vfs_unlink("/ktest/elf", 0);
+	vfs_create("/ktest", KEEL_S_IFDIR | 0755, 0, NULL);	/* or it is there already */
+	if (vfs_create("/ktest/elf", KEEL_S_IFREG | 0755, 0, &n) != 0)
 		return -1000;
-	ramfs_write(n, 0, e, size);
+	n->ops->write(n, 0, &b, size);
+	vnode_put(n);
 	return run("elf");
 }
 

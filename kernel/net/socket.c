@@ -200,7 +200,7 @@ long socket_sendto(struct socket *s, const void *ubuf, size_t len, const struct 
 long socket_recvfrom(struct socket *s, void *ubuf, size_t len, struct keel_sockaddr *from,
 		     int64_t timeout_ms)
 {
-	static uint8_t data[ETH_MTU];	/* one CPU, and nothing blocks while it is in use */
+	uint8_t data[ETH_MTU];		/* the datagram leaves the queue with interrupts off */
 	bool forever = timeout_ms < 0 || (uint64_t)timeout_ms > SOCK_TIMEOUT_MAX_MS;
 	uint64_t deadline = forever ? 0 : uptime_ms() + (uint64_t)timeout_ms;
 	uint64_t flags = arch_irq_save();

@@ -12,7 +12,7 @@
 #include "arch.h"
 #include "lib.h"
 #include "proc.h"
-#include "ramfs.h"
+#include "vfs.h"
 #include "vm.h"
 #include "layout.h"
 #include <keel/errno.h>
@@ -47,9 +47,18 @@ struct elf64_phdr {
 	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
+/* The program file's size in bytes. */
+static uint64_t size_of(struct vnode *n)
+{
+	struct keel_stat st;
+
+	n->ops->stat(n, &st);
+	return st.size;
+}
+
 /* Writes len bytes at the user address va of as (mapped already) from src or, when src is NULL, from n at off. */
 static void space_write(struct vm_space *as, uint64_t va, const void *src,
-			struct ramfs_node *n, uint64_t off, size_t len)
+			struct vnode *n, uint64_t off, size_t len)
 {
 	while (len > 0) {
 		uint64_t pa;
@@ -60,7 +69,7 @@ static void space_write(struct vm_space *as, uint64_t va, const void *src,
 			memcpy(phys_to_virt(pa), src, chunk);
 			src = (const char *)src + chunk;
 		} else {
-			ramfs_read(n, off, phys_to_virt(pa), chunk);
+			vnode_read_kernel(n, off, phys_to_virt(pa), chunk);
 			off += chunk;
 		}
 		va += chunk;
@@ -68,16 +77,16 @@ static void space_write(struct vm_space *as, uint64_t va, const void *src,
 	}
 }
 
-static int load_flat(struct vm_space *as, struct ramfs_node *n, struct loader_image *img)
+static int load_flat(struct vm_space *as, struct vnode *n, struct loader_image *img)
 {
-	uint64_t size = ALIGN_UP(n->size, PAGE_SIZE);
+	uint64_t size = ALIGN_UP(size_of(n), PAGE_SIZE);
 	int err;
 
-	if (n->size == 0 || n->size > FLAT_MAX)
+	if (size_of(n) == 0 || size_of(n) > FLAT_MAX)
 		return -ENOEXEC;
 	if ((err = vm_alloc(as, USER_BASE, size, VM_WRITE | VM_EXEC)) != 0)
 		return err;
-	space_write(as, USER_BASE, NULL, n, 0, n->size);
+	space_write(as, USER_BASE, NULL, n, 0, size_of(n));
 	img->entry = USER_BASE;
 	img->brk = USER_BASE + size;
 	img->pages = size / PAGE_SIZE;
@@ -102,26 +111,26 @@ static void segment_pages(const struct elf64_phdr *ph, uint64_t *first, uint64_t
 }
 
 /* Reads and checks the headers. Returns the number of PT_LOAD headers in ph, or -ENOEXEC. */
-static int elf_headers(struct ramfs_node *n, struct elf64_ehdr *eh, struct elf64_phdr *ph)
+static int elf_headers(struct vnode *n, struct elf64_ehdr *eh, struct elf64_phdr *ph)
 {
 	struct elf64_phdr all[ELF_PHNUM_MAX];
 	int nload = 0;
 	bool entry_ok = false;
 
-	if (ramfs_read(n, 0, eh, sizeof(*eh)) != sizeof(*eh) ||
+	if (vnode_read_kernel(n, 0, eh, sizeof(*eh)) != sizeof(*eh) ||
 	    eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB ||
 	    eh->e_type != ET_EXEC || eh->e_machine != EM_X86_64 ||
 	    eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
-	    eh->e_phnum > ELF_PHNUM_MAX || eh->e_phoff > n->size ||
-	    eh->e_phnum * sizeof(struct elf64_phdr) > n->size - eh->e_phoff)
+	    eh->e_phnum > ELF_PHNUM_MAX || eh->e_phoff > size_of(n) ||
+	    eh->e_phnum * sizeof(struct elf64_phdr) > size_of(n) - eh->e_phoff)
 		return -ENOEXEC;
-	if (ramfs_read(n, eh->e_phoff, all, eh->e_phnum * sizeof(struct elf64_phdr)) !=
+	if (vnode_read_kernel(n, eh->e_phoff, all, eh->e_phnum * sizeof(struct elf64_phdr)) !=
 	    (long)(eh->e_phnum * sizeof(struct elf64_phdr)))
 		return -ENOEXEC;
 	for (int i = 0; i < eh->e_phnum; i++) {
 		if (all[i].p_type != PT_LOAD)
 			continue;
-		if (!segment_ok(&all[i], n->size))
+		if (!segment_ok(&all[i], size_of(n)))
 			return -ENOEXEC;
 		if (all[i].p_memsz == 0)
 			continue;	/* maps nothing */
@@ -141,7 +150,7 @@ static int elf_headers(struct ramfs_node *n, struct elf64_ehdr *eh, struct elf64
 	return nload > 0 && entry_ok ? nload : -ENOEXEC;
 }
 
-static int load_elf(struct vm_space *as, struct ramfs_node *n, struct loader_image *img)
+static int load_elf(struct vm_space *as, struct vnode *n, struct loader_image *img)
 {
 	struct elf64_ehdr eh;
 	struct elf64_phdr ph[ELF_PHNUM_MAX];
@@ -212,19 +221,20 @@ int loader_load(struct vm_space *as, const char *path, int argc, const char *con
 {
 	static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 	unsigned char magic[4];
-	struct ramfs_node *n;
+	struct vnode *n;
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	if ((err = ramfs_lookup(path, true, &n)) != 0)
+	if ((err = vfs_lookup(path, true, &n)) != 0)
 		return err;
-	if (!KEEL_S_ISREG(n->mode))
-		return -EACCES;
-	if (ramfs_read(n, 0, magic, sizeof(magic)) == sizeof(magic) &&
-	    memcmp(magic, elf_magic, sizeof(magic)) == 0)
+	if (!KEEL_S_ISREG(vnode_mode(n)))
+		err = -EACCES;
+	else if (vnode_read_kernel(n, 0, magic, sizeof(magic)) == sizeof(magic) &&
+		 memcmp(magic, elf_magic, sizeof(magic)) == 0)
 		err = load_elf(as, n, img);
 	else
 		err = load_flat(as, n, img);
+	vnode_put(n);
 	if (err == 0)
 		err = stack_build(as, argc, argv, img);
 	return err;

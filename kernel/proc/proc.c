@@ -181,7 +181,7 @@ int proc_spawn(const char *path, int argc, const char *const argv[])
 	p->started_ms = uptime_ms();
 	arch_fpu_init_state(p->fpu);
 	p->ctx = arch_context_new(p->kstack, img.entry, img.sp, (uint64_t)argc, img.argv);
-	if (p->fds[0] && p->fds[0]->kind == FILE_TTY)
+	if (tty_file(p->fds[0]))
 		tty_set_foreground(p->pid);
 	sched_start(p);
 	return p->pid;

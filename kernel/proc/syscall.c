@@ -1,12 +1,14 @@
 /*
  * The system call table (DESIGN.md, "System call ABI"; numbers in uapi/keel/syscall.h)
- * and the calls about processes, time and memory. The file calls are in sysfile.c.
+ * and the calls about processes, time, memory and the machine (PCI functions for lspci).
+ * The file calls are in fs/sysfile.c, the network calls in net/sysnet.c.
  * Every handler takes the six argument registers and checks them itself: a number past
  * the table or without a handler is -ENOSYS, a bad pointer -EFAULT.
  */
 #include "arch.h"
 #include "lib.h"
 #include "mm.h"
+#include "pci.h"
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
@@ -83,6 +85,12 @@ static long sys_uptime_ms(const uint64_t *a)
 	return (long)uptime_ms();
 }
 
+static long sys_uptime_us(const uint64_t *a)
+{
+	(void)a;
+	return (long)uptime_us();
+}
+
 static long sys_sbrk(const uint64_t *a)
 {
 	return proc_sbrk((int64_t)a[0]);
@@ -117,6 +125,15 @@ static long sys_procinfo(const uint64_t *a)
 	if (proc_info((int)a[0], &pi) == 0)
 		return 0;
 	return copy_to_user((void *)a[1], &pi, sizeof(pi)) ? -EFAULT : 1;
+}
+
+static long sys_pciinfo(const uint64_t *a)
+{
+	struct pci_dev *d;
+
+	if ((int64_t)a[0] < 0 || a[0] > PCI_DEVICES_MAX || !(d = pci_at((int)a[0])))
+		return 0;
+	return copy_to_user((void *)a[1], &d->info, sizeof(d->info)) ? -EFAULT : 1;
 }
 
 static long sys_ttymode(const uint64_t *a)

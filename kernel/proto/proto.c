@@ -4,7 +4,7 @@
  * Every byte from COM1 passes proto_irq_byte, in the interrupt handler, before the tty:
  * text goes on to the line discipline, a good frame goes into a small queue, a damaged
  * one is counted. Everything else happens in one kernel thread, "kproto": it checks
- * passwords, writes files into the ramfs, starts programs and waits for them, and is the
+ * passwords, writes files through the VFS, starts programs and waits for them, and is the
  * only writer of the line while a session is active (the console is held meanwhile).
  * The thread sleeps on a wait queue that the interrupt handler and program output wake,
  * and polls its timers every PROTO_TICK_MS while a session is active.
@@ -22,7 +22,9 @@
 #include "mm.h"
 #include "proc.h"
 #include "proto.h"
+#include "dev.h"
 #include "ramfs.h"
+#include "vfs.h"
 #include "sched.h"
 #include "serial.h"
 #include "syscall.h"
@@ -33,9 +35,6 @@
 #include <keel/errno.h>
 #include <keel/proto.h>
 
-#define MAY_READ	4
-#define MAY_WRITE	2
-#define MAY_EXEC	1
 #define AUTH_FAIL_DELAY_MS 1000		/* a refused HELLO is answered this much later */
 #define PART_SUFFIX	".part"		/* an upload in progress is DIR/.NAME.part */
 #define CAPS (PROTO_CAP_PUT | PROTO_CAP_GET | PROTO_CAP_LIST | PROTO_CAP_RUN | \
@@ -75,7 +74,7 @@ static struct {
 	struct {			/* OP_PUT, and the result of the last one */
 		char path[PROTO_PATH_MAX + 1];
 		char part[PROTO_PATH_MAX + 16];
-		struct ramfs_node *node;
+		struct vnode *node;
 		uint64_t size, have;
 		uint32_t crc, want_crc, mode;
 		uint64_t nak_at, nak_ms;
@@ -90,7 +89,7 @@ static struct {
 		uint64_t progress_ms, moved_ms, back_at, back_ms, srtt;
 		bool sampling;			/* a go-back waits for its round trip */
 		int retries;
-		struct ramfs_node *node;	/* GET */
+		struct vnode *node;		/* GET */
 		char *text;			/* LIST, STAT */
 	} tx_s;
 
@@ -200,50 +199,21 @@ static const char *error_text(int err)
 /* Accepts an absolute path without "." or ".." components or empty names. */
 static int path_check(const char *path, size_t len)
 {
-	const char *p = path, *end = path + len;
-
-	if (len == 0 || len > PROTO_PATH_MAX || path[0] != '/' || strnlen(path, len) != len)
-		return -EINVAL;
-	while (p < end) {
-		const char *name = ++p;
-
-		while (p < end && *p != '/')
-			p++;
-		if ((p == name && p != end) || (p - name == 1 && name[0] == '.') ||
-		    (p - name == 2 && name[0] == '.' && name[1] == '.'))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/* Splits path into its directory (in dir) and returns its last name. */
-static const char *path_split(const char *path, char *dir)
-{
-	const char *slash = path;
-
-	for (const char *p = path; *p; p++)
-		if (*p == '/')
-			slash = p;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash == path ? 1 : slash - path] = '\0';
-	if (slash == path)
-		dir[0] = '/';
-	return slash + 1;
+	return len <= PROTO_PATH_MAX && path_is_clean(path, len) ? 0 : -EINVAL;
 }
 
 /* The directory of path must exist and be writable and searchable by the session's user. */
 static int dir_check(const char *path)
 {
-	char dir[PROTO_PATH_MAX + 1];
-	struct ramfs_node *n;
+	char dir[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
+	struct keel_stat st;
 	int err;
 
-	path_split(path, dir);
-	if ((err = ramfs_lookup(dir, true, &n)) != 0)
+	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, &st)) != 0)
 		return err;
-	if (!KEEL_S_ISDIR(n->mode))
+	if (!KEEL_S_ISDIR(st.mode))
 		return -ENOTDIR;
-	return perm_check(n, MAY_WRITE | MAY_EXEC);
+	return perm_check(&st, P.uid, MAY_WRITE | MAY_EXEC);
 }
 
 /* --- HELLO: who the session is for. */
@@ -252,12 +222,15 @@ static int auth(const char *user, const char *pass, uint32_t *uid)
 {
 	static char text[PASSWD_FILE_MAX + 1];
 	struct passwd_entry e;
-	struct ramfs_node *n;
+	struct vnode *n;
 	long len = 0;
 	bool found;
 
-	if (ramfs_lookup(PASSWD_PATH, true, &n) == 0 && KEEL_S_ISREG(n->mode))
-		len = ramfs_read(n, 0, text, PASSWD_FILE_MAX);
+	if (vfs_lookup(PASSWD_PATH, true, &n) == 0) {
+		if (KEEL_S_ISREG(vnode_mode(n)))
+			len = vnode_read_kernel(n, 0, text, PASSWD_FILE_MAX);
+		vnode_put(n);
+	}
 	text[len > 0 ? len : 0] = '\0';
 	found = passwd_find_name(text, user, &e) == 0;
 	/* An unknown user costs the same hash as a known one (as login does). */
@@ -323,12 +296,13 @@ static void put_finish(int result)
 	if (result == 0 && P.put.crc != P.put.want_crc)
 		result = -EIO;
 	if (result == 0) {
-		P.put.node->mode = KEEL_S_IFREG | (P.put.mode & 07777);
-		result = ramfs_rename(P.put.part, P.put.path);
+		P.put.node->ops->chmod(P.put.node, P.put.mode & KEEL_S_PERM);
+		/* The session's permissions were checked when the upload started. */
+		result = vfs_rename(P.put.part, P.put.path, 0);
 	}
 	if (result != 0)
-		ramfs_unlink(P.put.part);
-	ramfs_put(P.put.node);
+		vfs_unlink(P.put.part, 0);
+	vnode_put(P.put.node);
 	P.put.node = NULL;
 	P.put.done = true;
 	P.put.result = result;
@@ -341,17 +315,17 @@ static void put_finish(int result)
 static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *path)
 {
 	struct mem_info mi;
-	struct ramfs_node *n;
-	char dir[PROTO_PATH_MAX + 1];
-	const char *name = path_split(path, dir);
+	struct keel_stat st;
+	struct vnode *n = NULL;
+	char dir[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
 	int err;
 
-	if ((err = dir_check(path)) != 0)
+	if ((err = dir_check(path)) != 0 || (err = path_split(path, dir, name)) != 0)
 		return err;
-	if (ramfs_lookup(path, true, &n) == 0) {
-		if (KEEL_S_ISDIR(n->mode))
+	if (vfs_stat(path, true, &st) == 0) {
+		if (KEEL_S_ISDIR(st.mode))
 			return -EISDIR;
-		if ((err = perm_check(n, MAY_WRITE)) != 0)
+		if ((err = perm_check(&st, P.uid, MAY_WRITE)) != 0)
 			return err;
 	}
 	mem_info_get(&mi);
@@ -361,18 +335,23 @@ static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *pat
 		return -ENOSPC;
 	ksnprintf(P.put.part, sizeof(P.put.part), "%s%s.%s%s", dir, dir[1] ? "/" : "", name,
 		  PART_SUFFIX);
-	if (ramfs_lookup(P.put.part, false, &n) == 0 && KEEL_S_ISREG(n->mode) &&
-	    n->uid == P.uid && strcmp(P.put.path, path) == 0 && P.put.size == size &&
-	    P.put.want_crc == crc && P.put.have <= n->size) {
-		ramfs_truncate(n, P.put.have);	/* resume: keep what was checksummed */
-	} else {
-		ramfs_unlink(P.put.part);
-		if ((err = ramfs_create(P.put.part, 0600, P.uid, P.uid, &n)) != 0)
+	if (vfs_lookup(P.put.part, false, &n) == 0) {
+		n->ops->stat(n, &st);
+		if (KEEL_S_ISREG(st.mode) && st.uid == P.uid && strcmp(P.put.path, path) == 0 &&
+		    P.put.size == size && P.put.want_crc == crc && P.put.have <= st.size) {
+			n->ops->truncate(n, P.put.have);	/* resume: keep what was checksummed */
+		} else {
+			vnode_put(n);
+			n = NULL;
+		}
+	}
+	if (!n) {
+		vfs_unlink(P.put.part, 0);
+		if ((err = vfs_create(P.put.part, KEEL_S_IFREG | 0600, P.uid, &n)) != 0)
 			return err;
 		P.put.have = 0;
 		P.put.crc = 0;
 	}
-	ramfs_get(n);
 	memcpy(P.put.path, path, strlen(path) + 1);
 	P.put.node = n;
 	P.put.size = size;
@@ -397,6 +376,7 @@ static void put_nak(void)
 
 static void put_data(const struct proto_msg *m)
 {
+	struct iobuf b = { (void *)m->payload, false };
 	long r;
 
 	if (P.op != OP_PUT) {
@@ -416,7 +396,7 @@ static void put_data(const struct proto_msg *m)
 		send(PT_ACK, (uint32_t)P.put.have, NULL, 0);
 		return;
 	}
-	r = ramfs_write(P.put.node, P.put.have, m->payload, m->len);
+	r = P.put.node->ops->write(P.put.node, P.put.have, &b, m->len);
 	if (r != m->len) {
 		put_finish(r < 0 ? (int)r : -ENOSPC);
 		return;
@@ -464,7 +444,7 @@ static void stream_read(uint64_t off, uint8_t *buf, size_t len)
 		for (size_t i = 0; i < len; i++)
 			buf[i] = P.run.out[(off + i) % PROTO_OUT_SIZE];
 	} else if (P.tx_s.node) {
-		ramfs_read(P.tx_s.node, off, buf, len);
+		vnode_read_kernel(P.tx_s.node, off, buf, len);
 	} else {
 		memcpy(buf, P.tx_s.text + off, len);
 	}
@@ -472,8 +452,7 @@ static void stream_read(uint64_t off, uint8_t *buf, size_t len)
 
 static void stream_free(void)
 {
-	if (P.tx_s.node)
-		ramfs_put(P.tx_s.node);
+	vnode_put(P.tx_s.node);
 	kfree(P.tx_s.text);
 	P.tx_s.node = NULL;
 	P.tx_s.text = NULL;
@@ -552,26 +531,27 @@ static void stream_answer(uint32_t seq, uint64_t size, uint32_t mode, uint32_t c
 
 static int do_get(uint32_t seq, const char *path)
 {
-	struct ramfs_node *n;
+	struct keel_stat st;
+	struct vnode *n;
 	uint32_t crc = 0;
 	int err;
 
-	if ((err = ramfs_lookup(path, true, &n)) != 0)
+	if ((err = vfs_lookup(path, true, &n)) != 0)
 		return err;
-	if (KEEL_S_ISDIR(n->mode))
-		return -EISDIR;
-	if (!KEEL_S_ISREG(n->mode))
-		return -EINVAL;
-	if ((err = perm_check(n, MAY_READ)) != 0)
+	n->ops->stat(n, &st);
+	err = KEEL_S_ISDIR(st.mode) ? -EISDIR : !KEEL_S_ISREG(st.mode) ? -EINVAL :
+	      perm_check(&st, P.uid, MAY_READ);
+	if (err) {
+		vnode_put(n);
 		return err;
-	for (uint64_t off = 0; off < n->size; off += sizeof(P.data)) {
-		long r = ramfs_read(n, off, P.data, sizeof(P.data));
+	}
+	for (uint64_t off = 0; off < st.size; off += sizeof(P.data)) {
+		long r = vnode_read_kernel(n, off, P.data, sizeof(P.data));
 
 		crc = proto_crc32(crc, P.data, r > 0 ? (size_t)r : 0);
 	}
-	ramfs_get(n);
 	P.tx_s.node = n;
-	stream_answer(seq, n->size, n->mode, crc);
+	stream_answer(seq, st.size, st.mode, crc);
 	return 0;
 }
 
@@ -598,32 +578,36 @@ static int text_answer(uint32_t seq, char *text, size_t len)
 /* LIST: one line per entry, "MODE SIZE NAME", the mode in octal. */
 static int do_list(uint32_t seq, const char *path)
 {
-	struct ramfs_node *dir, *n;
+	struct keel_stat st;
 	struct keel_dirent d;
+	struct vnode *dir;
 	char child[PROTO_PATH_MAX + KEEL_NAME_MAX + 2], *text;
 	size_t len = 0;
 	int err;
 
-	if ((err = ramfs_lookup(path, true, &dir)) != 0)
+	if ((err = vfs_lookup(path, true, &dir)) != 0)
 		return err;
-	if (!KEEL_S_ISDIR(dir->mode))
-		return -ENOTDIR;
-	if ((err = perm_check(dir, MAY_READ)) != 0)
+	dir->ops->stat(dir, &st);
+	err = !KEEL_S_ISDIR(st.mode) ? -ENOTDIR : perm_check(&st, P.uid, MAY_READ);
+	if (!err && !(text = kmalloc(PROTO_LIST_MAX)))
+		err = -ENOMEM;
+	if (err) {
+		vnode_put(dir);
 		return err;
-	if (!(text = kmalloc(PROTO_LIST_MAX)))
-		return -ENOMEM;
-	for (size_t i = 0; ramfs_readdir(dir, i, &d) == 1; i++) {
+	}
+	for (uint64_t i = 0; dir->ops->readdir(dir, i, &d) == 1; i++) {
 		char mode[12];
 		int k = (int)sizeof(mode) - 1;
 
 		ksnprintf(child, sizeof(child), "%s/%s", path[1] ? path : "", d.name);
-		if (ramfs_lookup(child, false, &n) != 0)
+		if (vfs_stat(child, false, &st) != 0)
 			continue;
 		mode[k] = '\0';	/* kprintf has no %o */
-		for (uint32_t v = n->mode; k == (int)sizeof(mode) - 1 || v; v >>= 3)
+		for (uint32_t v = st.mode; k == (int)sizeof(mode) - 1 || v; v >>= 3)
 			mode[--k] = (char)('0' + (v & 7));
-		text_add(text, &len, "%s %lu %s\n", mode + k, n->size, d.name);
+		text_add(text, &len, "%s %lu %s\n", mode + k, st.size, d.name);
 	}
+	vnode_put(dir);
 	return text_answer(seq, text, len);
 }
 
@@ -651,6 +635,8 @@ static int do_stat(uint32_t seq)
 
 /* --- RUN: a program with its output streamed back. */
 
+static const struct file_ops proto_fops;
+
 static int do_run(uint32_t seq, const struct proto_msg *m)
 {
 	const char *argv[ARGV_MAX + 1];
@@ -675,9 +661,9 @@ static int do_run(uint32_t seq, const struct proto_msg *m)
 		ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
 	if (path_check(path, strlen(path)) != 0)
 		return -EINVAL;
-	if (!(out = file_new(FILE_PROTO, O_WRONLY, NULL)))
+	if (!(out = file_new(&proto_fops, O_WRONLY, NULL, NULL)))
 		return -ENFILE;
-	if (!(in = file_new(FILE_NULL, O_RDONLY, NULL))) {
+	if (!(in = file_new(&null_fops, O_RDONLY, NULL, NULL))) {
 		file_put(out);
 		return -ENFILE;
 	}
@@ -725,7 +711,8 @@ static void run_poll(void)
 	P.run.exit_ms = now;
 }
 
-long proto_output_wait(void)
+/* Waits for room in the output buffer of a program being run. Returns the room, -EPIPE, -EINTR. */
+static long proto_output_wait(void)
 {
 	uint64_t flags = arch_irq_save();
 	long r;
@@ -741,7 +728,8 @@ long proto_output_wait(void)
 	return r;
 }
 
-long proto_output(const void *buf, size_t len)
+/* Appends to the output of the program being run. Returns the count taken, or -EPIPE. */
+static long proto_output(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	uint64_t flags = arch_irq_save();
@@ -761,6 +749,43 @@ long proto_output(const void *buf, size_t len)
 	return (long)n;
 }
 
+/* A program's standard output and error: what it writes becomes the session's stream. */
+static long proto_file_write(struct file *f, const struct iobuf *buf, size_t len)
+{
+	uint8_t chunk[512];
+	size_t done = 0;
+	long r;
+
+	(void)f;
+	while (done < len) {
+		/* Wait for room first: no data may wait in a buffer while the writer sleeps. */
+		if ((r = proto_output_wait()) <= 0)
+			return done ? (long)done : r;
+		size_t n = MIN(MIN(len - done, sizeof(chunk)), (size_t)r);
+		if (iobuf_get(buf, done, chunk, n) != 0)
+			return done ? (long)done : -EFAULT;
+		if ((r = proto_output(chunk, n)) <= 0)
+			return done ? (long)done : r;
+		done += (size_t)r;
+		if ((size_t)r < n)
+			break;
+	}
+	return (long)done;
+}
+
+/* Reads of the output see end of file. */
+static long proto_file_read(struct file *f, const struct iobuf *buf, size_t len)
+{
+	(void)f, (void)buf, (void)len;
+	return 0;
+}
+
+static const struct file_ops proto_fops = {
+	.read = proto_file_read,
+	.write = proto_file_write,
+	.stat = file_stat_chardev,
+};
+
 /* --- Requests, and the end of things. */
 
 /* Ends the operation in progress; a partial upload stays for a resume. */
@@ -768,7 +793,7 @@ static void op_abort(void)
 {
 	switch (P.op) {
 	case OP_PUT:
-		ramfs_put(P.put.node);
+		vnode_put(P.put.node);
 		P.put.node = NULL;
 		break;
 	case OP_SEND:
@@ -789,7 +814,7 @@ static void session_end(void)
 {
 	op_abort();
 	if (P.put.path[0] && !P.put.done)
-		ramfs_unlink(P.put.part);	/* a truncated transfer leaves nothing behind */
+		vfs_unlink(P.put.part, 0);	/* a truncated transfer leaves nothing behind */
 	P.put.path[0] = '\0';
 	P.put.have = 0;
 	P.session = false;

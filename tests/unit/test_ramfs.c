@@ -1,5 +1,6 @@
 /*
- * Unit tests of kernel/fs/ramfs.c on the host, with kernel/lib/cpio.c as its reader.
+ * Unit tests of kernel/fs/ramfs.c on the host behind the VFS (kernel/fs/vfs.c and
+ * path.c, which walk its paths), with kernel/lib/cpio.c as its reader.
  * Damaged images come first: each is built entry by entry with the shared header encoder,
  * copied into a heap block of exactly its size (so the address sanitizer stops any read
  * past it) and mounted into a fresh tree; the error, what was kept and what was not are
@@ -17,8 +18,171 @@
 #include <heap.h>
 #include <ramfs.h>
 #include <cpio_reader.h>
+#include <lock.h>
+#include <vfs.h>
 #include <keel/errno.h>
 #include "tap.h"
+
+void vfs_forget(void);
+
+/* ---- The kernel's services the VFS uses, for one thread ---- */
+
+void
+lock_acquire(struct lock *l)
+{
+	if (l->held)
+		abort();
+	l->held = true;
+}
+
+void
+lock_release(struct lock *l)
+{
+	if (!l->held)
+		abort();
+	l->held = false;
+}
+
+/* Nothing here passes user memory: a call would be a bug. */
+int
+copy_to_user(void *udst, const void *src, size_t n)
+{
+	(void)udst, (void)src, (void)n;
+	abort();
+}
+
+int
+copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	(void)dst, (void)usrc, (void)n;
+	abort();
+}
+
+/* ---- The ramfs by path, as the system calls reach it: through the VFS, as root ---- */
+
+static int
+ramfs_init(void)
+{
+	vfs_forget();
+	return vfs_mount("/", &ramfs_type);
+}
+
+static int
+ramfs_lookup(const char *path, bool follow, struct ramfs_node **out)
+{
+	struct vnode *v;
+	int err = vfs_lookup(path, follow, &v);
+
+	if (err == 0) {
+		*out = (struct ramfs_node *)v;
+		vnode_put(v);
+	}
+	return err;
+}
+
+/* Makes a node of mode (type and bits) owned by uid:gid. */
+static int
+make(const char *path, uint32_t mode, uint32_t uid, uint32_t gid, struct ramfs_node **out)
+{
+	struct vnode *v;
+	int err = vfs_create(path, mode, 0, &v);
+
+	if (err)
+		return err;
+	((struct ramfs_node *)v)->uid = uid;
+	((struct ramfs_node *)v)->gid = gid;
+	if (out)
+		*out = (struct ramfs_node *)v;
+	vnode_put(v);
+	return 0;
+}
+
+static int
+ramfs_create(const char *path, uint32_t mode, uint32_t uid, uint32_t gid, struct ramfs_node **out)
+{
+	return make(path, KEEL_S_IFREG | (mode & KEEL_S_PERM), uid, gid, out);
+}
+
+static int
+ramfs_mkdir(const char *path, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+	return make(path, KEEL_S_IFDIR | (mode & KEEL_S_PERM), uid, gid, NULL);
+}
+
+static int
+ramfs_symlink(const char *target, const char *path, uint32_t uid, uint32_t gid)
+{
+	struct ramfs_node *n;
+	int err = vfs_symlink(target, path, 0);
+
+	if (err == 0 && ramfs_lookup(path, false, &n) == 0) {
+		n->uid = uid;
+		n->gid = gid;
+	}
+	return err;
+}
+
+static int
+ramfs_unlink(const char *path)
+{
+	return vfs_unlink(path, 0);
+}
+
+static int
+ramfs_rmdir(const char *path)
+{
+	return vfs_rmdir(path, 0);
+}
+
+static int
+ramfs_rename(const char *from, const char *to)
+{
+	return vfs_rename(from, to, 0);
+}
+
+static long
+ramfs_read(struct ramfs_node *n, uint64_t off, void *buf, size_t len)
+{
+	return vnode_read_kernel(&n->vn, off, buf, len);
+}
+
+static long
+ramfs_write(struct ramfs_node *n, uint64_t off, const void *buf, size_t len)
+{
+	struct iobuf b = { (void *)buf, false };
+
+	return n->vn.ops->write(&n->vn, off, &b, len);
+}
+
+static int
+ramfs_truncate(struct ramfs_node *n, uint64_t size)
+{
+	return n->vn.ops->truncate(&n->vn, size);
+}
+
+static int
+ramfs_readdir(struct ramfs_node *dir, size_t index, struct keel_dirent *d)
+{
+	return dir->vn.ops->readdir(&dir->vn, index, d);
+}
+
+static void
+ramfs_stat(struct ramfs_node *n, struct keel_stat *st)
+{
+	n->vn.ops->stat(&n->vn, st);
+}
+
+static void
+ramfs_get(struct ramfs_node *n)
+{
+	vnode_get(&n->vn);
+}
+
+static void
+ramfs_put(struct ramfs_node *n)
+{
+	vnode_put(&n->vn);
+}
 
 /* ---- The allocator shim ---- */
 
@@ -642,20 +806,20 @@ test_symlinks(void)
 	is_int(ramfs_lookup("/l0", true, &n), -ELOOP, "a loop of links is ELOOP");
 	is_int(ramfs_lookup("/l0/x", false, &n), -ELOOP, "also in the middle of a path");
 
-	/* A chain of RAMFS_SYMLINK_MAX links resolves; one more is ELOOP. */
+	/* A chain of VFS_SYMLINK_MAX links resolves; one more is ELOOP. */
 	ramfs_symlink("/x/y/f", "/c1", 0, 0);
-	for (int i = 2; i <= RAMFS_SYMLINK_MAX + 1; i++) {
+	for (int i = 2; i <= VFS_SYMLINK_MAX + 1; i++) {
 		char target[16], name[16];
 		snprintf(target, sizeof(target), "c%d", i - 1);
 		snprintf(name, sizeof(name), "/c%d", i);
 		ramfs_symlink(target, name, 0, 0);
 	}
-	snprintf(path, sizeof(path), "/c%d", RAMFS_SYMLINK_MAX);
+	snprintf(path, sizeof(path), "/c%d", VFS_SYMLINK_MAX);
 	ok(ramfs_lookup(path, true, &n) == 0 && n == f, "a chain of %d links resolves",
-	   RAMFS_SYMLINK_MAX);
-	snprintf(path, sizeof(path), "/c%d", RAMFS_SYMLINK_MAX + 1);
+	   VFS_SYMLINK_MAX);
+	snprintf(path, sizeof(path), "/c%d", VFS_SYMLINK_MAX + 1);
 	is_int(ramfs_lookup(path, true, &n), -ELOOP, "a chain of %d links is ELOOP",
-	       RAMFS_SYMLINK_MAX + 1);
+	       VFS_SYMLINK_MAX + 1);
 
 	is_int(ramfs_symlink("", "/e", 0, 0), -ENOENT, "an empty target is ENOENT");
 	memset(path, 'p', 256);

@@ -20,6 +20,7 @@ static const char *const messages[] = {
 	[EFAULT] = "Bad address",
 	[EBUSY] = "Device or resource busy",
 	[EEXIST] = "File exists",
+	[EXDEV] = "Invalid cross-device link",
 	[ENOTDIR] = "Not a directory",
 	[EISDIR] = "Is a directory",
 	[EINVAL] = "Invalid argument",

@@ -118,7 +118,4 @@ struct keel_meminfo {
 	uint64_t heap_blocks;
 };
 
-/* What stat reports for /dev/null and /dev/tty, which are devices, not ramfs files. */
-#define KEEL_S_IFCHR		0020000
-
 #endif

@@ -1,24 +1,46 @@
 /*
- * The network system calls: sockets on file descriptors (socket, bind, sendto, recvfrom;
- * close is close), the interface's state for ifconfig, the PCI functions for lspci, and
- * the microsecond clock that ping times replies with. Numbers in uapi/keel/syscall.h,
+ * The network system calls: sockets as open files (socket, bind, sendto, recvfrom; close
+ * is close) and the interface's state for ifconfig. Numbers in uapi/keel/syscall.h,
  * structures in uapi/keel/net.h.
  */
 #include "file.h"
 #include "net.h"
-#include "pci.h"
-#include "proc.h"
 #include "syscall.h"
-#include "timer.h"
 #include "uaccess.h"
 #include <keel/errno.h>
+#include <keel/syscall.h>
+
+/* A datagram socket is read with recvfrom and written with sendto, not read and write. */
+static long socket_file_read(struct file *f, const struct iobuf *buf, size_t len)
+{
+	(void)f, (void)buf, (void)len;
+	return -EOPNOTSUPP;
+}
+
+static long socket_file_write(struct file *f, const struct iobuf *buf, size_t len)
+{
+	(void)f, (void)buf, (void)len;
+	return -EDESTADDRREQ;
+}
+
+static void socket_file_close(struct file *f)
+{
+	socket_release(f->priv);
+}
+
+static const struct file_ops socket_fops = {
+	.read = socket_file_read,
+	.write = socket_file_write,
+	.stat = file_stat_chardev,
+	.close = socket_file_close,
+};
 
 /* The socket of descriptor fd, or NULL when fd is not an open socket. */
 static struct socket *fd_socket(uint64_t fd)
 {
 	struct file *f = fd_file(fd);
 
-	return f && f->kind == FILE_SOCKET ? f->sock : NULL;
+	return f && f->ops == &socket_fops ? f->priv : NULL;
 }
 
 long sys_socket(const uint64_t *a)
@@ -31,11 +53,10 @@ long sys_socket(const uint64_t *a)
 		return -ENETDOWN;
 	if (!(s = socket_create((int)a[0], &err)))
 		return err;
-	if (!(f = file_new(FILE_SOCKET, O_RDWR, NULL))) {
+	if (!(f = file_new(&socket_fops, O_RDWR, NULL, s))) {
 		socket_release(s);
 		return -ENFILE;
 	}
-	f->sock = s;
 	return fd_install(f);
 }
 
@@ -84,19 +105,4 @@ long sys_netinfo(const uint64_t *a)
 	if ((int64_t)a[0] < 0 || net_info((int)a[0], &ni) == 0)
 		return 0;
 	return copy_to_user((void *)a[1], &ni, sizeof(ni)) ? -EFAULT : 1;
-}
-
-long sys_pciinfo(const uint64_t *a)
-{
-	struct pci_dev *d;
-
-	if ((int64_t)a[0] < 0 || a[0] > PCI_DEVICES_MAX || !(d = pci_at((int)a[0])))
-		return 0;
-	return copy_to_user((void *)a[1], &d->info, sizeof(d->info)) ? -EFAULT : 1;
-}
-
-long sys_uptime_us(const uint64_t *a)
-{
-	(void)a;
-	return (long)uptime_us();
 }

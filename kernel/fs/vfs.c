@@ -1,0 +1,467 @@
+/*
+ * The VFS of vfs.h: the mount table, the path walk that hands each component to the file
+ * system it lies in, and the calls that check permissions and then ask a file system to
+ * act. Also compiled for the host's unit tests, with the ramfs behind it.
+ *
+ * Locking: the mount table and every vnode's reference count are guarded by vfs.lock,
+ * and so is each walk (the file systems' trees change only inside these calls, never in
+ * an interrupt). File data are read and written outside the lock (vfile.c): with one CPU
+ * and a kernel that is not preempted, nothing runs between a write's pages; several CPUs
+ * will need a sleeping lock per vnode there.
+ */
+#include "file.h"
+#include "lib.h"
+#include "lock.h"
+#include "vfs.h"
+#include <keel/errno.h>
+#include <keel/syscall.h>
+
+struct vfs_mount {
+	const struct vfs_type *type;
+	struct vnode *root;		/* the mounted file system's root */
+	struct vnode *on;		/* the directory it covers; NULL for "/" */
+};
+
+static struct {
+	struct lock lock;
+	struct vfs_mount mounts[VFS_MOUNT_MAX];
+	struct vnode *root;		/* "/" */
+} vfs = { .lock = LOCK_INIT("vfs") };
+
+/* ---------------------------------------------------------------------------------------
+ * Vnodes */
+
+void vnode_init(struct vnode *v, const struct vnode_ops *ops, const struct vnode *root)
+{
+	v->ops = ops;
+	v->fops = NULL;
+	v->mount = root ? root->mount : NULL;
+	v->covered = NULL;
+	v->refs = 0;
+}
+
+static struct vnode *get_locked(struct vnode *v)
+{
+	v->refs++;
+	return v;
+}
+
+static void put_locked(struct vnode *v)
+{
+	if (v && --v->refs == 0 && v->ops->inactive)
+		v->ops->inactive(v);
+}
+
+struct vnode *vnode_get(struct vnode *v)
+{
+	lock_acquire(&vfs.lock);
+	get_locked(v);
+	lock_release(&vfs.lock);
+	return v;
+}
+
+void vnode_put(struct vnode *v)
+{
+	if (!v)
+		return;
+	lock_acquire(&vfs.lock);
+	put_locked(v);
+	lock_release(&vfs.lock);
+}
+
+uint32_t vnode_mode(struct vnode *v)
+{
+	struct keel_stat st;
+
+	v->ops->stat(v, &st);
+	return st.mode;
+}
+
+long vnode_read_kernel(struct vnode *v, uint64_t off, void *buf, size_t len)
+{
+	struct iobuf b = { buf, false };
+
+	return v->ops->read ? v->ops->read(v, off, &b, len) : -EINVAL;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Mounts */
+
+int vfs_mount(const char *path, const struct vfs_type *type)
+{
+	struct vfs_mount *m = NULL;
+	struct vnode *on = NULL, *root;
+	int err;
+
+	if (strcmp(path, "/") != 0) {
+		if (!vfs.root)
+			return -ENOENT;
+		if ((err = vfs_lookup(path, true, &on)) != 0)
+			return err;
+		if (!KEEL_S_ISDIR(vnode_mode(on))) {
+			vnode_put(on);
+			return -ENOTDIR;
+		}
+	} else if (vfs.root) {
+		return -EBUSY;
+	}
+	if ((err = type->mount(&root)) != 0) {
+		vnode_put(on);
+		return err;
+	}
+	lock_acquire(&vfs.lock);
+	for (size_t i = 0; i < VFS_MOUNT_MAX && !m; i++)
+		if (!vfs.mounts[i].root)
+			m = &vfs.mounts[i];
+	if (!m || (on && on->covered)) {
+		lock_release(&vfs.lock);
+		vnode_put(root);
+		vnode_put(on);
+		return m ? -EBUSY : -ENOSPC;
+	}
+	*m = (struct vfs_mount){ type, root, on };
+	root->mount = m;
+	if (on)
+		on->covered = m;	/* the mount keeps the reference to on */
+	else
+		vfs.root = root;
+	lock_release(&vfs.lock);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The walk */
+
+/* The node a step from dir to name[0..len) lands on, mounts and ".." at a mount's root taken into account. */
+static int step(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+{
+	struct vnode *child;
+	int err;
+
+	/* ".." from the root of a mounted file system leaves through the directory it covers. */
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		while (dir->mount && dir == dir->mount->root && dir->mount->on)
+			dir = dir->mount->on;
+	if (!dir->ops->lookup)
+		return -ENOTDIR;
+	if ((err = dir->ops->lookup(dir, name, len, &child)) != 0)
+		return err;
+	get_locked(child);
+	while (child->covered) {
+		struct vnode *root = child->covered->root;
+		put_locked(child);
+		child = get_locked(root);
+	}
+	*out = child;
+	return 0;
+}
+
+/*
+ * Walks path from the root, under the lock. Symlinks met on the way are followed; the last
+ * component's is followed when follow is set. Relative link targets start at the link's
+ * directory. Returns the node with one reference.
+ */
+static int walk(const char *path, bool follow, struct vnode **out)
+{
+	char buf[2][KEEL_PATH_MAX + 1];
+	int which = 0, links = 0, err;
+	struct vnode *n;
+	const char *p = path;
+
+	if (!vfs.root)
+		return -ENOENT;
+	if (!p || *p != '/')
+		return -EINVAL;
+	if (strnlen(p, KEEL_PATH_MAX + 1) > KEEL_PATH_MAX)
+		return -ENAMETOOLONG;
+	n = get_locked(vfs.root);
+	for (;;) {
+		const char *start = p, *name;
+		size_t len = path_next(&p, &name);
+		uint32_t mode = vnode_mode(n);
+
+		if (len == 0) {
+			/* "name/" names a directory, as in POSIX. */
+			if (name != start && !KEEL_S_ISDIR(mode)) {
+				put_locked(n);
+				return -ENOTDIR;
+			}
+			*out = n;
+			return 0;
+		}
+		err = len > KEEL_NAME_MAX ? -ENAMETOOLONG : !KEEL_S_ISDIR(mode) ? -ENOTDIR : 0;
+		if (err) {
+			put_locked(n);
+			return err;
+		}
+		if (len == 1 && name[0] == '.')
+			continue;
+		struct vnode *child;
+		if ((err = step(n, name, len, &child)) != 0) {
+			put_locked(n);
+			return err;
+		}
+		const char *rest = p;
+		while (*rest == '/')
+			rest++;
+		bool last = *rest == '\0';
+		/* A trailing slash follows even the last link: "link/" is its target. */
+		if (!KEEL_S_ISLNK(vnode_mode(child)) || (last && !follow && rest == p)) {
+			put_locked(n);
+			n = child;
+			continue;
+		}
+		/* Replace the link by its target: target + the rest of the path. */
+		char *next = buf[which ^= 1];
+		struct keel_stat st;
+		child->ops->stat(child, &st);
+		err = ++links > VFS_SYMLINK_MAX ? -ELOOP :
+		      st.size + strlen(p) > KEEL_PATH_MAX ? -ENAMETOOLONG : 0;
+		if (!err && vnode_read_kernel(child, 0, next, st.size) != (long)st.size)
+			err = -EIO;
+		put_locked(child);
+		if (err) {
+			put_locked(n);
+			return err;
+		}
+		memmove(next + st.size, p, strlen(p) + 1);
+		p = next;
+		if (*p == '/') {
+			put_locked(n);
+			n = get_locked(vfs.root);
+		}
+	}
+}
+
+int vfs_lookup(const char *path, bool follow, struct vnode **out)
+{
+	int err;
+
+	lock_acquire(&vfs.lock);
+	err = walk(path, follow, out);
+	lock_release(&vfs.lock);
+	return err;
+}
+
+int vfs_stat(const char *path, bool follow, struct keel_stat *st)
+{
+	struct vnode *v;
+	int err = vfs_lookup(path, follow, &v);
+
+	if (err)
+		return err;
+	v->ops->stat(v, st);
+	vnode_put(v);
+	return 0;
+}
+
+/*
+ * Under the lock: finds the directory of path, which uid must be allowed to change (write
+ * and search), and copies the last component to name. Returns the directory with a reference.
+ */
+static int walk_parent(const char *path, uint32_t uid, struct vnode **dir, char *name)
+{
+	char dpath[KEEL_PATH_MAX + 1];
+	struct keel_stat st;
+	int err;
+
+	if ((err = path_split(path, dpath, name)) != 0 || (err = walk(dpath, true, dir)) != 0)
+		return err;
+	(*dir)->ops->stat(*dir, &st);
+	err = !KEEL_S_ISDIR(st.mode) ? -ENOTDIR : perm_check(&st, uid, MAY_WRITE | MAY_EXEC);
+	if (!err && !(*dir)->ops->create)
+		err = -EROFS;
+	if (err)
+		put_locked(*dir);
+	return err;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Changing the tree */
+
+/* vfs_create under the lock. */
+static int create_locked(const char *path, uint32_t mode, uint32_t uid, struct vnode **out)
+{
+	char name[KEEL_NAME_MAX + 1];
+	struct vnode *dir, *v;
+	int err;
+
+	if ((err = walk_parent(path, uid, &dir, name)) != 0)
+		return err;
+	/* "name/" would be a directory. */
+	if (!KEEL_S_ISDIR(mode) && path[strlen(path) - 1] == '/')
+		err = -EISDIR;
+	else
+		err = dir->ops->create(dir, name, mode, uid, uid, &v);
+	put_locked(dir);
+	if (err)
+		return err;
+	if (out)
+		*out = get_locked(v);
+	return 0;
+}
+
+int vfs_create(const char *path, uint32_t mode, uint32_t uid, struct vnode **out)
+{
+	int err;
+
+	lock_acquire(&vfs.lock);
+	err = create_locked(path, mode, uid, out);
+	lock_release(&vfs.lock);
+	return err;
+}
+
+int vfs_symlink(const char *target, const char *path, uint32_t uid)
+{
+	size_t len = strnlen(target, KEEL_PATH_MAX + 1);
+	struct iobuf b = { (void *)target, false };
+	struct vnode *v;
+	int err;
+
+	if (len == 0)
+		return -ENOENT;
+	if (len > KEEL_PATH_MAX)
+		return -ENAMETOOLONG;
+	if ((err = vfs_create(path, KEEL_S_IFLNK | 0777, uid, &v)) != 0)
+		return err;
+	err = v->ops->write(v, 0, &b, len) == (long)len ? 0 : -ENOSPC;
+	vnode_put(v);
+	if (err)
+		vfs_unlink(path, 0);	/* no half-made link is left */
+	return err;
+}
+
+/* Whether path names the root: slashes only. */
+static bool is_root(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path == '\0';
+}
+
+/* Removes path's node for uid: a non-directory, or with dir_only an empty directory. */
+static int remove_node(const char *path, uint32_t uid, bool dir_only)
+{
+	char name[KEEL_NAME_MAX + 1];
+	struct vnode *dir, *v;
+	int err = 0;
+
+	lock_acquire(&vfs.lock);
+	if (is_root(path)) {
+		err = dir_only ? -EBUSY : -EISDIR;
+	} else if (path[strlen(path) - 1] == '/' && (err = walk(path, false, &v)) == 0) {
+		/* "name/" names a directory (a link's target): unlink refuses it either way. */
+		if (!KEEL_S_ISDIR(vnode_mode(v)))
+			err = -ENOTDIR;
+		else if (!dir_only)
+			err = -EISDIR;
+		put_locked(v);
+	}
+	if (!err && (err = walk_parent(path, uid, &dir, name)) == 0) {
+		/* A file system mounted here cannot be removed under itself. */
+		if ((err = step(dir, name, strlen(name), &v)) == 0) {
+			err = v->mount != dir->mount ? -EBUSY : 0;
+			put_locked(v);
+		}
+		if (!err)
+			err = dir->ops->remove(dir, name, dir_only);
+		put_locked(dir);
+	}
+	lock_release(&vfs.lock);
+	return err;
+}
+
+int vfs_unlink(const char *path, uint32_t uid)
+{
+	return remove_node(path, uid, false);
+}
+
+int vfs_rmdir(const char *path, uint32_t uid)
+{
+	return remove_node(path, uid, true);
+}
+
+int vfs_rename(const char *from, const char *to, uint32_t uid)
+{
+	char fname[KEEL_NAME_MAX + 1], tname[KEEL_NAME_MAX + 1];
+	struct vnode *fdir, *tdir;
+	int err;
+
+	lock_acquire(&vfs.lock);
+	if (is_root(from)) {
+		err = -EBUSY;
+		goto out;
+	}
+	if ((err = walk_parent(from, uid, &fdir, fname)) != 0)
+		goto out;
+	if ((err = walk_parent(to, uid, &tdir, tname)) == 0) {
+		struct vnode *v;
+		if ((err = step(fdir, fname, strlen(fname), &v)) == 0) {
+			/* "name/" cannot be where a non-directory goes; a mount point stays. */
+			if (!KEEL_S_ISDIR(vnode_mode(v)) && to[strlen(to) - 1] == '/')
+				err = -ENOTDIR;
+			else if (v->mount != fdir->mount)
+				err = -EBUSY;
+			put_locked(v);
+		}
+		if (!err && fdir->mount != tdir->mount)
+			err = -EXDEV;
+		if (!err)
+			err = fdir->ops->rename ? fdir->ops->rename(fdir, fname, tdir, tname) : -EROFS;
+		put_locked(tdir);
+	}
+	put_locked(fdir);
+out:
+	lock_release(&vfs.lock);
+	return err;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Opening */
+
+int vfs_open(const char *path, int flags, uint32_t mode, uint32_t uid, struct file **out)
+{
+	int acc = flags & O_ACCMODE, err;
+	unsigned want = acc == O_RDONLY ? MAY_READ : acc == O_WRONLY ? MAY_WRITE :
+			MAY_READ | MAY_WRITE;
+	bool created = false;
+	struct keel_stat st;
+	struct vnode *v;
+
+	if (acc == O_ACCMODE)
+		return -EINVAL;
+	lock_acquire(&vfs.lock);
+	err = walk(path, true, &v);
+	if (err == -ENOENT && (flags & O_CREAT)) {
+		err = create_locked(path, KEEL_S_IFREG | (mode & KEEL_S_PERM), uid, &v);
+		created = err == 0;
+	} else if (err == 0 && (flags & O_CREAT) && (flags & O_EXCL)) {
+		put_locked(v);
+		err = -EEXIST;
+	}
+	lock_release(&vfs.lock);
+	if (err)
+		return err;
+	v->ops->stat(v, &st);
+	if (!created)
+		err = perm_check(&st, uid, want);
+	if (!err && KEEL_S_ISDIR(st.mode) && acc != O_RDONLY)
+		err = -EISDIR;
+	if (!err && (flags & O_DIRECTORY) && !KEEL_S_ISDIR(st.mode))
+		err = -ENOTDIR;
+	if (!err && (flags & O_TRUNC) && acc != O_RDONLY && KEEL_S_ISREG(st.mode))
+		err = v->ops->truncate ? v->ops->truncate(v, 0) : -EROFS;
+	if (!err && !(*out = file_new(v->fops ? v->fops : &vfile_ops, flags, v, NULL)))
+		err = -ENFILE;
+	vnode_put(v);
+	return err;
+}
+
+#ifdef KEEL_HOST_TEST
+/* Forgets every mount, so that a host unit test can mount a fresh tree ("/" first). */
+void vfs_forget(void)
+{
+	memset(vfs.mounts, 0, sizeof(vfs.mounts));
+	vfs.root = NULL;
+}
+#endif
