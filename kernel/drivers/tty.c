@@ -213,10 +213,22 @@ static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
 	return (long)done;
 }
 
+/* A line (raw: a byte) or an end of file waits to be read; output never blocks. */
+static unsigned tty_file_poll(struct file *f)
+{
+	uint64_t flags = arch_irq_save();
+	bool in = ring_count(&tty.in) > 0 || tty.eofs > 0;
+
+	(void)f;
+	arch_irq_restore(flags);
+	return (in ? POLL_IN : 0) | POLL_OUT;
+}
+
 const struct file_ops tty_fops = {
 	.read = tty_file_read,
 	.write = tty_file_write,
 	.stat = file_stat_chardev,
+	.poll = tty_file_poll,
 };
 
 bool tty_file(const struct file *f)

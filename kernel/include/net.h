@@ -140,6 +140,8 @@ void socket_release(struct socket *s);
 int socket_bind(struct socket *s, unsigned port);
 /* Sends len bytes of the user buffer ubuf to *to. Returns len, or a negative errno. */
 long socket_sendto(struct socket *s, const void *ubuf, size_t len, const struct keel_sockaddr *to);
+/* Whether a datagram waits in s. */
+bool socket_pending(struct socket *s);
 /*
  * Waits up to timeout_ms (KEEL_WAIT_FOREVER, KEEL_NO_WAIT) for a datagram, copies at most
  * len bytes of it to ubuf (the rest is lost) and its source to *from. Returns the bytes

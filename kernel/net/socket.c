@@ -197,6 +197,15 @@ long socket_sendto(struct socket *s, const void *ubuf, size_t len, const struct 
 	return r < 0 ? r : (long)len;
 }
 
+bool socket_pending(struct socket *s)
+{
+	uint64_t flags = arch_irq_save();
+	bool pending = s->count > 0;
+
+	arch_irq_restore(flags);
+	return pending;
+}
+
 long socket_recvfrom(struct socket *s, void *ubuf, size_t len, struct keel_sockaddr *from,
 		     int64_t timeout_ms)
 {

@@ -23,6 +23,12 @@ static long socket_file_write(struct file *f, const struct iobuf *buf, size_t le
 	return -EDESTADDRREQ;
 }
 
+/* A datagram waits; sending never blocks. */
+static unsigned socket_file_poll(struct file *f)
+{
+	return (socket_pending(f->priv) ? POLL_IN : 0) | POLL_OUT;
+}
+
 static void socket_file_close(struct file *f)
 {
 	socket_release(f->priv);
@@ -32,6 +38,7 @@ static const struct file_ops socket_fops = {
 	.read = socket_file_read,
 	.write = socket_file_write,
 	.stat = file_stat_chardev,
+	.poll = socket_file_poll,
 	.close = socket_file_close,
 };
 
