@@ -20,7 +20,7 @@
 #include "syscall.h"
 #include "tty.h"
 #include "uaccess.h"
-#include "layout.h"
+#include "memlayout.h"
 #include <keel/errno.h>
 
 #define BOUNCE_SIZE	4096
