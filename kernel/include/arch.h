@@ -194,9 +194,10 @@ struct arch_pt {
 
 /*
  * Builds the kernel's page tables in *kernel: the direct map of physical [0, top) with
- * large pages and the top-level table of the kernel stack area; switches to them and
- * turns on global pages, SMEP and SMAP where the CPU has them. Fills *info. Returns 0, or
- * -ENOMEM.
+ * large pages, except for the kernel image's own frames, which get 4 KiB pages without
+ * write access (W^X holds for every alias); and the top-level table of the kernel stack
+ * area. Switches to them and turns on global pages, SMEP and SMAP where the CPU has
+ * them. Fills *info. Returns 0, or -ENOMEM.
  */
 int arch_paging_init(uint64_t top, struct arch_pt *kernel, struct vm_info *info);
 

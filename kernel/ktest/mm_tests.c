@@ -205,10 +205,37 @@ KTEST(vm, kernel_sections_and_direct_map_have_their_permissions)
 	KEXPECT_EQ(prot, 0);
 	KEXPECT_EQ(vm_translate(k, (uint64_t)__data_start, NULL, &prot), 0);
 	KEXPECT_EQ(prot, VM_WRITE);
-	KEXPECT_EQ(vm_translate(k, (uint64_t)phys_to_virt(0x100000), NULL, &prot), 0);
+	/* A frame of RAM (not the kernel's own) is RW+NX through the direct map. */
+	uint64_t pa = pmm_alloc();
+	KEXPECT_EQ(vm_translate(k, (uint64_t)phys_to_virt(pa), NULL, &prot), 0);
 	KEXPECT_EQ(prot, VM_WRITE);
+	pmm_free(pa);
 	/* The direct map reaches the last usable frame. */
 	KEXPECT(direct_map_limit() > 4 * FRAME_SIZE);
+}
+
+KTEST(vm, kernel_image_alias_in_the_direct_map_cannot_be_written)
+{
+	struct vm_space *k = vm_kernel_space();
+	struct fixup_record r;
+	uint64_t text_pa = 0, data_pa = 0;
+	unsigned prot = 1;
+	char c = 0, *alias;
+
+	KEXPECT_EQ(vm_translate(k, (uint64_t)__text_start, &text_pa, NULL), 0);
+	alias = phys_to_virt(text_pa);
+	KEXPECT_EQ(vm_translate(k, (uint64_t)alias, NULL, &prot), 0);
+	KEXPECT_EQ(prot, 0);				/* read-only, no execute */
+	KEXPECT_EQ(copy_nofault(&c, alias, 1), 0);	/* reading is fine */
+	KEXPECT_EQ(c, *__text_start);
+	KEXPECT_EQ(copy_nofault(alias, &c, 1), -EFAULT);
+	arch_last_fixup(&r);
+	KEXPECT_EQ(r.vector, 14);
+	KEXPECT_EQ(r.addr, (uint64_t)alias);
+	KEXPECT_EQ(r.error & (PF_WRITE | PF_PRESENT), PF_WRITE | PF_PRESENT);
+	/* Data is written through its own mapping, never through the alias. */
+	KEXPECT_EQ(vm_translate(k, (uint64_t)__data_start, &data_pa, NULL), 0);
+	KEXPECT_EQ(copy_nofault(phys_to_virt(data_pa), &c, 1), -EFAULT);
 }
 
 KTEST(vm, map_translate_protect_unmap)

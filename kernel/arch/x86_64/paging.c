@@ -235,15 +235,37 @@ void arch_pt_destroy(struct arch_pt *pt, void (*leaf)(uint64_t pa, unsigned flag
 	pt->root = 0;
 }
 
-/* Builds the tables of the direct map for [0, top) under the kernel's PML4: RW+NX, global. */
+/*
+ * Fills the page table at pt with the 4 KiB pages of physical [pa, pa + 2 MiB): leaf,
+ * except that the kernel image's own frames lose W. The image is reached for writing only
+ * through its higher-half mapping, whose sections have their own rights (boot.asm); an
+ * alias of its text that could be written would undo W^X.
+ */
+static void small_pages(uint64_t *pt, uint64_t pa, uint64_t leaf, uint64_t img_start,
+			uint64_t img_end)
+{
+	for (size_t i = 0; i < ENTRIES; i++) {
+		uint64_t p = pa + i * KIB4;
+		pt[i] = p | leaf | ((p >= img_start && p < img_end) ? 0 : PTE_W);
+	}
+}
+
+/*
+ * Builds the tables of the direct map of [0, top) under the kernel's PML4: RW+NX and
+ * global, in 1 GiB pages (gib_pages) or 2 MiB pages, but 4 KiB pages without W over the
+ * kernel image's frames.
+ */
 static int direct_map_build(struct arch_pt *kernel, uint64_t top, bool gib_pages,
 			    struct vm_info *info)
 {
-	uint64_t *pml4 = phys_to_virt(kernel->root);
-	uint64_t leaf = PTE_P | PTE_W | PTE_G | PTE_PS | paging.nx;
+	uint64_t *pml4 = phys_to_virt(kernel->root), img_start, img_end;
+	uint64_t leaf = PTE_P | PTE_G | paging.nx, large = leaf | PTE_W | PTE_PS;
 	uint64_t new[DIRECT_MAP_MAX / (512 * GIB)] = { 0 };
 	size_t npdpt = (top + 512 * GIB - 1) / (512 * GIB);
 
+	arch_kernel_image(&img_start, &img_end);
+	img_start = ALIGN_DOWN(img_start, KIB4);
+	img_end = ALIGN_UP(img_end, KIB4);
 	for (size_t i = 0; i < npdpt; i++) {
 		uint64_t *pdpt;
 		if (!(new[i] = table_alloc(kernel)))
@@ -251,14 +273,24 @@ static int direct_map_build(struct arch_pt *kernel, uint64_t top, bool gib_pages
 		pdpt = phys_to_virt(new[i]);
 		for (size_t g = 0; g < ENTRIES && (i * ENTRIES + g) * GIB < top; g++) {
 			uint64_t pa = (i * ENTRIES + g) * GIB, pd;
-			if (gib_pages) {
-				pdpt[g] = pa | leaf;
+			bool image = img_start < pa + GIB && img_end > pa;
+			if (gib_pages && !image) {
+				pdpt[g] = pa | large;
 				continue;
 			}
 			if (!(pd = table_alloc(kernel)))
 				return -ENOMEM;
-			for (size_t m = 0; m < ENTRIES; m++)
-				table(pd)[m] = (pa + m * MIB2) | leaf;
+			for (size_t m = 0; m < ENTRIES; m++) {
+				uint64_t p = pa + m * MIB2, ptp;
+				if (!(img_start < p + MIB2 && img_end > p)) {
+					table(pd)[m] = p | large;
+					continue;
+				}
+				if (!(ptp = table_alloc(kernel)))
+					return -ENOMEM;
+				small_pages(table(ptp), p, leaf, img_start, img_end);
+				table(pd)[m] = ptp | PTE_P | PTE_W;
+			}
 			pdpt[g] = pd | PTE_P | PTE_W;
 		}
 	}
