@@ -99,6 +99,22 @@ KTEST(pmm, double_free_is_reported_and_ignored)
 	KEXPECT_EQ(s1.free_frames, s0.free_frames);
 }
 
+KTEST(pmm, free_of_a_frame_never_handed_out_is_reported_and_ignored)
+{
+	struct pmm_stats s0, s1;
+	uint64_t image_start, image_end;
+
+	arch_kernel_image(&image_start, &image_end);
+	pmm_stats(&s0);
+	kprintf("# reports of frees of the kernel image and of the first MiB follow, on purpose\n");
+	pmm_free(ALIGN_DOWN(image_start, FRAME_SIZE));
+	pmm_free_contig(0, 4);
+	pmm_stats(&s1);
+	KEXPECT_EQ(s1.bad_frees, s0.bad_frees + 2);
+	KEXPECT_EQ(s1.free_frames, s0.free_frames);
+	KEXPECT(!pmm_is_free(ALIGN_DOWN(image_start, FRAME_SIZE)));
+}
+
 KTEST(heap, blocks_are_aligned_for_every_size)
 {
 	for (size_t size = 1; size <= 3 * FRAME_SIZE; size += size < 64 ? 1 : 61) {
