@@ -9,8 +9,11 @@ KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kerne
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-nostdlib -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
 	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
-	-I$(top_srcdir)/kernel/arch/x86_64 -idirafter $(top_srcdir)/userland/lib
-KNASMFLAGS = -f elf64 -g -F dwarf -Werror -Ikernel/gen/ -I$(top_srcdir)/kernel/arch/x86_64/
+	-idirafter $(top_srcdir)/userland/lib
+KNASMFLAGS = -f elf64 -g -F dwarf -Werror -Ikernel/gen/
+# Only the architecture's own files see its private headers (cpu.h, layout.h, x86_64.h);
+# the rest of the kernel asks for what it needs through kernel/include (arch.h).
+KARCH_INCLUDE = $(top_srcdir)/kernel/arch/x86_64
 KERNEL_LDSCRIPT = $(top_srcdir)/kernel/arch/x86_64/kernel.ld
 KLDFLAGS = -m elf_x86_64 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T $(KERNEL_LDSCRIPT)
@@ -31,8 +34,10 @@ KERNEL_C_SRCS = \
 	kernel/arch/x86_64/pic.c \
 	kernel/arch/x86_64/pit.c \
 	kernel/arch/x86_64/paging.c \
+	kernel/arch/x86_64/cpu.c \
 	kernel/arch/x86_64/crashtest.c \
 	kernel/arch/x86_64/context.c \
+	kernel/arch/x86_64/arch_tests.c \
 	kernel/boot/multiboot2.c \
 	kernel/boot/cmdline.c \
 	kernel/drivers/serial.c \
@@ -77,7 +82,6 @@ KERNEL_C_SRCS = \
 	kernel/proc/lock.c \
 	kernel/proc/syscall.c \
 	kernel/ktest/ktest.c \
-	kernel/ktest/arch_tests.c \
 	kernel/ktest/lib_tests.c \
 	kernel/ktest/mm_tests.c \
 	kernel/ktest/proc_tests.c \
@@ -88,7 +92,8 @@ KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
 # The password check of the serial protocol's HELLO is login's own code (doc/protocol.md).
 KERNEL_USERLIB_SRCS = userland/lib/sha256.c userland/lib/pwhash.c userland/lib/passwd.c
 KERNEL_OBJS += $(KERNEL_USERLIB_SRCS:userland/lib/%.c=kernel/userlib/%.o)
-KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/syscall.inc
+KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/syscall.inc \
+	kernel/gen/memlayout.inc kernel/gen/uart16550.inc
 
 EXTRA_DIST += $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_LDSCRIPT) kernel/ksyms.sh \
 	kernel/h2inc.sed kernel/include kernel/arch/x86_64/cpu.h \
@@ -117,6 +122,10 @@ kernel/%.o: kernel/%.c
 	@$(MKDIR_P) $(@D)
 	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -c -o $@ $<
 
+kernel/arch/%.o: kernel/arch/%.c
+	@$(MKDIR_P) $(@D)
+	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -I$(KARCH_INCLUDE) -c -o $@ $<
+
 kernel/userlib/%.o: userland/lib/%.c
 	@$(MKDIR_P) $(@D)
 	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -c -o $@ $<
@@ -125,9 +134,18 @@ kernel/%.o: kernel/%.asm $(KERNEL_GEN_INCS)
 	@$(MKDIR_P) $(@D)
 	$(kv_as)$(NASM) $(KNASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
 
-# NASM sources see the uapi headers' #define lines as %define lines, so each number is
+kernel/arch/%.o: kernel/arch/%.asm $(KERNEL_GEN_INCS)
+	@$(MKDIR_P) $(@D)
+	$(kv_as)$(NASM) $(KNASMFLAGS) -I$(KARCH_INCLUDE)/ -MD $(@:.o=.d) -MP -o $@ $<
+
+# NASM sources see the #define lines of the uapi headers, of neutral headers such as
+# memlayout.h and of the architecture's layout.h as %define lines, so each number is
 # written once, in C.
 kernel/gen/%.inc: kernel/include/uapi/keel/%.h $(top_srcdir)/kernel/h2inc.sed
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(SED) -n -f $(top_srcdir)/kernel/h2inc.sed $< > $@.tmp && mv $@.tmp $@
+
+kernel/gen/%.inc: kernel/include/%.h $(top_srcdir)/kernel/h2inc.sed
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(SED) -n -f $(top_srcdir)/kernel/h2inc.sed $< > $@.tmp && mv $@.tmp $@
 

@@ -12,7 +12,7 @@
  */
 #include "console.h"
 #include "serial.h"
-#include "cpu.h"
+#include "arch.h"
 #include "lib.h"
 
 enum console_writer { WRITER_KERNEL, WRITER_USER };

@@ -6,7 +6,6 @@
  * buffers in frames below 4 GiB; receive by interrupt (or by the timer without one).
  */
 #include "arch.h"
-#include "cpu.h"
 #include "lib.h"
 #include "net.h"
 #include "pci.h"

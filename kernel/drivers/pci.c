@@ -5,7 +5,7 @@
  * PCI-to-PCI bridge, recursively; each function found goes into a table for drivers and
  * for lspci (pciinfo).
  */
-#include "cpu.h"
+#include "arch.h"
 #include "lib.h"
 #include "pci.h"
 

@@ -6,7 +6,6 @@
  * transmit slots used in turn.
  */
 #include "arch.h"
-#include "cpu.h"
 #include "lib.h"
 #include "net.h"
 #include "pci.h"

@@ -11,7 +11,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vfs.h"
-#include "layout.h"
+#include "memlayout.h"
 #include <keel/errno.h>
 
 int path_from_user(const char *upath, char *out)

@@ -1,6 +1,7 @@
 /*
  * What the rest of the kernel asks of the processor and the platform, whatever it is. The
- * x86-64 implementation lives in kernel/arch/x86_64.
+ * x86-64 implementation lives in kernel/arch/x86_64, whose own headers no file outside it
+ * includes.
  */
 #ifndef KEEL_ARCH_H
 #define KEEL_ARCH_H
@@ -8,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct vm_info;
 
 #define NR_IRQS 16
 
@@ -27,6 +30,31 @@ uint64_t arch_irq_save(void);
 
 /* Enables interrupts again if they were on when arch_irq_save returned flags. */
 void arch_irq_restore(uint64_t flags);
+
+/*
+ * The processor operations that drivers and libraries call by their x86 names: port I/O
+ * (the UART, PCI configuration, port-mapped NICs), the spin-wait hint, irq_save and
+ * irq_restore (the same as arch_irq_save and arch_irq_restore), cli (interrupts off, for
+ * panic) and the time-stamp counter. Arch code inlines them (cpu.h); elsewhere they are
+ * calls.
+ */
+uint8_t inb(uint16_t port);
+void outb(uint16_t port, uint8_t v);
+uint16_t inw(uint16_t port);
+void outw(uint16_t port, uint16_t v);
+uint32_t inl(uint16_t port);
+void outl(uint16_t port, uint32_t v);
+void cpu_relax(void);
+uint64_t irq_save(void);
+void irq_restore(uint64_t flags);
+void cli(void);
+uint64_t rdtsc(void);
+
+/* The caller's frame pointer, where backtraces start (the compiler knows it: no asm). */
+static inline __attribute__((always_inline)) uint64_t read_rbp(void)
+{
+	return (uint64_t)__builtin_frame_address(0);
+}
 
 /* A fault in user mode, as the exception handler passes it to the process layer. */
 struct user_fault {
@@ -147,11 +175,84 @@ uint64_t direct_map_limit(void);
 /* Gives the physical range [*start, *end) of the kernel image, from its linker script. */
 void arch_kernel_image(uint64_t *start, uint64_t *end);
 
-/* Records that the direct map now covers physical [0, limit) (called by vm_init). */
-void direct_map_set_limit(uint64_t limit);
+/*
+ * Page tables. An address space's tables are a struct arch_pt: where its top-level table
+ * is and how many table frames it holds; what the entries look like is the architecture's
+ * business. Pages are 4 KiB and described by ARCH_PT_* flags; every mapped page can be
+ * read. Table frames come from pmm_alloc.
+ */
+#define ARCH_PT_WRITE	0x01
+#define ARCH_PT_EXEC	0x02
+#define ARCH_PT_USER	0x04	/* reachable from user mode */
+#define ARCH_PT_GLOBAL	0x08	/* stays in the TLB when the address space changes */
+#define ARCH_PT_OWNED	0x10	/* for the caller: kept in the entry, no meaning to the CPU */
 
-/* Returns true when the kernel address va is mapped (for tests of the page tables). */
+struct arch_pt {
+	uint64_t root;		/* physical address of the top-level table */
+	uint64_t tables;	/* page-table frames it holds, the top one included */
+};
+
+/*
+ * Builds the kernel's page tables in *kernel: the direct map of physical [0, top) with
+ * large pages, except for the kernel image's own frames, which get 4 KiB pages without
+ * write access (W^X holds for every alias); and the top-level table of the kernel stack
+ * area. Switches to them and turns on global pages, SMEP and SMAP where the CPU has
+ * them. Fills *info. Returns 0, or -ENOMEM.
+ */
+int arch_paging_init(uint64_t top, struct arch_pt *kernel, struct vm_info *info);
+
+/*
+ * Makes *pt an address space with an empty user half and kernel's kernel half (shared:
+ * the kernel half's top-level entries never change after arch_paging_init). Returns 0 or
+ * -ENOMEM.
+ */
+int arch_pt_create(struct arch_pt *pt, const struct arch_pt *kernel);
+
+/*
+ * Frees every user-half table of pt and its top-level table, after calling leaf(pa,
+ * flags, ctx) for each page mapped in the user half (the frames are the caller's).
+ */
+void arch_pt_destroy(struct arch_pt *pt, void (*leaf)(uint64_t pa, unsigned flags, void *ctx),
+		     void *ctx);
+
+/*
+ * Maps the 4 KiB page at va (page-aligned) to the frame at pa with flags, making the
+ * tables on the way. Returns 0, -EEXIST when va is mapped already, -ENOMEM.
+ */
+int arch_pt_map(struct arch_pt *pt, uint64_t va, uint64_t pa, unsigned flags);
+
+/*
+ * Unmaps the 4 KiB page at va and flushes it from the TLB. Gives what it mapped in *pa
+ * and *flags (either may be NULL). Returns 0, or -ENOENT when nothing was mapped there.
+ */
+int arch_pt_unmap(struct arch_pt *pt, uint64_t va, uint64_t *pa, unsigned *flags);
+
+/*
+ * Sets the ARCH_PT_WRITE and ARCH_PT_EXEC rights of the 4 KiB page at va to those of
+ * flags, keeping its frame and other flags. Returns 0, or -ENOENT when it is not mapped.
+ */
+int arch_pt_protect(struct arch_pt *pt, uint64_t va, unsigned flags);
+
+/*
+ * Looks up any address. Returns 0 with the physical address in *pa and the rights in
+ * *flags (either may be NULL; the rights are those of the whole walk: a right is there
+ * only if every level grants it), or -ENOENT.
+ */
+int arch_pt_lookup(const struct arch_pt *pt, uint64_t va, uint64_t *pa, unsigned *flags);
+
+/* Makes pt the tables the CPU uses. */
+void arch_pt_switch(const struct arch_pt *pt);
+
+/* Returns true when the address va is mapped in the tables the CPU is using. */
 bool arch_page_mapped(uint64_t va);
+
+/*
+ * Copies n bytes, recovering from a fault on either side (the exception table): returns
+ * the bytes not copied, 0 on success. With open_user set, access to user pages is opened
+ * for the copy alone; set it only when SMAP is on (vm_info.smap: without SMAP the
+ * instructions that open it do not exist).
+ */
+size_t arch_copy(void *dst, const void *src, size_t n, bool open_user);
 
 /* Runs the deliberate fault named by the crashtest= word; returns -1 for an unknown name. */
 int crashtest_run(const char *name);

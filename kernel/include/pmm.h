@@ -62,7 +62,10 @@ void pmm_add_high(void);
  */
 uint64_t pmm_alloc(void);
 
-/* Returns a frame to the allocator. A frame that is already free is reported and ignored. */
+/*
+ * Returns a frame to the allocator. A frame that is not handed out (already free, never
+ * handed out, or not the allocator's at all) is reported with the caller and ignored.
+ */
 void pmm_free(uint64_t pa);
 
 /*
@@ -72,7 +75,10 @@ void pmm_free(uint64_t pa);
  */
 uint64_t pmm_alloc_contig(size_t n, uint64_t limit);
 
-/* Returns the n frames at pa from pmm_alloc_contig (or any n frames) to the allocator. */
+/*
+ * Returns the n frames at pa from pmm_alloc_contig (or any n frames handed out) to the
+ * allocator; checked as pmm_free checks, all or nothing.
+ */
 void pmm_free_contig(uint64_t pa, size_t n);
 
 /* Figures for the memory-information interface and the tests. */

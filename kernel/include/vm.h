@@ -1,7 +1,8 @@
 /*
  * Virtual memory: the direct map of all RAM, one address space per process (the kernel
  * half shared, the user half private), and kernel stacks with unmapped guard pages.
- * The layout is DESIGN.md's "Memory layout (virtual)"; numbers are in arch/x86_64/layout.h.
+ * The layout is DESIGN.md's "Memory layout (virtual)"; numbers are in memlayout.h, page
+ * tables behind arch.h.
  */
 #ifndef KEEL_VM_H
 #define KEEL_VM_H
@@ -27,9 +28,10 @@ struct vm_info {
 
 /*
  * Maps physical [0, top) at DIRECT_MAP_BASE, read-write and non-executable, with 1 GiB
- * pages where the CPU has them, replaces the boot loader's map, sets up the kernel stack
- * area and turns on global pages, SMEP and SMAP where the CPU has them. Fills *info.
- * Returns 0, or -ENOMEM when the page tables cannot be allocated.
+ * pages where the CPU has them (the kernel image's frames read-only, in 4 KiB pages),
+ * replaces the boot loader's map, sets up the kernel stack area and turns on global
+ * pages, SMEP and SMAP where the CPU has them. Fills *info. Returns 0, or -ENOMEM when
+ * the page tables cannot be allocated.
  */
 int vm_init(uint64_t top, struct vm_info *info);
 

@@ -4,7 +4,7 @@
  */
 #include "ktest.h"
 #include "pmm.h"
-#include "cpu.h"
+#include "arch.h"
 #include "timer.h"
 
 #define KBENCH_CALIBRATE_MS	50	/* the timer interval the TSC is measured over */

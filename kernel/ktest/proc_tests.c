@@ -14,8 +14,8 @@
 #include "sched.h"
 #include "timer.h"
 #include "vm.h"
-#include "layout.h"
-#include "cpu.h"
+#include "memlayout.h"
+#include "arch.h"
 #include <stddef.h>
 #include <keel/errno.h>
 

@@ -4,7 +4,7 @@
 ; runs wherever it is loaded (0x400000). Numbers come from uapi/keel/syscall.h.
 
 %include "syscall.inc"
-%include "layout.inc"
+%include "memlayout.inc"
 
 %define EFAULT	14
 %define ENOSYS	38

@@ -2,7 +2,6 @@
 #include "arch.h"
 #include "console.h"
 #include "panic.h"
-#include "cpu.h"
 
 static struct {
 	bool exit_qemu;

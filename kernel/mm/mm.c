@@ -6,7 +6,7 @@
  */
 #include "arch.h"
 #include "heap.h"
-#include "layout.h"
+#include "memlayout.h"
 #include "lib.h"
 #include "mm.h"
 #include "pmm.h"

@@ -16,6 +16,12 @@
  * Why the bitmap is enough to merge: when a block is freed, its buddy's first frame, if
  * free, is always the head of a free block (a larger free block around it would contain
  * the block being freed), so the order written in that head can be trusted.
+ *
+ * What a free may return: carving only moves a fresh range's start up, so the frames of
+ * fresh range i that were ever handed out are [origin[i], fresh[i].start), the fresh ones
+ * [fresh[i].start, fresh[i].end), and a frame in no [origin[i], fresh[i].end) is not the
+ * allocator's (a hole, a reserved range, the bitmap). A free is checked against that, by
+ * binary search, and against the bitmap (already free) before anything changes.
  */
 #include "arch.h"
 #include "ksyms.h"
@@ -43,6 +49,7 @@ static struct {
 	uint64_t meta_frames;
 	uint64_t bad_frees;
 	struct mem_range fresh[MEMMAP_MAX_RANGES];	/* free, never touched, sorted */
+	uint64_t origin[MEMMAP_MAX_RANGES];	/* fresh[i].start as pmm_init set it */
 	size_t nfresh;
 	size_t cursor[PMM_ZONES];	/* first fresh range of the zone that may be non-empty */
 	uint64_t fresh_frames[PMM_ZONES];
@@ -235,6 +242,7 @@ static void fresh_add(uint64_t start, uint64_t end)
 	}
 	if (end <= start || pmm.nfresh == MEMMAP_MAX_RANGES)
 		return;
+	pmm.origin[pmm.nfresh] = start;
 	pmm.fresh[pmm.nfresh++] = (struct mem_range){ start, end };
 	pmm.fresh_frames[zone_of(start)] += (end - start) >> FRAME_SHIFT;
 	pmm.zone_free[zone_of(start)] += (end - start) >> FRAME_SHIFT;
@@ -297,10 +305,35 @@ uint64_t pmm_alloc(void)
 	return pa;
 }
 
+/*
+ * Returns why the allocator cannot take back [pa, end) (whole frames inside its span), or
+ * NULL when every frame of it is handed out now. Call with interrupts off.
+ */
+static const char *free_refused(uint64_t pa, uint64_t end)
+{
+	size_t lo = 0, hi = pmm.nfresh;
+
+	while (lo < hi) {	/* the first range that ends above pa */
+		size_t mid = lo + (hi - lo) / 2;
+		if (pmm.fresh[mid].end <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == pmm.nfresh || pa < pmm.origin[lo] || end > pmm.fresh[lo].end)
+		return "not frames the allocator manages";
+	if (end > pmm.fresh[lo].start)
+		return "never handed out";
+	if (bits_any(frame_of(pa), (end - pa) >> FRAME_SHIFT))
+		return "already free";
+	return NULL;
+}
+
 /* Frees n frames at pa after checking that they are frames handed out; caller for reports. */
 static void free_checked(uint64_t pa, size_t n, void *caller)
 {
 	uint64_t flags;
+	const char *why;
 
 	if (n == 0)
 		return;
@@ -309,8 +342,8 @@ static void free_checked(uint64_t pa, size_t n, void *caller)
 		return;
 	}
 	flags = arch_irq_save();
-	if (bits_any(frame_of(pa), n))
-		bad_free(pa, n, "already free", caller);
+	if ((why = free_refused(pa, pa + n * FRAME_SIZE)) != NULL)
+		bad_free(pa, n, why, caller);
 	else
 		range_free(pa, pa + n * FRAME_SIZE);
 	arch_irq_restore(flags);

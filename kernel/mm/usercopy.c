@@ -1,10 +1,10 @@
 /*
  * copy_from_user and friends (uaccess.h): range checks here, the fault recovery in the
- * copy itself (copy_fixup in cpu.h, with its exception-table entry).
+ * copy itself (arch_copy, whose instruction is in the exception table).
  */
-#include "cpu.h"
-#include "layout.h"
+#include "arch.h"
 #include "lib.h"
+#include "memlayout.h"
 #include "uaccess.h"
 #include <keel/errno.h>
 
@@ -33,12 +33,7 @@ static bool user_range(const void *addr, size_t n)
 /* Returns the bytes not copied, with user access opened for the copy when SMAP is on. */
 static size_t copy_user(void *dst, const void *src, size_t n)
 {
-	if (uaccess.smap)
-		stac();
-	n = copy_fixup(dst, src, n);
-	if (uaccess.smap)
-		clac();
-	return n;
+	return arch_copy(dst, src, n, uaccess.smap);
 }
 
 int copy_from_user(void *dst, const void *usrc, size_t n)
@@ -77,5 +72,5 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max)
 
 int copy_nofault(void *dst, const void *src, size_t n)
 {
-	return copy_fixup(dst, src, n) ? -EFAULT : 0;
+	return arch_copy(dst, src, n, false) ? -EFAULT : 0;
 }

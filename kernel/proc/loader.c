@@ -14,7 +14,7 @@
 #include "proc.h"
 #include "vfs.h"
 #include "vm.h"
-#include "layout.h"
+#include "memlayout.h"
 #include <keel/errno.h>
 
 #define FLAT_MAX	(64UL << 20)	/* bytes of a flat binary */

@@ -14,7 +14,7 @@
 #include "timer.h"
 #include "tty.h"
 #include "vm.h"
-#include "layout.h"
+#include "memlayout.h"
 #include <keel/errno.h>
 
 /* Keep the sbrk heap this far below the stack's guard page, so the two never meet. */

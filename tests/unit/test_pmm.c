@@ -132,6 +132,20 @@ static void test_pmm(void)
 	pmm_stats(&s);
 	is_int(s.bad_frees, 1, "a double free is counted and ignored");
 	is_int(s.free_frames, total - s.meta_frames, "every frame is back at the end");
+	/* Frees of frames that were never handed out: each counted, none taken. */
+	pmm_free(r[2].end - FRAME_SIZE);
+	pmm_stats(&s);
+	is_int(s.bad_frees, 2, "a free of a fresh frame (never carved) is counted");
+	pmm_free(0x900000);
+	pmm_free(0x100000);
+	pmm_free(meta.start);
+	pmm_free_contig(r[0].end - FRAME_SIZE, 2);
+	pmm_stats(&s);
+	is_int(s.bad_frees, 6, "frees in a hole, below the first range, in the bitmap, "
+	       "and a run across a range's end are counted");
+	is_int(s.free_frames, total - s.meta_frames, "and none of them changes the free count");
+	ok(!pmm_is_free(0x900000) && !pmm_is_free(meta.start),
+	   "the hole and the bitmap are still not free frames");
 	is_int(pmm_alloc_contig(2048, PMM_NO_LIMIT), 0, "a run beyond the largest block fails");
 }
 

@@ -6,13 +6,11 @@
 ; EAX = MB2_BOOT_MAGIC, EBX = physical address of the boot information, no usable stack.
 
 %include "multiboot2.inc"
+%include "memlayout.inc"
 %include "layout.inc"
+%include "uart16550.inc"
 
 %define V2P(x)		((x) - KERNEL_VMA)	; physical address of a higher-half symbol
-%define COM1		0x3f8
-%define EFER		0xc0000080
-%define EFER_LME	(1 << 8)
-%define EFER_NXE	(1 << 11)
 %define CR0_PE		(1 << 0)
 %define CR0_WP		(1 << 16)
 %define CR0_AM		(1 << 18)
@@ -63,7 +61,7 @@ _start:
 	mov cr4, eax
 	mov eax, V2P(boot_pml4)
 	mov cr3, eax
-	mov ecx, EFER
+	mov ecx, MSR_EFER
 	rdmsr
 	or eax, EFER_LME
 	cmp dword [nx_high], 0
@@ -225,23 +223,23 @@ page_flags:
 ; there is one, then halts for good.
 boot_fail:
 	mov bl, al
-	mov dx, COM1 + 1			; 16550: no interrupts, 115200 8N1, FIFOs on
+	mov dx, COM1_PORT + UART_IER		; 16550: no interrupts, 115200 8N1, FIFOs on
 	mov al, 0x00
 	out dx, al
-	mov dx, COM1 + 3
-	mov al, 0x80
+	mov dx, COM1_PORT + UART_LCR
+	mov al, UART_LCR_DLAB
 	out dx, al
-	mov dx, COM1
+	mov dx, COM1_PORT + UART_DATA		; divisor 1, low byte
 	mov al, 0x01
 	out dx, al
-	mov dx, COM1 + 1
+	mov dx, COM1_PORT + UART_IER		; divisor high byte
 	mov al, 0x00
 	out dx, al
-	mov dx, COM1 + 3
-	mov al, 0x03
+	mov dx, COM1_PORT + UART_LCR
+	mov al, UART_LCR_8N1
 	out dx, al
-	mov dx, COM1 + 2
-	mov al, 0xc7
+	mov dx, COM1_PORT + UART_FCR
+	mov al, UART_FCR_ENABLE_CLEAR_14
 	out dx, al
 	mov esi, err_text
 	mov [err_text + 5], bl
@@ -250,12 +248,12 @@ boot_fail:
 	test al, al
 	jz .vga
 	mov ah, al
-	mov dx, COM1 + 5
+	mov dx, COM1_PORT + UART_LSR
 .wait:
 	in al, dx
-	test al, 0x20				; transmitter holding register empty
+	test al, UART_LSR_THR_EMPTY
 	jz .wait
-	mov dx, COM1
+	mov dx, COM1_PORT + UART_DATA
 	mov al, ah
 	out dx, al
 	jmp .serial

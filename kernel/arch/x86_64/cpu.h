@@ -1,12 +1,24 @@
 /*
- * Every instruction the kernel's C code needs that C cannot say, as a static inline wrapper.
- * Inline assembly lives here and nowhere else (STYLE.md, convention 5).
+ * Every instruction the kernel's C code needs that C cannot say, as an inline wrapper.
+ * Inline assembly lives here and nowhere else (STYLE.md, convention 5). Only files in
+ * kernel/arch/x86_64 include this header.
  */
 #ifndef KEEL_ARCH_CPU_H
 #define KEEL_ARCH_CPU_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * The wrappers that arch.h also declares for the rest of the kernel (port I/O, cpu_relax,
+ * irq_save and irq_restore, cli, rdtsc) are CPU_EXPORT: GNU C's "extern inline" (the gcc
+ * manual, "An Inline Function is As Fast As a Macro"), which arch code inlines and which
+ * emits no code of its own. cpu.c includes this header with CPU_EXPORT empty, and so holds
+ * the one out-of-line copy that callers outside kernel/arch link against.
+ */
+#ifndef CPU_EXPORT
+#define CPU_EXPORT extern inline __attribute__((gnu_inline, always_inline))
+#endif
 
 #define RFLAGS_IF	(1UL << 9)
 #define CR0_MP		(1UL << 1)
@@ -23,36 +35,36 @@
 #define CPUID7_EBX_SMAP		(1U << 20)
 #define CPUID81_EDX_PDPE1GB	(1U << 26)
 
-static inline void outb(uint16_t port, uint8_t v)
+CPU_EXPORT void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
-static inline uint8_t inb(uint16_t port)
+CPU_EXPORT uint8_t inb(uint16_t port)
 {
 	uint8_t v;
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
-static inline void outw(uint16_t port, uint16_t v)
+CPU_EXPORT void outw(uint16_t port, uint16_t v)
 {
 	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
 }
 
-static inline uint16_t inw(uint16_t port)
+CPU_EXPORT uint16_t inw(uint16_t port)
 {
 	uint16_t v;
 	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
-static inline void outl(uint16_t port, uint32_t v)
+CPU_EXPORT void outl(uint16_t port, uint32_t v)
 {
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
-static inline uint32_t inl(uint16_t port)
+CPU_EXPORT uint32_t inl(uint16_t port)
 {
 	uint32_t v;
 	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
@@ -65,7 +77,7 @@ static inline void io_wait(void)
 	outb(0x80, 0);
 }
 
-static inline void cli(void)
+CPU_EXPORT void cli(void)
 {
 	__asm__ volatile("cli" ::: "memory");
 }
@@ -86,7 +98,7 @@ static inline void sti_hlt(void)
 	__asm__ volatile("sti; hlt" ::: "memory");
 }
 
-static inline void cpu_relax(void)
+CPU_EXPORT void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");
 }
@@ -103,18 +115,21 @@ static inline uint64_t read_rflags(void)
 	return v;
 }
 
-/* Disables interrupts and returns whether they were on, for irq_restore. */
-static inline uint64_t irq_save(void)
+/*
+ * Disables interrupts and returns whether they were on, for irq_restore. (Spelled out
+ * rather than calling read_rflags and cli: an exported wrapper may not call static ones.)
+ */
+CPU_EXPORT uint64_t irq_save(void)
 {
-	uint64_t flags = read_rflags();
-	cli();
+	uint64_t flags;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
 	return flags;
 }
 
-static inline void irq_restore(uint64_t flags)
+CPU_EXPORT void irq_restore(uint64_t flags)
 {
 	if (flags & RFLAGS_IF)
-		sti();
+		__asm__ volatile("sti" ::: "memory");
 }
 
 static inline uint64_t read_cr0(void)
@@ -183,7 +198,7 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
-static inline uint64_t rdtsc(void)
+CPU_EXPORT uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
@@ -272,14 +287,6 @@ static inline void lgdt_reload(const struct descriptor_ptr *p, uint16_t code, ui
 		"movw %%ax, %%fs\n\t"
 		"movw %%ax, %%gs"
 		: : "m"(*p), "r"((uint64_t)code), "r"((uint64_t)data) : "rax", "memory");
-}
-
-/* The caller's frame pointer, where backtraces start. */
-static inline uint64_t read_rbp(void)
-{
-	uint64_t v;
-	__asm__ volatile("mov %%rbp, %0" : "=r"(v));
-	return v;
 }
 
 #endif
