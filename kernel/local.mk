@@ -50,6 +50,7 @@ KERNEL_C_SRCS = \
 	kernel/net/socket.c \
 	kernel/fs/ramfs.c \
 	kernel/lib/cpio.c \
+	kernel/lib/format.c \
 	kernel/lib/kprintf.c \
 	kernel/lib/string.c \
 	kernel/lib/panic.c \

@@ -7,7 +7,8 @@ TESTS += $(UNIT_TESTS_RAMFS) tests/ramfs.test
 EXTRA_DIST += tests/ramfs.test
 
 tests_unit_test_ramfs_SOURCES = tests/unit/test_ramfs.c tests/unit/tap.h \
-	kernel/fs/ramfs.c kernel/lib/cpio.c kernel/lib/kprintf.c kernel/include/ramfs.h \
+	kernel/fs/ramfs.c kernel/lib/cpio.c kernel/lib/kprintf.c kernel/lib/format.c \
+	kernel/include/ramfs.h \
 	kernel/include/cpio_reader.h kernel/include/heap.h kernel/include/uapi/keel/fs.h
 tests_unit_test_ramfs_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_ramfs_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)

@@ -19,7 +19,11 @@ USER_LDSCRIPT = $(top_srcdir)/userland/user.ld
 ULDFLAGS = -m elf_x86_64 -static -nostdlib --build-id=none -z max-page-size=4096 \
 	-z noexecstack -T $(USER_LDSCRIPT)
 
-# The runtime: crt0 and a static library of everything else.
+# The runtime: crt0 and a static library of everything else, which includes the code it
+# shares with the kernel: kernel/lib's sources built with these flags, as userland/klib/.
+ULIB_SHARED_SRCS = \
+	kernel/lib/string.c \
+	kernel/lib/format.c
 ULIB_SRCS = \
 	userland/lib/syscalls.c \
 	userland/lib/start.c \
@@ -27,7 +31,6 @@ ULIB_SRCS = \
 	userland/lib/strerror.c \
 	userland/lib/string.c \
 	userland/lib/stdlib.c \
-	userland/lib/format.c \
 	userland/lib/stdio.c \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
@@ -38,7 +41,6 @@ ULIB_SRCS = \
 	userland/lib/inet.c
 ULIB_HDRS = \
 	userland/lib/syscall.h \
-	userland/lib/format.h \
 	userland/lib/sha256.h \
 	userland/lib/pwhash.h \
 	userland/lib/passwd.h \
@@ -57,7 +59,7 @@ ULIB_HDRS = \
 	userland/include/sys/wait.h
 UCRT0 = userland/lib/crt0.o
 ULIB = userland/lib/libkeel.a
-ULIB_OBJS = $(ULIB_SRCS:.c=.o)
+ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%.o)
 
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
@@ -103,6 +105,10 @@ uv_ar_0 = @echo "  UAR     " $@;
 uv_ar_1 =
 
 userland/%.o: userland/%.c
+	@$(MKDIR_P) $(@D)
+	$(uv_cc)$(KERNEL_CC) $(UCFLAGS) -c -o $@ $<
+
+userland/klib/%.o: kernel/lib/%.c
 	@$(MKDIR_P) $(@D)
 	$(uv_cc)$(KERNEL_CC) $(UCFLAGS) -c -o $@ $<
 
