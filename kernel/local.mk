@@ -9,7 +9,7 @@ KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kerne
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-nostdlib -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
 	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
-	-I$(top_srcdir)/kernel/arch/x86_64 -idirafter $(top_srcdir)/userland/lib
+	-I$(top_srcdir)/kernel/arch/x86_64
 KNASMFLAGS = -f elf64 -g -F dwarf -Werror -Ikernel/gen/ -I$(top_srcdir)/kernel/arch/x86_64/
 KERNEL_LDSCRIPT = $(top_srcdir)/kernel/arch/x86_64/kernel.ld
 KLDFLAGS = -m elf_x86_64 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
@@ -53,6 +53,9 @@ KERNEL_C_SRCS = \
 	kernel/lib/format.c \
 	kernel/lib/kprintf.c \
 	kernel/lib/string.c \
+	kernel/lib/sha256.c \
+	kernel/lib/pwhash.c \
+	kernel/lib/passwd.c \
 	kernel/lib/panic.c \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
@@ -80,9 +83,6 @@ KERNEL_C_SRCS = \
 	kernel/ktest/ramfs_tests.c
 
 KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
-# The password check of the serial protocol's HELLO is login's own code (doc/protocol.md).
-KERNEL_USERLIB_SRCS = userland/lib/sha256.c userland/lib/pwhash.c userland/lib/passwd.c
-KERNEL_OBJS += $(KERNEL_USERLIB_SRCS:userland/lib/%.c=kernel/userlib/%.o)
 KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/syscall.inc
 
 EXTRA_DIST += $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_LDSCRIPT) kernel/ksyms.sh \
@@ -109,10 +109,6 @@ kv_ld_1 =
 .SECONDARY: $(KERNEL_GEN_INCS)
 
 kernel/%.o: kernel/%.c
-	@$(MKDIR_P) $(@D)
-	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -c -o $@ $<
-
-kernel/userlib/%.o: userland/lib/%.c
 	@$(MKDIR_P) $(@D)
 	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -c -o $@ $<
 

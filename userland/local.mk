@@ -23,7 +23,10 @@ ULDFLAGS = -m elf_x86_64 -static -nostdlib --build-id=none -z max-page-size=4096
 # shares with the kernel: kernel/lib's sources built with these flags, as userland/klib/.
 ULIB_SHARED_SRCS = \
 	kernel/lib/string.c \
-	kernel/lib/format.c
+	kernel/lib/format.c \
+	kernel/lib/sha256.c \
+	kernel/lib/pwhash.c \
+	kernel/lib/passwd.c
 ULIB_SRCS = \
 	userland/lib/syscalls.c \
 	userland/lib/start.c \
@@ -34,16 +37,10 @@ ULIB_SRCS = \
 	userland/lib/stdio.c \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
-	userland/lib/sha256.c \
-	userland/lib/pwhash.c \
-	userland/lib/passwd.c \
 	userland/lib/getpw.c \
 	userland/lib/inet.c
 ULIB_HDRS = \
 	userland/lib/syscall.h \
-	userland/lib/sha256.h \
-	userland/lib/pwhash.h \
-	userland/lib/passwd.h \
 	userland/include/ctype.h \
 	userland/include/err.h \
 	userland/include/errno.h \
@@ -133,9 +130,10 @@ userland/bin/sh: $(SH_OBJS) $(UCRT0) $(ULIB) $(USER_LDSCRIPT)
 
 # mkpasswd: a host tool that makes /etc/passwd lines, with the runtime's own SHA-256.
 noinst_PROGRAMS += userland/mkpasswd
-userland_mkpasswd_SOURCES = userland/mkpasswd.c userland/lib/sha256.c userland/lib/pwhash.c \
-	userland/lib/sha256.h userland/lib/pwhash.h
-userland_mkpasswd_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST -I$(top_srcdir)/userland/lib
+userland_mkpasswd_SOURCES = userland/mkpasswd.c kernel/lib/sha256.c kernel/lib/pwhash.c \
+	kernel/include/uapi/keel/sha256.h kernel/include/uapi/keel/pwhash.h \
+	kernel/include/uapi/keel/string.h
+userland_mkpasswd_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST
 
 # The users' passwords come from configure (--with-root-password, --with-guest-password);
 # these defaults only cover a Makefile from before those options.

@@ -22,14 +22,14 @@ check_PROGRAMS += $(USERLAND_UNIT_TESTS)
 TESTS += $(USERLAND_UNIT_TESTS)
 
 tests_userland_test_sha256_SOURCES = tests/userland/test_sha256.c tests/unit/tap.h \
-	userland/lib/sha256.c userland/lib/sha256.h
+	kernel/lib/sha256.c kernel/include/uapi/keel/sha256.h
 tests_userland_test_sha256_CPPFLAGS = $(USERLAND_TEST_DEFS)
 tests_userland_test_sha256_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_test_sha256_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_userland_test_passwd_SOURCES = tests/userland/test_passwd.c tests/unit/tap.h \
-	userland/lib/pwhash.c userland/lib/sha256.c userland/lib/passwd.c \
-	userland/lib/pwhash.h userland/lib/passwd.h
+	kernel/lib/pwhash.c kernel/lib/sha256.c kernel/lib/passwd.c \
+	kernel/include/uapi/keel/pwhash.h kernel/include/uapi/keel/passwd.h
 tests_userland_test_passwd_CPPFLAGS = $(USERLAND_TEST_DEFS)
 tests_userland_test_passwd_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_test_passwd_LDFLAGS = $(UNIT_SANITIZE)
