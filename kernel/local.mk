@@ -1,4 +1,7 @@
-# The kernel, built with KERNEL_CC in freestanding mode (DESIGN.md, "Build").
+# The kernel, built with KERNEL_CC in freestanding mode (DESIGN.md, "Build"). With
+# -nostdinc it sees no C library's headers, only the compiler's freestanding ones
+# (configure finds them: KERNEL_CC_INCLUDE); kernel/lib is its C library, and the part
+# of it that user space and the host tools share is declared in include/uapi/keel/.
 #
 # It is linked twice: the first link gives the addresses of all functions, from which
 # ksyms.sh writes the symbol table that backtraces print; the second link adds that table
@@ -7,7 +10,8 @@
 KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
-	-nostdlib -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
+	-nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
 	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
 	-I$(top_srcdir)/kernel/arch/x86_64
 KNASMFLAGS = -f elf64 -g -F dwarf -Werror -Ikernel/gen/ -I$(top_srcdir)/kernel/arch/x86_64/
@@ -49,6 +53,7 @@ KERNEL_C_SRCS = \
 	kernel/net/dhcp.c \
 	kernel/net/socket.c \
 	kernel/fs/ramfs.c \
+	kernel/panic.c \
 	kernel/lib/cpio.c \
 	kernel/lib/format.c \
 	kernel/lib/kprintf.c \
@@ -56,7 +61,6 @@ KERNEL_C_SRCS = \
 	kernel/lib/sha256.c \
 	kernel/lib/pwhash.c \
 	kernel/lib/passwd.c \
-	kernel/lib/panic.c \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
 	kernel/lib/proto.c \

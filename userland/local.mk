@@ -7,10 +7,9 @@
 # and are made by the pattern rules below; the host-side objects of mkpasswd and the unit
 # tests get per-target names from automake, so the two never meet.
 
-USER_GCC_INCLUDE := $(shell $(KERNEL_CC) -print-file-name=include)
 USER_LIBGCC := $(shell $(KERNEL_CC) -print-libgcc-file-name)
 UCFLAGS = -std=gnu11 -m64 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(USER_GCC_INCLUDE) \
+	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-I$(top_srcdir)/userland/include -I$(top_srcdir)/userland/lib \
 	-I$(top_srcdir)/kernel/include/uapi \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
