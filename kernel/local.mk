@@ -1,4 +1,7 @@
-# The kernel, built with KERNEL_CC in freestanding mode (DESIGN.md, "Build").
+# The kernel, built with KERNEL_CC in freestanding mode (DESIGN.md, "Build"). With
+# -nostdinc it sees no C library's headers, only the compiler's freestanding ones
+# (configure finds them: KERNEL_CC_INCLUDE); kernel/lib is its C library, and the part
+# of it that user space and the host tools share is declared in include/uapi/keel/.
 #
 # It is linked twice: the first link gives the addresses of all functions, from which
 # ksyms.sh writes the symbol table that backtraces print; the second link adds that table
@@ -7,9 +10,9 @@
 KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
-	-nostdlib -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
-	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
-	-idirafter $(top_srcdir)/userland/lib
+	-nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
+	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
 KNASMFLAGS = -f elf64 -g -F dwarf -Werror -Ikernel/gen/
 # Only the architecture's own files see its private headers (cpu.h, layout.h, x86_64.h);
 # the rest of the kernel asks for what it needs through kernel/include (arch.h).
@@ -62,10 +65,14 @@ KERNEL_C_SRCS = \
 	kernel/fs/file.c \
 	kernel/fs/vfile.c \
 	kernel/fs/sysfile.c \
+	kernel/panic.c \
 	kernel/lib/cpio.c \
+	kernel/lib/format.c \
 	kernel/lib/kprintf.c \
 	kernel/lib/string.c \
-	kernel/lib/panic.c \
+	kernel/lib/sha256.c \
+	kernel/lib/pwhash.c \
+	kernel/lib/passwd.c \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
 	kernel/lib/proto.c \
@@ -89,9 +96,6 @@ KERNEL_C_SRCS = \
 	kernel/ktest/ramfs_tests.c
 
 KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
-# The password check of the serial protocol's HELLO is login's own code (doc/protocol.md).
-KERNEL_USERLIB_SRCS = userland/lib/sha256.c userland/lib/pwhash.c userland/lib/passwd.c
-KERNEL_OBJS += $(KERNEL_USERLIB_SRCS:userland/lib/%.c=kernel/userlib/%.o)
 KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/syscall.inc \
 	kernel/gen/memlayout.inc kernel/gen/uart16550.inc
 
@@ -125,10 +129,6 @@ kernel/%.o: kernel/%.c
 kernel/arch/%.o: kernel/arch/%.c
 	@$(MKDIR_P) $(@D)
 	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -I$(KARCH_INCLUDE) -c -o $@ $<
-
-kernel/userlib/%.o: userland/lib/%.c
-	@$(MKDIR_P) $(@D)
-	$(kv_cc)$(KERNEL_CC) $(KCFLAGS) -c -o $@ $<
 
 kernel/%.o: kernel/%.asm $(KERNEL_GEN_INCS)
 	@$(MKDIR_P) $(@D)

@@ -344,6 +344,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	char word[BOOT_ARG_MAX];
 	bool have_serial;
 
+	console_init();
 	/* The clock starts here, so "ready in" counts from (almost) the kernel's first line. */
 	have_serial = serial_init();
 	arch_init();

@@ -9,7 +9,7 @@ EXTRA_DIST += tests/ramfs.test
 tests_unit_test_ramfs_SOURCES = tests/unit/test_ramfs.c tests/unit/tap.h \
 	kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/path.c kernel/fs/perm.c kernel/fs/file.c \
 	kernel/fs/vfile.c \
-	kernel/lib/cpio.c kernel/lib/kprintf.c kernel/include/ramfs.h \
+	kernel/lib/cpio.c kernel/lib/kprintf.c kernel/lib/format.c kernel/include/ramfs.h \
 	kernel/include/vfs.h kernel/include/lock.h kernel/include/file.h kernel/include/uaccess.h \
 	kernel/include/cpio_reader.h kernel/include/heap.h kernel/include/uapi/keel/fs.h
 tests_unit_test_ramfs_CPPFLAGS = $(UNIT_DEFS)

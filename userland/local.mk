@@ -7,10 +7,9 @@
 # and are made by the pattern rules below; the host-side objects of mkpasswd and the unit
 # tests get per-target names from automake, so the two never meet.
 
-USER_GCC_INCLUDE := $(shell $(KERNEL_CC) -print-file-name=include)
 USER_LIBGCC := $(shell $(KERNEL_CC) -print-libgcc-file-name)
 UCFLAGS = -std=gnu11 -m64 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(USER_GCC_INCLUDE) \
+	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-I$(top_srcdir)/userland/include -I$(top_srcdir)/userland/lib \
 	-I$(top_srcdir)/kernel/include/uapi \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
@@ -19,7 +18,14 @@ USER_LDSCRIPT = $(top_srcdir)/userland/user.ld
 ULDFLAGS = -m elf_x86_64 -static -nostdlib --build-id=none -z max-page-size=4096 \
 	-z noexecstack -T $(USER_LDSCRIPT)
 
-# The runtime: crt0 and a static library of everything else.
+# The runtime: crt0 and a static library of everything else, which includes the code it
+# shares with the kernel: kernel/lib's sources built with these flags, as userland/klib/.
+ULIB_SHARED_SRCS = \
+	kernel/lib/string.c \
+	kernel/lib/format.c \
+	kernel/lib/sha256.c \
+	kernel/lib/pwhash.c \
+	kernel/lib/passwd.c
 ULIB_SRCS = \
 	userland/lib/syscalls.c \
 	userland/lib/start.c \
@@ -27,21 +33,13 @@ ULIB_SRCS = \
 	userland/lib/strerror.c \
 	userland/lib/string.c \
 	userland/lib/stdlib.c \
-	userland/lib/format.c \
 	userland/lib/stdio.c \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
-	userland/lib/sha256.c \
-	userland/lib/pwhash.c \
-	userland/lib/passwd.c \
 	userland/lib/getpw.c \
 	userland/lib/inet.c
 ULIB_HDRS = \
 	userland/lib/syscall.h \
-	userland/lib/format.h \
-	userland/lib/sha256.h \
-	userland/lib/pwhash.h \
-	userland/lib/passwd.h \
 	userland/include/ctype.h \
 	userland/include/err.h \
 	userland/include/errno.h \
@@ -57,7 +55,7 @@ ULIB_HDRS = \
 	userland/include/sys/wait.h
 UCRT0 = userland/lib/crt0.o
 ULIB = userland/lib/libkeel.a
-ULIB_OBJS = $(ULIB_SRCS:.c=.o)
+ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%.o)
 
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
@@ -106,6 +104,10 @@ userland/%.o: userland/%.c
 	@$(MKDIR_P) $(@D)
 	$(uv_cc)$(KERNEL_CC) $(UCFLAGS) -c -o $@ $<
 
+userland/klib/%.o: kernel/lib/%.c
+	@$(MKDIR_P) $(@D)
+	$(uv_cc)$(KERNEL_CC) $(UCFLAGS) -c -o $@ $<
+
 userland/%.o: userland/%.asm
 	@$(MKDIR_P) $(@D)
 	$(uv_as)$(NASM) $(UNASMFLAGS) -o $@ $<
@@ -127,9 +129,10 @@ userland/bin/sh: $(SH_OBJS) $(UCRT0) $(ULIB) $(USER_LDSCRIPT)
 
 # mkpasswd: a host tool that makes /etc/passwd lines, with the runtime's own SHA-256.
 noinst_PROGRAMS += userland/mkpasswd
-userland_mkpasswd_SOURCES = userland/mkpasswd.c userland/lib/sha256.c userland/lib/pwhash.c \
-	userland/lib/sha256.h userland/lib/pwhash.h
-userland_mkpasswd_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST -I$(top_srcdir)/userland/lib
+userland_mkpasswd_SOURCES = userland/mkpasswd.c kernel/lib/sha256.c kernel/lib/pwhash.c \
+	kernel/include/uapi/keel/sha256.h kernel/include/uapi/keel/pwhash.h \
+	kernel/include/uapi/keel/string.h
+userland_mkpasswd_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST
 
 # The users' passwords come from configure (--with-root-password, --with-guest-password);
 # these defaults only cover a Makefile from before those options.

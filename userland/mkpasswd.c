@@ -1,6 +1,6 @@
 /*
  * mkpasswd: makes an /etc/passwd line for Keel on the build host, with the same password
- * hash code (userland/lib/pwhash.c) that login uses to check it:
+ * hash code (kernel/lib/pwhash.c) that login uses to check it:
  *
  *	printf '%s\n' secret | mkpasswd --uid 1000 --home /home/guest guest
  *	guest:$sha256$10000$<salt>$<digest>:1000:1000:/home/guest:/bin/sh
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pwhash.h"
+#include <keel/pwhash.h>
 
 #define PROG	"mkpasswd"
 

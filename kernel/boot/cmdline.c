@@ -5,7 +5,6 @@
  * or NAME=VALUE. There is no quoting, so a value cannot contain a space. When a word comes
  * more than once, the first occurrence that answers the question wins.
  */
-#include <limits.h>
 #include <lib.h>
 #include <bootinfo.h>
 

@@ -63,6 +63,11 @@ void console_write(const char *s, size_t len)
 	console_put(WRITER_KERNEL, s, len);
 }
 
+void console_init(void)
+{
+	kprintf_set_output(console_write);
+}
+
 void console_write_user(const char *s, size_t len)
 {
 	console_put(WRITER_USER, s, len);

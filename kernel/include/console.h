@@ -8,6 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Makes the console the destination of kprintf (kernel/lib, which knows no driver, sends
+ * its output where it is told). kmain calls it first; kprintf before it prints nothing.
+ */
+void console_init(void);
+
 /* Writes len bytes to the console, translating "\n" into "\r\n". Safe with interrupts off. */
 void console_write(const char *s, size_t len);
 

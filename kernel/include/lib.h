@@ -1,7 +1,9 @@
 /*
- * The kernel's small C library: memory and string functions and formatted printing.
- * Everything here is pure except kprintf/kvprintf, which write to the console; the pure
- * parts are also compiled for the host and unit-tested there.
+ * The kernel's small C library, kernel/lib/: memory and string functions, formatted
+ * printing, and the other pure code the kernel shares with user space and the host tools
+ * (keel/string.h, keel/format.h and their neighbours in uapi/keel/). Nothing in
+ * kernel/lib calls up into the rest of the kernel: kprintf writes through an output
+ * function that the console driver registers (kprintf_set_output).
  */
 #ifndef KEEL_LIB_H
 #define KEEL_LIB_H
@@ -21,34 +23,43 @@
 #define __noreturn	__attribute__((noreturn))
 
 #ifdef KEEL_HOST_TEST
-/* Host unit tests: the host's C library stands in for the functions below. */
+/* Host tools and unit tests of kernel code: the host's C library stands in for these. */
+#include <limits.h>
 #include <string.h>
 #else
-/* The compiler may emit calls to these four itself, so they keep their standard names. */
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
+#include <keel/string.h>
+/*
+ * The kernel is built with -nostdinc, and not every gcc's <limits.h> stands without a C
+ * library's (Debian's includes the system's), so the limits it needs come from here.
+ */
+#define INT_MAX		__INT_MAX__
+#define INT_MIN		(-__INT_MAX__ - 1)
+#define UINT_MAX	(__INT_MAX__ * 2U + 1U)
+#define LONG_MAX	__LONG_MAX__
+#define ULONG_MAX	(__LONG_MAX__ * 2UL + 1UL)
 #endif
 
 /*
- * Formats like C99 vsnprintf into buf, writing at most size bytes including the NUL (nothing
- * when size is 0). Returns the length the whole output would have had. Conversions: %d %i
- * %u %x %X %p %s %c %%, with the flags '-', '0' and '#' (0x before a nonzero %x), a field
- * width (digits or '*'), a precision (digits or '*': the most bytes of a %s, the fewest
- * digits of a number), and the size prefixes hh, h, l, ll, z. %p prints 0x and 16 hex
- * digits; %s of NULL prints (null). An unknown conversion is copied out as it stands.
+ * Formats like C99 vsnprintf into buf, writing at most size bytes including the NUL
+ * (nothing when size is 0). Returns the length the whole output would have had. The
+ * conversions are those of keel/format.h, the engine shared with user space's printf.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
-/* Formats as above and writes the result to the console. Returns the number of bytes written. */
+/*
+ * Formats as above and hands the result to the output function, in pieces of at most
+ * KPRINTF_CHUNK bytes. Returns the number of bytes formatted, which are dropped while no
+ * output function is set.
+ */
+#define KPRINTF_CHUNK	128
 int kvprintf(const char *fmt, va_list ap);
 int kprintf(const char *fmt, ...) __printf(1, 2);
+
+/*
+ * Sets where kprintf's output goes: the console driver passes console_write early in
+ * kmain, so that kernel/lib need not know the console. NULL drops the output.
+ */
+void kprintf_set_output(void (*write)(const char *s, size_t len));
 
 #endif

@@ -30,8 +30,8 @@
 #include "syscall.h"
 #include "timer.h"
 #include "tty.h"
-#include "passwd.h"
-#include "pwhash.h"
+#include <keel/passwd.h>
+#include <keel/pwhash.h>
 #include <keel/errno.h>
 #include <keel/proto.h>
 

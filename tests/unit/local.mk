@@ -1,4 +1,5 @@
-# Host unit tests of the kernel's pure library code. Each test program is built from its
+# Host unit tests of the kernel's pure library code, kernel/lib (which user space shares:
+# tests/userland tests some of it too). Each test program is built from its
 # test file and the kernel's own .c files, with the host compiler and every target's own
 # flags, so its objects get names of their own and never collide with the kernel's
 # kernel/**/*.o. The sanitizers turn a read past a buffer into a failed test.
@@ -7,11 +8,13 @@
 UNIT_DEFS = -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
 UNIT_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# test_string checks the kernel's own memset and friends, so it does not define
-# KEEL_HOST_TEST; instead it renames them, so that they do not replace the C library's.
+# test_string checks Keel's own memset and friends (kernel/lib/string.c), so it does not
+# define KEEL_HOST_TEST; instead it renames them, so that they do not replace the C
+# library's.
 UNIT_STRING_RENAMES = -Dmemset=kmemset -Dmemcpy=kmemcpy -Dmemmove=kmemmove \
-	-Dmemcmp=kmemcmp -Dstrlen=kstrlen -Dstrnlen=kstrnlen -Dstrcmp=kstrcmp \
-	-Dstrncmp=kstrncmp -Dstrchr=kstrchr
+	-Dmemcmp=kmemcmp -Dmemchr=kmemchr -Dstrlen=kstrlen -Dstrnlen=kstrnlen \
+	-Dstrcmp=kstrcmp -Dstrncmp=kstrncmp -Dstrchr=kstrchr -Dstrrchr=kstrrchr \
+	-Dstrcpy=kstrcpy -Dstrcat=kstrcat -Dstrlcpy=kstrlcpy -Dstrlcat=kstrlcat
 
 UNIT_TESTS = \
 	tests/unit/test_kprintf \
@@ -22,13 +25,14 @@ check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
 tests_unit_test_kprintf_SOURCES = tests/unit/test_kprintf.c tests/unit/tap.h \
-	kernel/lib/kprintf.c kernel/include/lib.h kernel/include/console.h
+	kernel/lib/kprintf.c kernel/lib/format.c kernel/include/lib.h \
+	kernel/include/uapi/keel/format.h
 tests_unit_test_kprintf_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_kprintf_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_kprintf_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_unit_test_multiboot2_SOURCES = tests/unit/test_multiboot2.c tests/unit/tap.h \
-	kernel/boot/multiboot2.c kernel/lib/kprintf.c kernel/include/bootinfo.h \
+	kernel/boot/multiboot2.c kernel/lib/kprintf.c kernel/lib/format.c kernel/include/bootinfo.h \
 	kernel/include/uapi/keel/multiboot2.h kernel/include/uapi/keel/errno.h
 tests_unit_test_multiboot2_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_multiboot2_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
@@ -41,7 +45,7 @@ tests_unit_test_cmdline_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_cmdline_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_unit_test_string_SOURCES = tests/unit/test_string.c tests/unit/tap.h \
-	kernel/lib/string.c
+	kernel/lib/string.c kernel/include/uapi/keel/string.h
 tests_unit_test_string_CPPFLAGS = $(UNIT_STRING_RENAMES) \
 	-I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
 tests_unit_test_string_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)

@@ -1,9 +1,10 @@
 /*
- * Unit tests of kernel/lib/string.c on the host. The build renames the kernel's functions
- * (-Dmemset=kmemset and so on, for this program only), so the names below are the
- * kernel's versions while the C library keeps its own; this file therefore includes no
- * <string.h>. Buffers that end without a NUL come from the heap at their exact size, so
- * the address sanitizer catches any read past them.
+ * Unit tests of kernel/lib/string.c, the memory and string functions of the kernel and of
+ * user space's C runtime, on the host. The build renames them (-Dmemset=kmemset and so
+ * on, for this program only), so the names below are Keel's versions while the C library
+ * keeps its own; this file therefore includes no <string.h>, and checks the word-at-a-time
+ * copies against byte loops of its own. Buffers that end without a NUL come from the heap
+ * at their exact size, so the address sanitizer catches any read past them.
  */
 #include <stdlib.h>
 
@@ -29,6 +30,49 @@ all_bytes(const unsigned char *p, size_t n, unsigned char c)
 			return false;
 	}
 	return true;
+}
+
+static void
+fill(unsigned char *p, unsigned char c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = c;
+}
+
+static bool
+same(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] != b[i])
+			return false;
+	}
+	return true;
+}
+
+/* memset and memcpy at every alignment and length up to 40, against byte loops. */
+static void
+test_alignments(void)
+{
+	unsigned char a[64], b[64], want[64];
+	int bad_set = 0, bad_cpy = 0;
+
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t len = 0; len <= 40; len++) {
+			fill(a, 0x11, sizeof(a));
+			fill(want, 0x11, sizeof(want));
+			fill(want + off, 0xab, len);
+			bad_set += memset(a + off, 0xab, len) != a + off ||
+			    !same(a, want, sizeof(a));
+			for (size_t i = 0; i < sizeof(b); i++)
+				b[i] = (unsigned char)i;
+			for (size_t i = 0; i < len; i++)
+				want[off + i] = b[7 - off + i];
+			bad_cpy += memcpy(a + off, b + (7 - off), len) != a + off ||
+			    !same(a, want, sizeof(a));
+		}
+	}
+	is_int(bad_set, 0, "memset fills exactly n bytes at any alignment");
+	is_int(bad_cpy, 0, "memcpy copies exactly n bytes between any alignments");
 }
 
 static void
@@ -70,6 +114,29 @@ test_memcpy_memmove(void)
 	memmove(p + 1, p, 0);
 	ok(memcmp(p, "3456789789", 10) == 0, "memmove of 0 bytes changes nothing");
 	free(p);
+}
+
+/* Overlapping moves long enough for the word-at-a-time path, both ways. */
+static void
+test_memmove_words(void)
+{
+	unsigned char a[48], want[48];
+	int bad_up = 0, bad_down = 0;
+
+	for (size_t shift = 1; shift <= 16; shift++) {
+		for (size_t i = 0; i < sizeof(a); i++)
+			a[i] = want[i] = (unsigned char)i;
+		for (size_t i = 0; i < 32; i++)
+			want[shift + i] = (unsigned char)i;
+		bad_up += memmove(a + shift, a, 32) != a + shift || !same(a, want, sizeof(a));
+		for (size_t i = 0; i < sizeof(a); i++)
+			a[i] = want[i] = (unsigned char)i;
+		for (size_t i = 0; i < 32; i++)
+			want[i] = (unsigned char)(shift + i);
+		bad_down += memmove(a, a + shift, 32) != a || !same(a, want, sizeof(a));
+	}
+	is_int(bad_up, 0, "memmove up by 1 to 16 bytes over 32 overlapping bytes");
+	is_int(bad_down, 0, "memmove down by 1 to 16 bytes over 32 overlapping bytes");
 }
 
 static void
@@ -133,14 +200,58 @@ test_strchr(void)
 	ok(strchr("a\xe9", 0xe9) != NULL, "strchr takes c as an int holding an unsigned char");
 }
 
+static void
+test_strrchr_memchr(void)
+{
+	const char *s = "hello/world/";
+	char *p = exact("abcabc", 6);		/* no NUL */
+
+	ok(strrchr(s, '/') == s + 11, "strrchr finds the last match");
+	ok(strrchr(s, 'z') == NULL, "strrchr of an absent byte is NULL");
+	ok(strrchr(s, '\0') == s + 12, "strrchr of NUL finds the end");
+	ok(memchr(p, 'c', 6) == p + 2, "memchr finds the first match");
+	ok(memchr(p, 'c', 2) == NULL, "memchr looks at n bytes only");
+	ok(memchr(p, 'a' + 256, 6) == p, "memchr takes c as an unsigned char");
+	ok(memchr(p, 'x', 0) == NULL, "memchr of 0 bytes finds nothing");
+	free(p);
+}
+
+static void
+test_copies(void)
+{
+	char buf[8];
+
+	fill((unsigned char *)buf, 'X', sizeof(buf));
+	is_int((long long)strlcpy(buf, "abcdefghijk", sizeof(buf)), 11,
+	    "strlcpy returns the length of src");
+	ok(memcmp(buf, "abcdefg", 8) == 0, "strlcpy cuts src to size - 1 bytes and a NUL");
+	fill((unsigned char *)buf, 'X', sizeof(buf));
+	is_int((long long)strlcpy(buf, "xyz", 0), 3, "strlcpy into size 0 still measures");
+	ok(buf[0] == 'X', "strlcpy into size 0 writes nothing");
+	strlcpy(buf, "ab", sizeof(buf));
+	is_int((long long)strlcat(buf, "cdefghij", sizeof(buf)), 10,
+	    "strlcat returns the length it tried for");
+	ok(memcmp(buf, "abcdefg", 8) == 0, "strlcat cuts with a NUL");
+	fill((unsigned char *)buf, 'X', sizeof(buf));
+	is_int((long long)strlcat(buf, "ab", sizeof(buf)), 10,
+	    "strlcat onto a buffer without a NUL counts size + strlen(src)");
+	ok(buf[7] == 'X', "... and writes nothing");
+	ok(strcpy(buf, "ab") == buf && strcat(buf, "cd") == buf &&
+	    memcmp(buf, "abcd", 5) == 0, "strcpy then strcat");
+}
+
 int
 main(void)
 {
+	test_alignments();
 	test_memset();
 	test_memcpy_memmove();
+	test_memmove_words();
 	test_memcmp();
 	test_strlen();
 	test_strcmp();
 	test_strchr();
+	test_strrchr_memchr();
+	test_copies();
 	return done_testing();
 }

@@ -1,15 +1,12 @@
 # Tests of user space (doc/userland.md). Included from userland/local.mk.
 #
-# Host unit tests: the runtime's pure parts and the shell's parser and line editor,
-# compiled for the host with the sanitizers. Sources that define functions the C library
-# also has are compiled with those functions renamed (k...), so both can be linked.
+# Host unit tests: the runtime's pure parts (those it shares with the kernel are in
+# kernel/lib) and the shell's parser and line editor, compiled for the host with the
+# sanitizers. Sources that define functions the C library also has are compiled with
+# those functions renamed (k...), so both can be linked.
 USERLAND_TEST_DEFS = -DKEEL_HOST_TEST -I$(top_srcdir)/userland/lib -I$(top_srcdir)/userland/sh \
 	-I$(top_srcdir)/kernel/include/uapi
-USERLAND_STRING_RENAMES = -Dmemset=kmemset -Dmemcpy=kmemcpy -Dmemmove=kmemmove \
-	-Dmemcmp=kmemcmp -Dmemchr=kmemchr -Dstrlen=kstrlen -Dstrnlen=kstrnlen \
-	-Dstrcmp=kstrcmp -Dstrncmp=kstrncmp -Dstrchr=kstrchr -Dstrrchr=kstrrchr \
-	-Dstrcpy=kstrcpy -Dstrcat=kstrcat -Dstrlcpy=kstrlcpy -Dstrlcat=kstrlcat \
-	-Dstrdup=kstrdup -Dstrtol=kstrtol -Dstrtoul=kstrtoul -Datoi=katoi
+USERLAND_STRING_RENAMES = -Dstrdup=kstrdup -Dstrtol=kstrtol -Dstrtoul=kstrtoul -Datoi=katoi
 USERLAND_MALLOC_RENAMES = -Dmalloc=kmalloc -Dcalloc=kcalloc -Drealloc=krealloc -Dfree=kfree \
 	-Dsbrk=test_sbrk
 
@@ -25,20 +22,20 @@ check_PROGRAMS += $(USERLAND_UNIT_TESTS)
 TESTS += $(USERLAND_UNIT_TESTS)
 
 tests_userland_test_sha256_SOURCES = tests/userland/test_sha256.c tests/unit/tap.h \
-	userland/lib/sha256.c userland/lib/sha256.h
+	kernel/lib/sha256.c kernel/include/uapi/keel/sha256.h
 tests_userland_test_sha256_CPPFLAGS = $(USERLAND_TEST_DEFS)
 tests_userland_test_sha256_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_test_sha256_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_userland_test_passwd_SOURCES = tests/userland/test_passwd.c tests/unit/tap.h \
-	userland/lib/pwhash.c userland/lib/sha256.c userland/lib/passwd.c \
-	userland/lib/pwhash.h userland/lib/passwd.h
+	kernel/lib/pwhash.c kernel/lib/sha256.c kernel/lib/passwd.c \
+	kernel/include/uapi/keel/pwhash.h kernel/include/uapi/keel/passwd.h
 tests_userland_test_passwd_CPPFLAGS = $(USERLAND_TEST_DEFS)
 tests_userland_test_passwd_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_test_passwd_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_userland_test_format_SOURCES = tests/userland/test_format.c tests/unit/tap.h \
-	userland/lib/format.c userland/lib/format.h
+	kernel/lib/format.c kernel/include/uapi/keel/format.h
 tests_userland_test_format_CPPFLAGS = $(USERLAND_TEST_DEFS)
 tests_userland_test_format_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_test_format_LDFLAGS = $(UNIT_SANITIZE)

@@ -1,5 +1,5 @@
 /*
- * Password hashes (userland/lib/pwhash.c) and /etc/passwd parsing (userland/lib/passwd.c)
+ * Password hashes (kernel/lib/pwhash.c) and /etc/passwd parsing (kernel/lib/passwd.c)
  * on the host: malformed hashes and lines first, then the scheme itself.
  */
 #include <stdint.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "../unit/tap.h"
-#include "passwd.h"
-#include "pwhash.h"
+#include <keel/passwd.h>
+#include <keel/pwhash.h>
 
 static const uint8_t salt[4] = { 0xde, 0xad, 0xbe, 0xef };
 

@@ -1,6 +1,7 @@
 /*
- * The runtime's SHA-256 (userland/lib/sha256.c) on the host: the FIPS 180-2 examples, the
- * padding's edge cases, hashing in pieces, and sha256sum's answers for random data.
+ * SHA-256 (kernel/lib/sha256.c, shared by the kernel, login and mkpasswd) on the host:
+ * the FIPS 180-2 examples, the padding's edge cases, hashing in pieces, and sha256sum's
+ * answers for random data.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 #include "../unit/tap.h"
-#include "sha256.h"
+#include <keel/sha256.h>
 
 static const char *
 hex(const uint8_t *d, size_t n)

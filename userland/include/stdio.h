@@ -2,7 +2,7 @@
  * Formatted output of Keel's C runtime. A FILE is only a file descriptor: every call
  * writes what it formats before returning (at most a few hundred bytes per write), so
  * there is nothing to flush and nothing lost when a program exits or is killed.
- * The conversions are those of lib/format.h (no floating point).
+ * The conversions are those of keel/format.h (no floating point).
  */
 #ifndef KEEL_USER_STDIO_H
 #define KEEL_USER_STDIO_H

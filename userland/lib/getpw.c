@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "passwd.h"
+#include <keel/passwd.h>
 
 int
 passwd_read(char *buf, unsigned size)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
+#include <keel/format.h>
 
 static FILE files[3] = { { STDIN_FILENO }, { STDOUT_FILENO }, { STDERR_FILENO } };
 FILE *const stdin = &files[0];

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "passwd.h"
-#include "pwhash.h"
+#include <keel/passwd.h>
+#include <keel/pwhash.h>
 
 #define LOGIN_TRIES	3
 #define LOGIN_DELAY_MS	5000

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "passwd.h"
+#include <keel/passwd.h>
 
 #define LS_WIDTH	80	/* the console's columns */
 #define LS_USERS_MAX	64

@@ -3,7 +3,7 @@
 #include <keel.h>
 #include <stdio.h>
 
-#include "passwd.h"
+#include <keel/passwd.h>
 
 static const char *const states[] = {
 	[PROC_RUNNABLE] = "ready",

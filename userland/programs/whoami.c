@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "passwd.h"
+#include <keel/passwd.h>
 
 int
 main(void)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <keel/fs.h>
 
-#include "passwd.h"
+#include <keel/passwd.h>
 
 #define SH_BIN_DIR	"/bin"
 #define SH_STATUS_SYNTAX	2	/* $? after a line that could not be parsed */

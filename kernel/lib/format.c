@@ -1,11 +1,20 @@
 /*
- * The printf engine (see format.h): each conversion is parsed into a struct spec, then
- * printed as a number or as a string with its padding.
+ * The printf engine (keel/format.h) of the kernel, user space and the host tests: each
+ * conversion is parsed into a struct spec, then printed as a number or as a string with
+ * its padding. It calls nothing but its output function, so it can run anywhere, from an
+ * interrupt handler to a panic.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "format.h"
+#include <keel/format.h>
+
+/*
+ * int's limits, from the compiler itself: <limits.h> is not among the headers every gcc
+ * provides without a C library (Debian's includes the system's).
+ */
+#define FMT_INT_MAX	__INT_MAX__
+#define FMT_INT_MIN	(-__INT_MAX__ - 1)
 
 enum size { SIZE_INT, SIZE_CHAR, SIZE_SHORT, SIZE_LONG, SIZE_LLONG, SIZE_SIZE, SIZE_MAX_T, SIZE_PTRDIFF };
 
@@ -20,7 +29,7 @@ struct spec {
 struct out {
 	format_put_fn *put;
 	void *ctx;
-	int count;
+	size_t count;		/* bytes produced so far */
 };
 
 static void
@@ -28,30 +37,35 @@ emit(struct out *o, const char *s, size_t n)
 {
 	if (n > 0)
 		o->put(o->ctx, s, n);
-	o->count += (int)n;
+	o->count += n;
 }
 
+/* Emits n copies of c (nothing when n <= 0). */
 static void
-emit_repeat(struct out *o, char c, int n)
+emit_repeat(struct out *o, char c, long long n)
 {
 	char chunk[16];
 
 	for (int i = 0; i < (int)sizeof(chunk); i++)
 		chunk[i] = c;
-	for (; n > 0; n -= (int)sizeof(chunk))
-		emit(o, chunk, n < (int)sizeof(chunk) ? (size_t)n : sizeof(chunk));
+	for (; n > 0; n -= (long long)sizeof(chunk))
+		emit(o, chunk, n < (long long)sizeof(chunk) ? (size_t)n : sizeof(chunk));
 }
 
-/* Reads a decimal number at *fmt, moving past it. */
+/*
+ * Reads a decimal number at *fmt, moving past it, saturating at INT_MAX instead of
+ * overflowing: a width of two thousand million spaces is the caller's business, undefined
+ * behaviour is not.
+ */
 static int
 parse_number(const char **fmt)
 {
 	int v = 0;
 
 	while (**fmt >= '0' && **fmt <= '9') {
-		if (v < 100000000)	/* a width beyond that is nonsense; stop growing */
-			v = v * 10 + (**fmt - '0');
-		(*fmt)++;
+		int d = *(*fmt)++ - '0';
+
+		v = v > (FMT_INT_MAX - d) / 10 ? FMT_INT_MAX : v * 10 + d;
 	}
 	return v;
 }
@@ -75,7 +89,7 @@ parse_spec(const char **fmt, struct spec *sp, va_list *ap)
 		sp->width = va_arg(*ap, int);
 		if (sp->width < 0) {	/* C: a negative width is the - flag */
 			sp->left = true;
-			sp->width = -sp->width;
+			sp->width = sp->width == FMT_INT_MIN ? FMT_INT_MAX : -sp->width;
 		}
 		f++;
 	} else {
@@ -146,7 +160,8 @@ emit_number(struct out *o, const struct spec *sp, uintmax_t v, unsigned base,
 {
 	const char *digits = sp->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];		/* 2^64 in octal is 22 digits */
-	int len = 0, zeros, pad, plen = 0;
+	int len = 0, zeros, plen = 0;
+	long long pad;		/* wide enough for a width minus a precision of INT_MAX */
 
 	while (v != 0) {
 		buf[sizeof(buf) - 1 - len++] = digits[v % base];
@@ -160,9 +175,9 @@ emit_number(struct out *o, const struct spec *sp, uintmax_t v, unsigned base,
 		zeros = 1;
 	while (prefix[plen] != '\0')
 		plen++;
-	pad = sp->width - plen - zeros - len;
+	pad = (long long)sp->width - plen - zeros - len;
 	if (pad > 0 && sp->zero && !sp->left && sp->prec < 0) {
-		zeros += pad;
+		zeros += (int)pad;	/* no precision: zeros is 0 or 1, pad below the width */
 		pad = 0;
 	}
 	if (!sp->left)
@@ -178,7 +193,7 @@ emit_number(struct out *o, const struct spec *sp, uintmax_t v, unsigned base,
 static void
 emit_padded(struct out *o, const struct spec *sp, const char *s, size_t len)
 {
-	int pad = sp->width - (int)len;
+	long long pad = (long long)sp->width - (long long)len;
 
 	if (!sp->left)
 		emit_repeat(o, ' ', pad);
@@ -224,18 +239,19 @@ convert_string(struct out *o, const struct spec *sp, va_list *ap)
 	emit_padded(o, sp, s, len);
 }
 
-/* %p: as glibc prints it, "0x" and lowercase hex digits, or "(nil)" for NULL. */
+/*
+ * %p: "0x" and all 16 hex digits, NULL too, so that a column of addresses lines up and a
+ * null pointer still reads as an address (keel/format.h). Only the width and '-' apply.
+ */
 static void
 convert_pointer(struct out *o, const struct spec *sp, va_list *ap)
 {
 	uintptr_t v = (uintptr_t)va_arg(*ap, void *);
 	struct spec hex = *sp;
 
-	if (v == 0) {
-		emit_padded(o, sp, "(nil)", 5);
-		return;
-	}
 	hex.conv = 'x';
+	hex.prec = 2 * (int)sizeof(v);
+	hex.zero = false;
 	emit_number(o, &hex, v, 16, "0x");
 }
 
@@ -274,7 +290,7 @@ format(format_put_fn *put, void *ctx, const char *fmt, va_list ap)
 		}
 	}
 	va_end(args);
-	return o.count;
+	return o.count > FMT_INT_MAX ? FMT_INT_MAX : (int)o.count;
 }
 
 struct buffer {

@@ -1,7 +1,7 @@
 /* The password hash of /etc/passwd: making, parsing and checking it (see pwhash.h). */
-#include <string.h>
+#include <keel/string.h>
 
-#include "pwhash.h"
+#include <keel/pwhash.h>
 
 void
 pwhash_digest(const uint8_t *salt, size_t saltlen, const char *password, unsigned iterations,

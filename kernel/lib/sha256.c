@@ -2,9 +2,9 @@
  * SHA-256 as FIPS 180-4 specifies it (section numbers below are that standard's). Written
  * for clarity: one block at a time, with the message schedule in a 64-word array.
  */
-#include <string.h>
+#include <keel/string.h>
 
-#include "sha256.h"
+#include <keel/sha256.h>
 
 /* 4.2.2: the first 32 bits of the fractional parts of the cube roots of the first primes. */
 static const uint32_t K[64] = {

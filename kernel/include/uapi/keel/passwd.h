@@ -3,8 +3,8 @@
  * describes it (never a password). Blank lines and lines starting with # are ignored.
  * The parsing here works on text in memory, so the host tests can try it.
  */
-#ifndef KEEL_USER_PASSWD_H
-#define KEEL_USER_PASSWD_H
+#ifndef KEEL_UAPI_PASSWD_H
+#define KEEL_UAPI_PASSWD_H
 
 #define PASSWD_PATH	"/etc/passwd"
 #define PASSWD_FILE_MAX	8192	/* bytes of /etc/passwd that are read */
@@ -41,7 +41,8 @@ int passwd_all(char *text, struct passwd_entry *v, int max);
 
 /*
  * On Keel: reads /etc/passwd into buf (size bytes, NUL-terminated; a longer file is cut
- * at its last whole line). Returns 0 or -1 with errno set. In getpw.c.
+ * at its last whole line). Returns 0 or -1 with errno set. User space only: it is in
+ * userland/lib/getpw.c, not in the kernel.
  */
 int passwd_read(char *buf, unsigned size);
 

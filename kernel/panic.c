@@ -1,4 +1,8 @@
-/* panic() and assert(): the report of a state that cannot happen, then a stop. */
+/*
+ * panic() and assert(): the report of a state that cannot happen, then a stop. Not in
+ * lib/, which calls nothing above itself: this takes the console back from a protocol
+ * session, prints a backtrace and stops the CPU.
+ */
 #include "arch.h"
 #include "console.h"
 #include "panic.h"

@@ -8,14 +8,14 @@
  *
  * mkpasswd makes them on the build host, login checks them on Keel: both use this code.
  */
-#ifndef KEEL_USER_PWHASH_H
-#define KEEL_USER_PWHASH_H
+#ifndef KEEL_UAPI_PWHASH_H
+#define KEEL_UAPI_PWHASH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sha256.h"
+#include <keel/sha256.h>
 
 #define PWHASH_PREFIX		"$sha256$"
 #define PWHASH_ITERATIONS	10000	/* the default: about 0.1 s under QEMU's TCG */

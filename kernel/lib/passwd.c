@@ -1,7 +1,7 @@
 /* Parsing /etc/passwd (see passwd.h). */
-#include <string.h>
+#include <keel/string.h>
 
-#include "passwd.h"
+#include <keel/passwd.h>
 
 /* Cuts s at the next c: returns what follows, or NULL when there is no c. */
 static char *

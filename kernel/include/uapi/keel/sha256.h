@@ -3,8 +3,8 @@
  * on Keel, and mkpasswd, which makes /etc/passwd on the build host. Hash in pieces with
  * init, update and final, or in one call with sha256().
  */
-#ifndef KEEL_USER_SHA256_H
-#define KEEL_USER_SHA256_H
+#ifndef KEEL_UAPI_SHA256_H
+#define KEEL_UAPI_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>
