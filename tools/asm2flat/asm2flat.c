@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 #include <sys/stat.h>
@@ -22,7 +23,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -149,15 +149,15 @@ static uint64_t dot_etext, dot_edata, dot_end;
 static unsigned nerrors;
 
 /*
- * What asm2flat has made and must remove unless it succeeds, kept where atexit() and the
- * signal handler both find it. Only unlink() and rmdir() run from the handler, which are
- * safe there; the paths are set before the files exist.
+ * The assembled objects, which asm2flat must remove however it ends, kept where atexit()
+ * and the signal handler both find them. Only unlink() and rmdir() run from the handler,
+ * which are safe there; the paths are set before the files exist. The output's temporary
+ * file is outfile's to remove.
  */
 static struct {
 	char *dir;			/* the directory of the assembled objects */
 	char **objs;
 	size_t nobjs;
-	char *tmpout;			/* the output under its temporary name */
 } scratch;
 
 static void
@@ -188,8 +188,6 @@ scratch_remove(void)
 {
 	size_t i;
 
-	if (scratch.tmpout != NULL)
-		unlink(scratch.tmpout);
 	for (i = 0; i < scratch.nobjs; i++)
 		unlink(scratch.objs[i]);
 	if (scratch.dir != NULL)
@@ -202,13 +200,12 @@ scratch_atexit(void)
 	scratch_remove();
 }
 
-/* Cleans up and dies of the same signal, so that the shell sees how asm2flat ended. */
+/* Cleans up from the signal handler, before outfile has asm2flat die of the signal. */
 static void
 scratch_signal(int signo)
 {
+	(void)signo;
 	scratch_remove();
-	signal(signo, SIG_DFL);
-	raise(signo);
 }
 
 /* Reports an error at a place in an input section and lets the link go on. */
@@ -1167,36 +1164,17 @@ flatten_exec(struct input *in, size_t *size)
 static void
 output_write(const unsigned char *img, size_t size)
 {
-	size_t done = 0;
-	ssize_t n;
-	mode_t mask;
-	int fd;
+	struct outfile of;
 
-	scratch.tmpout = xasprintf("%s.XXXXXX", opt.out);
-	if ((fd = mkstemp(scratch.tmpout)) == -1) {
-		int e = errno;
-
-		free(scratch.tmpout);
-		scratch.tmpout = NULL;
-		errx(1, "%s: cannot create: %s", opt.out, strerror(e));
-	}
-	while (done < size) {
-		n = write(fd, img + done, size - done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			err(1, "%s: cannot write", opt.out);
-		done += n;
-	}
 	/* Executable by whoever may run it, as a linker's output is. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0777 & ~mask) == -1 || close(fd) == -1)
+	if (outfile_open(&of, opt.out, outfile_perm(0777), 0) == -1)
+		err(1, "%s: cannot create", opt.out);
+	if (outfile_write(&of, img, size) == -1)
+		err(1, "%s: cannot write", opt.out);
+	if (outfile_close(&of) == -1)
 		err(1, "%s", opt.out);
-	if (rename(scratch.tmpout, opt.out) == -1)
-		err(1, "%s: cannot rename %s into place", opt.out, scratch.tmpout);
-	free(scratch.tmpout);
-	scratch.tmpout = NULL;
+	if (outfile_commit(&of) == -1)
+		err(1, "%s: cannot rename %s into place", opt.out, of.tmp);
 }
 
 /* Refuses an output that is one of the inputs, which writing it would destroy. */
@@ -1218,7 +1196,6 @@ output_check(void)
 int
 main(int argc, char **argv)
 {
-	static const int signals[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
 	unsigned char *img;
 	size_t size, i;
 
@@ -1229,8 +1206,7 @@ main(int argc, char **argv)
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		errx(1, "libelf is out of date: %s", elf_errmsg(-1));
 	atexit(scratch_atexit);
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		signal(signals[i], scratch_signal);
+	outfile_catch_signals(scratch_signal);
 
 	for (i = 0; i < ninputs; i++) {
 		if (is_asm(inputs[i].name))

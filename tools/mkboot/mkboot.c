@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 #include <sys/random.h>
@@ -114,11 +115,10 @@ static char *toolpath[T_COUNT];
  */
 static struct {
 	char *stage;			/* staging directory, removed with all it holds */
-	char *tmpout;			/* the output under its temporary name */
-	int tmpfd;
+	struct outfile out;		/* the output, under its temporary name */
 	pid_t child;			/* the helper running now, or 0 */
 	volatile sig_atomic_t signo;	/* the signal that asks mkboot to stop */
-} scratch = { .tmpfd = -1 };
+} scratch = { .out = { .fd = -1 } };
 
 /* Prints what --help shows. */
 static void
@@ -507,11 +507,7 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 static void
 scratch_clean(void)
 {
-	if (scratch.tmpout != NULL) {
-		unlink(scratch.tmpout);
-		free(scratch.tmpout);
-		scratch.tmpout = NULL;
-	}
+	outfile_discard(&scratch.out);
 	if (scratch.stage != NULL) {
 		nftw(scratch.stage, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(scratch.stage);
@@ -542,7 +538,11 @@ signal_check(void)
 	_exit(128 + sig);
 }
 
-/* From here on, what mkboot makes is removed however it ends. */
+/*
+ * From here on, what mkboot makes is removed however it ends. The signals are mkboot's
+ * own, not outfile_catch_signals: the temporary output is the helpers' to write, and is
+ * removed only once the running helper is gone, lest it make the file anew.
+ */
 static void
 signals_catch(void)
 {
@@ -577,7 +577,6 @@ same_file(const struct stat *st, const char *path)
 static void
 out_begin(const char *out)
 {
-	const char *slash = strrchr(out, '/');
 	struct stat st;
 
 	if (stat(out, &st) == 0) {
@@ -586,34 +585,18 @@ out_begin(const char *out)
 		if (same_file(&st, opt.kernel) || same_file(&st, opt.ramfs))
 			errx(1, "cannot write %s: it is one of the inputs", out);
 	}
-	if (slash == NULL)
-		scratch.tmpout = xasprintf(".%s.mkboot-XXXXXX", out);
-	else
-		scratch.tmpout = xasprintf("%.*s.%s.mkboot-XXXXXX", (int)(slash + 1 - out),
-		    out, slash + 1);
-	if ((scratch.tmpfd = mkstemp(scratch.tmpout)) == -1) {
-		free(scratch.tmpout);
-		scratch.tmpout = NULL;
+	/* A dot-name keeps an image being built out of ls and of globs like *.iso. */
+	if (outfile_open(&scratch.out, out, outfile_perm(0666), OUTFILE_HIDDEN) == -1)
 		err(1, "cannot write %s", out);
-	}
 }
 
-/* Gives the finished image its final name and the mode a new file would have. */
+/* Gives the finished image its final name. */
 static void
 out_commit(const char *out)
 {
-	mode_t mask = umask(0);
-
-	umask(mask);
-	if (fchmod(scratch.tmpfd, 0666 & ~mask) == -1)
-		err(1, "%s", scratch.tmpout);
-	close(scratch.tmpfd);
 	signal_check();
-	/* No fsync: a build product need not survive a crash, and it costs time. */
-	if (rename(scratch.tmpout, out) == -1)
+	if (outfile_commit(&scratch.out) == -1)
 		err(1, "cannot write %s", out);
-	free(scratch.tmpout);
-	scratch.tmpout = NULL;
 }
 
 /* Makes the staging directory; helpers get it as TMPDIR, so it takes their leftovers too. */
@@ -831,7 +814,7 @@ iso_build(const struct blob *kernel, const struct blob *ramfs)
 	char *tree = stage_path("iso");
 	char *xorriso = xasprintf("--xorriso=%s", toolpath[T_XORRISO]);
 	char *argv[] = {
-		toolpath[T_MKRESCUE], xorriso, "-o", scratch.tmpout,
+		toolpath[T_MKRESCUE], xorriso, "-o", scratch.out.tmp,
 		"--install-modules=" GRUB_MODULES, "--fonts=", "--locales=", "--themes=",
 		tree, NULL
 	};
@@ -895,12 +878,12 @@ esp_build(const struct blob *kernel, const struct blob *ramfs)
 		"--themes=", graft, NULL
 	};
 	char *mformat[] = {
-		toolpath[T_MFORMAT], "-i", scratch.tmpout, "-T", sectors,
+		toolpath[T_MFORMAT], "-i", scratch.out.tmp, "-T", sectors,
 		"-h", STR(ESP_HEADS), "-s", STR(ESP_SECTORS), "-N", hex,
 		"-v", "KEEL", "::", NULL
 	};
 	char *mcopy[] = {
-		toolpath[T_MCOPY], "-i", scratch.tmpout, "-s", "-Q", dir_efi, dir_boot, "::/",
+		toolpath[T_MCOPY], "-i", scratch.out.tmp, "-s", "-Q", dir_efi, dir_boot, "::/",
 		NULL
 	};
 
@@ -920,8 +903,8 @@ esp_build(const struct blob *kernel, const struct blob *ramfs)
 		err(1, "%s", efi);
 	size = esp_size(st.st_size + (off_t)kernel->size + (off_t)ramfs->size);
 	snprintf(sectors, sizeof(sectors), "%lld", (long long)(size / SECTOR_SIZE));
-	if (ftruncate(scratch.tmpfd, size) == -1)
-		err(1, "%s", scratch.tmpout);
+	if (ftruncate(scratch.out.fd, size) == -1)
+		err(1, "%s", scratch.out.tmp);
 	run(mformat);
 	run(mcopy);
 	free(dir_boot);

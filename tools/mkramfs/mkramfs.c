@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 #include <sys/mman.h>
@@ -23,7 +24,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,15 +107,14 @@ static struct {
 	size_t n, cap;
 } nodes;
 
-/* The output under its temporary name, removed by atexit() or a signal unless renamed. */
+/* The image being written, through a buffer. */
 static struct {
-	char *tmp;
-	int fd;
+	struct outfile of;
 	uint64_t off;
 	size_t len;
 	unsigned char *buf;
 	const char *magic;
-} out = { .fd = -1 };
+} out;
 
 /* The file the output will replace, if any: it must not be read as an input. */
 static struct {
@@ -822,35 +821,6 @@ nodes_complete(void)
 
 /* ---- Writing an image ---- */
 
-static void
-out_cleanup(void)
-{
-	if (out.tmp != NULL)
-		unlink(out.tmp);
-}
-
-static void
-on_signal(int sig)
-{
-	/* unlink() is async-signal-safe; after it, the signal ends mkramfs as a shell expects. */
-	if (out.tmp != NULL)
-		unlink(out.tmp);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-signals_catch(void)
-{
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
-	struct sigaction sa = { .sa_handler = on_signal };
-	size_t i;
-
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 /* Records which file the image will replace, so that it is not read as an input. */
 static void
 target_note(const char *path)
@@ -868,14 +838,8 @@ target_note(const char *path)
 static void
 out_open(const char *path, mode_t mode)
 {
-	out.tmp = xasprintf("%s.XXXXXX", path);
-	if ((out.fd = mkostemp(out.tmp, O_CLOEXEC)) == -1) {
-		free(out.tmp);
-		out.tmp = NULL;
+	if (outfile_open(&out.of, path, mode, 0) == -1)
 		err(1, "%s: cannot create a file beside it", path);
-	}
-	if (fchmod(out.fd, mode) == -1)
-		err(1, "%s", out.tmp);
 	out.buf = xrealloc(NULL, OUT_BUFSIZE);
 }
 
@@ -899,7 +863,8 @@ write_all(int fd, const void *p, size_t n, const char *path)
 static void
 out_flush(void)
 {
-	write_all(out.fd, out.buf, out.len, out.tmp);
+	if (outfile_write(&out.of, out.buf, out.len) == -1)
+		err(1, "%s", out.of.tmp);
 	out.len = 0;
 }
 
@@ -910,9 +875,10 @@ out_write(const void *p, size_t n)
 		return;
 	if (out.len + n > OUT_BUFSIZE)
 		out_flush();
-	if (n >= OUT_BUFSIZE / 2)
-		write_all(out.fd, p, n, out.tmp);
-	else {
+	if (n >= OUT_BUFSIZE / 2) {
+		if (outfile_write(&out.of, p, n) == -1)
+			err(1, "%s", out.of.tmp);
+	} else {
 		memcpy(out.buf + out.len, p, n);
 		out.len += n;
 	}
@@ -934,12 +900,10 @@ static void
 out_commit(const char *path)
 {
 	out_flush();
-	if (close(out.fd) == -1)
-		err(1, "%s", out.tmp);
-	if (rename(out.tmp, path) == -1)
-		err(1, "%s: cannot rename %s to it", path, out.tmp);
-	free(out.tmp);
-	out.tmp = NULL;
+	if (outfile_close(&out.of) == -1)
+		err(1, "%s", out.of.tmp);
+	if (outfile_commit(&out.of) == -1)
+		err(1, "%s: cannot rename %s to it", path, out.of.tmp);
 }
 
 /* Writes one entry: header, name (padded for --align), data and padding. */
@@ -1567,7 +1531,6 @@ main(int argc, char **argv)
 {
 	args_parse(argc, argv);
 	epoch_read();
-	atexit(out_cleanup);
-	signals_catch();
+	outfile_catch_signals(NULL);
 	return modes[opt.mode].run(argc - optind, argv + optind);
 }
