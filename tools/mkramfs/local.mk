@@ -2,7 +2,9 @@
 # It reads images with the kernel's own reader, kernel/lib/cpio.c, compiled for the host;
 # the per-target flags give that object a name of its own beside the kernel's.
 bin_PROGRAMS += tools/mkramfs/mkramfs
-tools_mkramfs_mkramfs_SOURCES = tools/mkramfs/collect.c kernel/lib/cpio.c \
+tools_mkramfs_mkramfs_SOURCES = tools/mkramfs/mkramfs.h tools/mkramfs/main.c \
+	tools/mkramfs/collect.c tools/mkramfs/listfile.c tools/mkramfs/write.c \
+	tools/mkramfs/read.c tools/mkramfs/extract.c kernel/lib/cpio.c \
 	tools/common/outfile.c tools/common/outfile.h \
 	kernel/include/cpio_reader.h kernel/include/uapi/keel/cpio.h
 tools_mkramfs_mkramfs_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/include
