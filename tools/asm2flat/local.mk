@@ -1,6 +1,7 @@
 # asm2flat: assembles NASM programs and links them, itself, into Keel's flat binaries.
 bin_PROGRAMS += tools/asm2flat/asm2flat
-tools_asm2flat_asm2flat_SOURCES = tools/asm2flat/link.c \
+tools_asm2flat_asm2flat_SOURCES = tools/asm2flat/asm2flat.h tools/asm2flat/main.c \
+	tools/asm2flat/link.c tools/asm2flat/flatten.c \
 	tools/common/outfile.c tools/common/outfile.h
 tools_asm2flat_asm2flat_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
 tools_asm2flat_asm2flat_LDADD = $(LIBELF_LIBS)
