@@ -1,6 +1,6 @@
 # mkboot: checks a kernel and a ramfs and makes the bootable ISO and ESP images of them.
 bin_PROGRAMS += tools/mkboot/mkboot
-tools_mkboot_mkboot_SOURCES = tools/mkboot/mkboot.c \
+tools_mkboot_mkboot_SOURCES = tools/mkboot/main.c \
 	tools/common/outfile.c tools/common/outfile.h
 tools_mkboot_mkboot_CPPFLAGS = $(AM_CPPFLAGS) -DGRUB_LIBDIR='"$(GRUB_LIBDIR)"'
 tools_mkboot_mkboot_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
