@@ -12,7 +12,8 @@ dist_man_MANS += tools/asm2flat/asm2flat.1
 ASM2FLAT_TESTS = \
 	tests/asm2flat/usage.test \
 	tests/asm2flat/bad-input.test \
-	tests/asm2flat/compare.test
+	tests/asm2flat/compare.test \
+	tests/asm2flat/partial-output.test
 TESTS += $(ASM2FLAT_TESTS)
 ASM2FLAT_FIXTURES = \
 	tests/asm2flat/lib.sh \

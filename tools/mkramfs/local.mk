@@ -28,6 +28,7 @@ MKRAMFS_TESTS = \
 	tests/mkramfs/extract.test \
 	tests/mkramfs/add.test \
 	tests/mkramfs/interop.test \
+	tests/mkramfs/partial-output.test \
 	tests/mkramfs/fuzz.test
 TESTS += tests/mkramfs/test_cpio $(MKRAMFS_TESTS)
 EXTRA_DIST += $(MKRAMFS_TESTS) tests/mkramfs/lib.sh \
