@@ -90,16 +90,16 @@ outfile_open(struct outfile *of, const char *path, mode_t mode, int flags)
 	/* Published before the file exists, so that no moment leaves it unaccounted for. */
 	outfile_block(&old);
 	outfile_state.open = of;
-	of->fd = mkostemp(of->tmp, O_CLOEXEC);
-	e = errno;
-	outfile_unblock(&old);
-	if (of->fd == -1) {
+	if ((of->fd = mkostemp(of->tmp, O_CLOEXEC)) == -1) {
+		e = errno;
 		free(of->tmp);
 		of->tmp = NULL;
 		outfile_state.open = NULL;
+		outfile_unblock(&old);
 		errno = e;
 		return -1;
 	}
+	outfile_unblock(&old);
 	/* mkostemp() makes it 0600; the output gets what the tool asks for from the start. */
 	if (fchmod(of->fd, mode) == -1) {
 		e = errno;
