@@ -1,7 +1,7 @@
 /*
  * Allocation for the host tools, which can do nothing useful once memory runs out: each
  * function exits with the program's name and the reason (err(3)) instead of returning
- * NULL. Static inline, so every tool keeps being built from its own files.
+ * NULL. Static inline, so that a tool needs the header and nothing more.
  */
 #ifndef KEEL_TOOLS_XALLOC_H
 #define KEEL_TOOLS_XALLOC_H

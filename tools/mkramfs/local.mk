@@ -2,7 +2,10 @@
 # It reads images with the kernel's own reader, kernel/lib/cpio.c, compiled for the host;
 # the per-target flags give that object a name of its own beside the kernel's.
 bin_PROGRAMS += tools/mkramfs/mkramfs
-tools_mkramfs_mkramfs_SOURCES = tools/mkramfs/mkramfs.c kernel/lib/cpio.c \
+tools_mkramfs_mkramfs_SOURCES = tools/mkramfs/mkramfs.h tools/mkramfs/main.c \
+	tools/mkramfs/collect.c tools/mkramfs/listfile.c tools/mkramfs/write.c \
+	tools/mkramfs/read.c tools/mkramfs/extract.c kernel/lib/cpio.c \
+	tools/common/outfile.c tools/common/outfile.h \
 	kernel/include/cpio_reader.h kernel/include/uapi/keel/cpio.h
 tools_mkramfs_mkramfs_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/include
 dist_man_MANS += tools/mkramfs/mkramfs.1
@@ -25,6 +28,7 @@ MKRAMFS_TESTS = \
 	tests/mkramfs/extract.test \
 	tests/mkramfs/add.test \
 	tests/mkramfs/interop.test \
+	tests/mkramfs/partial-output.test \
 	tests/mkramfs/fuzz.test
 TESTS += tests/mkramfs/test_cpio $(MKRAMFS_TESTS)
 EXTRA_DIST += $(MKRAMFS_TESTS) tests/mkramfs/lib.sh \

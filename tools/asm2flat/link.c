@@ -1,47 +1,27 @@
 /*
- * asm2flat: turns NASM programs into Keel's flat binaries, the exact initial memory image of
- * a program (its code, its data and its .bss as zero bytes), loaded at 0x400000 and entered
- * at its first byte. It assembles each .asm file with NASM (-f elf64) and links the objects
- * itself, with libelf, into the very bytes that `ld -N -Ttext=BASE` followed by
- * `objcopy -O binary` (with .bss given contents) would produce; it also flattens an ELF64
- * executable that something else has linked. The output appears whole or not at all: it is
- * written under a temporary name beside its final one and renamed into place at the end.
+ * asm2flat: links x86-64 ELF objects into a flat image, byte for byte as `ld -N
+ * -Ttext=BASE` and `objcopy -O binary` would: the input sections go to .text, .rodata,
+ * .data and .bss by the patterns of ld's default script, in its order; global symbols
+ * resolve by ld's rules; the relocations that NASM emits are applied with ld's overflow
+ * checks; gaps in code are NOP-filled as ld fills them. What asm2flat cannot place as ld
+ * would, it refuses, naming the section or symbol, rather than make a different image.
  */
 #define _GNU_SOURCE
 #include "config.h"
 #include "xalloc.h"
+#include "asm2flat.h"
 
-#include <sys/stat.h>
-#include <sys/wait.h>
-
-#include <ctype.h>
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <gelf.h>
-#include <libelf.h>
-
-#define DEFAULT_BASE	0x400000	/* where Keel loads a flat binary (doc: DESIGN.md) */
-#define IMAGE_MAX	(1ULL << 30)	/* a bigger image is surely a mistake, not a program */
 #define BSS_END_ALIGN	8		/* ld's script ends .bss with ALIGN(. != 0 ? 8 : 1) */
 #define END_ALIGN	8		/* ... and aligns dot to 8 again before _end */
-
-extern char **environ;
 
 /*
  * The output sections, in the order of ld's default script for -N (`ld -N --verbose`).
@@ -77,31 +57,6 @@ static const struct outdesc {
 /* ld's script puts these in .data.rel.ro, an output section of its own before .data. */
 static const char relro_patterns[] = ".data.rel.ro .data.rel.ro.*";
 
-/* One section of an input object and where the layout put it. */
-struct isec {
-	const char *name;
-	GElf_Shdr sh;
-	Elf_Scn *scn;
-	int out;			/* OUT_* or OUT_NONE: not part of the image */
-	int stmt;			/* which statement of the output section took it */
-	uint64_t addr;
-};
-
-/* One input file, read whole. For an assembled .asm, name is the source and path the object. */
-struct input {
-	const char *name;
-	const char *path;
-	char *buf;
-	size_t len;
-	Elf *elf;
-	GElf_Ehdr eh;
-	size_t shnum;
-	struct isec *sec;
-	Elf_Data *symdata;		/* the symbol table, or NULL */
-	size_t nsyms;
-	size_t symstr;			/* its string table's section index */
-};
-
 /* A global symbol's definition: the first strong one, or else the first weak one. */
 struct gsym {
 	const char *name;
@@ -116,6 +71,7 @@ struct member {
 	size_t seq;			/* its place in command-line order, for a stable sort */
 };
 
+/* The output sections as the layout fills them. */
 static struct outsec {
 	struct member *m;
 	size_t n;
@@ -124,19 +80,6 @@ static struct outsec {
 	bool progbits;			/* an input has contents; else it is all zeros */
 	uint64_t start, end;
 } outs[OUT_COUNT];
-
-static struct {
-	const char *out;
-	uint64_t base;
-	bool base_given;
-	const char **incdirs;
-	size_t nincdirs;
-	const char **defines;
-	size_t ndefines;
-} opt = { .base = DEFAULT_BASE };
-
-static struct input *inputs;
-static size_t ninputs;
 
 /* The global symbol table: open addressing, a power-of-two number of slots. */
 static struct gsym *gtab;
@@ -147,69 +90,6 @@ static uint64_t dot_etext, dot_edata, dot_end;
 
 /* Errors that let the link go on, so that one run reports all of them, as ld does. */
 static unsigned nerrors;
-
-/*
- * What asm2flat has made and must remove unless it succeeds, kept where atexit() and the
- * signal handler both find it. Only unlink() and rmdir() run from the handler, which are
- * safe there; the paths are set before the files exist.
- */
-static struct {
-	char *dir;			/* the directory of the assembled objects */
-	char **objs;
-	size_t nobjs;
-	char *tmpout;			/* the output under its temporary name */
-} scratch;
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-"Usage: asm2flat [-o OUT] [--base ADDR] [-I DIR] [-D NAME[=VALUE]] FILE.asm|FILE.o ...\n"
-"       asm2flat [-o OUT] EXECUTABLE\n"
-"Assemble NASM programs and link them into a Keel flat binary: the program's exact memory\n"
-"image (.text, .rodata, .data, then .bss as zeros), entered at its first byte. The bytes\n"
-"are those of `ld -N -Ttext=ADDR` and `objcopy -O binary`. A linked ELF64 executable,\n"
-"given alone, is flattened as objcopy would.\n"
-"\n"
-"  -o, --output=OUT     write the image to OUT (default: the first FILE's name with .bin)\n"
-"  -b, --base=ADDR      the address the image is loaded at (default 0x400000)\n"
-"  -I, --include=DIR    passed to NASM: where %%include looks for files\n"
-"  -D, --define=NAME[=VALUE]  passed to NASM: define a macro\n"
-"  -h, --help           show this help and exit\n"
-"  -V, --version        show the version and exit\n"
-"\n"
-"NASM is the program named by the NASM environment variable, or else nasm on PATH.\n"
-"Exit status: 0 on success, 1 on failure, 2 on a usage error.\n");
-}
-
-/* Removes whatever scratch holds; safe to call from a signal handler and more than once. */
-static void
-scratch_remove(void)
-{
-	size_t i;
-
-	if (scratch.tmpout != NULL)
-		unlink(scratch.tmpout);
-	for (i = 0; i < scratch.nobjs; i++)
-		unlink(scratch.objs[i]);
-	if (scratch.dir != NULL)
-		rmdir(scratch.dir);
-}
-
-static void
-scratch_atexit(void)
-{
-	scratch_remove();
-}
-
-/* Cleans up and dies of the same signal, so that the shell sees how asm2flat ended. */
-static void
-scratch_signal(int signo)
-{
-	scratch_remove();
-	signal(signo, SIG_DFL);
-	raise(signo);
-}
 
 /* Reports an error at a place in an input section and lets the link go on. */
 static void __attribute__((format(printf, 4, 5)))
@@ -243,254 +123,6 @@ error_sym(const struct input *in, const GElf_Sym *sym, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	nerrors++;
-}
-
-/* Returns ADDR as a number, accepting decimal or 0x-prefixed hexadecimal; exits 2 if bad. */
-static uint64_t
-base_parse(const char *s)
-{
-	unsigned long long v;
-	const char *digits = s;
-	int radix = 10;
-	char *end;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		digits = s + 2;
-		radix = 16;
-	}
-	/* strtoull would also take blanks and a sign, which an address does not have. */
-	if (radix == 16 ? !isxdigit((unsigned char)*digits) : !isdigit((unsigned char)*digits))
-		errx(2, "--base is '%s': not a number (give it in decimal or as 0x...)", s);
-	errno = 0;
-	v = strtoull(digits, &end, radix);
-	if (*end != '\0')
-		errx(2, "--base is '%s': not a number (give it in decimal or as 0x...)", s);
-	if (errno == ERANGE)
-		errx(2, "--base is %s: more than 64 bits", s);
-	return v;
-}
-
-/* Appends one string to a growing array of them. */
-static void
-list_add(const char ***list, size_t *n, const char *s)
-{
-	*list = xreallocarray(*list, *n + 1, sizeof(**list));
-	(*list)[(*n)++] = s;
-}
-
-/* Fills opt and the list of inputs from the command line; usage errors exit 2 here. */
-static void
-args_parse(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "base",	required_argument,	NULL, 'b' },
-		{ "include",	required_argument,	NULL, 'I' },
-		{ "define",	required_argument,	NULL, 'D' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c, i;
-
-	/* getopt's own messages would not say where to look for help; ours do, on one line. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:b:I:D:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (*optarg == '\0')
-				errx(2, "--output is empty (see asm2flat --help)");
-			opt.out = optarg;
-			break;
-		case 'b':
-			opt.base = base_parse(optarg);
-			opt.base_given = true;
-			break;
-		case 'I':
-			list_add(&opt.incdirs, &opt.nincdirs, optarg);
-			break;
-		case 'D':
-			if (*optarg == '\0' || *optarg == '=')
-				errx(2, "--define is '%s': give NAME or NAME=VALUE", optarg);
-			list_add(&opt.defines, &opt.ndefines, optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf("asm2flat (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			exit(0);
-		case ':':
-			errx(2, "option %s needs an argument (see asm2flat --help)",
-			    argv[optind - 1]);
-		default:
-			if (optopt != 0)
-				errx(2, "unknown option -%c (see asm2flat --help)", optopt);
-			errx(2, "unknown option %s (see asm2flat --help)", argv[optind - 1]);
-		}
-	}
-	if (optind == argc)
-		errx(2, "no input files (see asm2flat --help)");
-	ninputs = argc - optind;
-	inputs = xcalloc(ninputs, sizeof(*inputs));
-	for (i = optind; i < argc; i++) {
-		if (*argv[i] == '\0')
-			errx(2, "an input file name is empty (see asm2flat --help)");
-		inputs[i - optind].name = inputs[i - optind].path = argv[i];
-	}
-}
-
-/* Returns true if PATH names a NASM source, which asm2flat assembles rather than reads. */
-static bool
-is_asm(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	return dot != NULL && (strcmp(dot, ".asm") == 0 || strcmp(dot, ".nasm") == 0);
-}
-
-/* Returns the default output name: the first input's base name with .bin for its suffix. */
-static char *
-default_output(const char *first)
-{
-	const char *base = strrchr(first, '/'), *dot;
-
-	base = base != NULL ? base + 1 : first;
-	dot = strrchr(base, '.');
-	if (dot == NULL || dot == base)
-		dot = base + strlen(base);
-	return xasprintf("%.*s.bin", (int)(dot - base), base);
-}
-
-/* Makes the directory where NASM writes its objects, removed at exit with all it holds. */
-static void
-scratch_dir_make(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	scratch.dir = xasprintf("%s/asm2flat.XXXXXX", tmp);
-	if (mkdtemp(scratch.dir) == NULL) {
-		int e = errno;
-
-		free(scratch.dir);
-		scratch.dir = NULL;
-		errx(1, "cannot make a temporary directory in %s: %s", tmp, strerror(e));
-	}
-	scratch.objs = xcalloc(ninputs, sizeof(*scratch.objs));
-}
-
-/*
- * Assembles IN's source with NASM into an object in the scratch directory and points
- * IN->path at it. NASM's own messages go straight to stderr; if NASM cannot be run or
- * fails, asm2flat says so and exits 1.
- */
-static void
-nasm_run(struct input *in, size_t idx)
-{
-	const char *nasm = getenv("NASM");
-	char **argv, *obj;
-	size_t argc = 0, i;
-	pid_t pid;
-	int e, status;
-
-	if (nasm == NULL || *nasm == '\0')
-		nasm = "nasm";
-	if (scratch.dir == NULL)
-		scratch_dir_make();
-	obj = xasprintf("%s/%zu.o", scratch.dir, idx);
-	scratch.objs[scratch.nobjs++] = obj;
-
-	argv = xcalloc(7 + opt.nincdirs + opt.ndefines, sizeof(*argv));
-	argv[argc++] = (char *)nasm;
-	argv[argc++] = "-felf64";
-	/* Old NASMs paste the file name straight onto the directory: give it its slash. */
-	for (i = 0; i < opt.nincdirs; i++) {
-		size_t n = strlen(opt.incdirs[i]);
-
-		argv[argc++] = xasprintf("-I%s%s", opt.incdirs[i],
-		    n > 0 && opt.incdirs[i][n - 1] == '/' ? "" : "/");
-	}
-	for (i = 0; i < opt.ndefines; i++)
-		argv[argc++] = xasprintf("-D%s", opt.defines[i]);
-	argv[argc++] = "-o";
-	argv[argc++] = obj;
-	/* A file name beginning with '-' would be read as an option. */
-	argv[argc++] = in->name[0] == '-' ? xasprintf("./%s", in->name) : (char *)in->name;
-	argv[argc] = NULL;
-
-	if ((e = posix_spawnp(&pid, nasm, NULL, NULL, argv, environ)) != 0)
-		errx(1, "cannot run %s: %s (Debian package: nasm; or set NASM)", nasm,
-		    strerror(e));
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			err(1, "waiting for %s", nasm);
-	if (WIFSIGNALED(status))
-		errx(1, "%s: %s was killed by signal %d", in->name, nasm, WTERMSIG(status));
-	if (WEXITSTATUS(status) != 0)
-		errx(1, "%s: %s failed (exit status %d)", in->name, nasm, WEXITSTATUS(status));
-	in->path = obj;
-}
-
-/* Reads IN's ELF file whole, or exits saying why it cannot. */
-static void
-input_read(struct input *in)
-{
-	size_t cap = 64 * 1024;
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(in->path, O_RDONLY)) == -1)
-		err(1, "%s", in->name);
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		errx(1, "%s: %s", in->name, strerror(EISDIR));
-	in->buf = xmalloc(cap);
-	for (;;) {
-		if (in->len == cap)
-			in->buf = xreallocarray(in->buf, cap *= 2, 1);
-		n = read(fd, in->buf + in->len, cap - in->len);
-		if (n == 0)
-			break;
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "%s", in->name);
-		}
-		in->len += n;
-	}
-	close(fd);
-}
-
-/*
- * Checks that IN is an x86-64 ELF64 object file or executable and opens it with libelf.
- * Anything else ends the run: there is no point in linking around a file that is not one.
- */
-static void
-input_open(struct input *in)
-{
-	const unsigned char *id = (const unsigned char *)in->buf;
-	const char *hint = is_asm(in->name) ? "" : " (NASM sources must be named *.asm)";
-
-	if (in->len < EI_NIDENT || memcmp(id, ELFMAG, SELFMAG) != 0)
-		errx(1, "%s: not an ELF file%s", in->name, hint);
-	if (id[EI_CLASS] == ELFCLASS32)
-		errx(1, "%s: not an ELF64 file (it is a 32-bit ELF)", in->name);
-	if (id[EI_CLASS] != ELFCLASS64)
-		errx(1, "%s: not an ELF64 file (ELF class %d)", in->name, id[EI_CLASS]);
-	if (id[EI_DATA] != ELFDATA2LSB)
-		errx(1, "%s: not a little-endian ELF file", in->name);
-	if ((in->elf = elf_memory(in->buf, in->len)) == NULL ||
-	    gelf_getehdr(in->elf, &in->eh) == NULL)
-		errx(1, "%s: malformed ELF file: %s", in->name, elf_errmsg(-1));
-	if (in->eh.e_machine != EM_X86_64)
-		errx(1, "%s: not an x86-64 ELF file (machine %d)", in->name, in->eh.e_machine);
-	if (in->eh.e_type != ET_REL && in->eh.e_type != ET_EXEC)
-		errx(1, "%s: neither an object file nor an executable (ELF type %d)",
-		    in->name, in->eh.e_type);
-	if (elf_getshdrnum(in->elf, &in->shnum) != 0)
-		errx(1, "%s: malformed ELF file: %s", in->name, elf_errmsg(-1));
 }
 
 /* Returns true if NAME matches one of the blank-separated fnmatch patterns in LIST. */
@@ -1050,7 +682,7 @@ start_check(void)
 }
 
 /* Links the objects into an image of *SIZE bytes, or exits 1 after reporting every error. */
-static unsigned char *
+unsigned char *
 link_objects(size_t *size)
 {
 	unsigned char *img;
@@ -1076,175 +708,4 @@ link_objects(size_t *size)
 	if (nerrors > 0)
 		exit(1);
 	return img;
-}
-
-/*
- * Returns the load address of a section of an executable, as BFD computes it: its place in
- * the PT_LOAD segment that holds it (p_paddr), or its own address if no segment does.
- */
-static uint64_t
-exec_lma(const struct input *in, const GElf_Shdr *sh)
-{
-	size_t n, i;
-	GElf_Phdr ph;
-
-	if (elf_getphdrnum(in->elf, &n) != 0)
-		return sh->sh_addr;
-	for (i = 0; i < n; i++)
-		if (gelf_getphdr(in->elf, i, &ph) != NULL && ph.p_type == PT_LOAD &&
-		    sh->sh_addr >= ph.p_vaddr && sh->sh_addr - ph.p_vaddr < ph.p_memsz)
-			return ph.p_paddr + (sh->sh_addr - ph.p_vaddr);
-	return sh->sh_addr;
-}
-
-/* Returns true if a section of an executable belongs in its flat image. */
-static bool
-exec_section_in_image(const GElf_Shdr *sh)
-{
-	if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_size == 0)
-		return false;
-	/* .tbss takes no room in memory: each thread's copy is made elsewhere. */
-	return sh->sh_type != SHT_NOBITS || !(sh->sh_flags & SHF_TLS);
-}
-
-/*
- * Flattens a linked executable as `objcopy -O binary` does, with its .bss given contents:
- * from the lowest load address of an allocated section to the end of the highest, gaps
- * and NOBITS sections as zeros. The entry point must be the image's first byte.
- */
-static unsigned char *
-flatten_exec(struct input *in, size_t *size)
-{
-	uint64_t low = UINT64_MAX, high = 0, low_vma = 0, lma;
-	unsigned char *img;
-	GElf_Shdr sh;
-	Elf_Scn *scn = NULL;
-	Elf_Data *d;
-
-	while ((scn = elf_nextscn(in->elf, scn)) != NULL) {
-		if (gelf_getshdr(scn, &sh) == NULL)
-			errx(1, "%s: malformed ELF file: %s", in->name, elf_errmsg(-1));
-		if (!exec_section_in_image(&sh))
-			continue;
-		lma = exec_lma(in, &sh);
-		if (lma < low) {
-			low = lma;
-			low_vma = sh.sh_addr;
-		}
-		if (lma + sh.sh_size < lma)
-			errx(1, "%s: malformed ELF file: a section ends beyond 2^64", in->name);
-		if (lma + sh.sh_size > high)
-			high = lma + sh.sh_size;
-	}
-	if (low == UINT64_MAX)
-		errx(1, "%s: nothing to flatten: the executable has no allocated sections",
-		    in->name);
-	if (high - low > IMAGE_MAX)
-		errx(1, "%s: the image would be %" PRIu64 " bytes, more than the %llu "
-		    "asm2flat makes", in->name, high - low, IMAGE_MAX);
-	if (in->eh.e_entry != low_vma)
-		errx(1, "%s: the entry point 0x%" PRIx64 " is not the image's first byte "
-		    "0x%" PRIx64 " (a flat program is entered there)", in->name,
-		    (uint64_t)in->eh.e_entry, low_vma);
-	if (opt.base_given && opt.base != low_vma)
-		errx(1, "%s: the executable is linked at 0x%" PRIx64 ", not at --base "
-		    "0x%" PRIx64, in->name, low_vma, opt.base);
-	*size = high - low;
-	img = xcalloc(*size, 1);
-	while ((scn = elf_nextscn(in->elf, scn)) != NULL) {
-		if (gelf_getshdr(scn, &sh) == NULL || !exec_section_in_image(&sh) ||
-		    sh.sh_type == SHT_NOBITS)
-			continue;
-		if ((d = elf_rawdata(scn, NULL)) == NULL || d->d_size != sh.sh_size)
-			errx(1, "%s: cannot read a section's contents: %s", in->name,
-			    elf_errmsg(-1));
-		memcpy(img + (exec_lma(in, &sh) - low), d->d_buf, d->d_size);
-	}
-	return img;
-}
-
-/* Writes the image to opt.out through a temporary file renamed into place. */
-static void
-output_write(const unsigned char *img, size_t size)
-{
-	size_t done = 0;
-	ssize_t n;
-	mode_t mask;
-	int fd;
-
-	scratch.tmpout = xasprintf("%s.XXXXXX", opt.out);
-	if ((fd = mkstemp(scratch.tmpout)) == -1) {
-		int e = errno;
-
-		free(scratch.tmpout);
-		scratch.tmpout = NULL;
-		errx(1, "%s: cannot create: %s", opt.out, strerror(e));
-	}
-	while (done < size) {
-		n = write(fd, img + done, size - done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			err(1, "%s: cannot write", opt.out);
-		done += n;
-	}
-	/* Executable by whoever may run it, as a linker's output is. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0777 & ~mask) == -1 || close(fd) == -1)
-		err(1, "%s", opt.out);
-	if (rename(scratch.tmpout, opt.out) == -1)
-		err(1, "%s: cannot rename %s into place", opt.out, scratch.tmpout);
-	free(scratch.tmpout);
-	scratch.tmpout = NULL;
-}
-
-/* Refuses an output that is one of the inputs, which writing it would destroy. */
-static void
-output_check(void)
-{
-	struct stat so, si;
-	size_t i;
-
-	if (stat(opt.out, &so) == -1)
-		return;
-	for (i = 0; i < ninputs; i++)
-		if (stat(inputs[i].name, &si) == 0 && si.st_dev == so.st_dev &&
-		    si.st_ino == so.st_ino)
-			errx(1, "%s: the output would overwrite the input %s", opt.out,
-			    inputs[i].name);
-}
-
-int
-main(int argc, char **argv)
-{
-	static const int signals[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
-	unsigned char *img;
-	size_t size, i;
-
-	args_parse(argc, argv);
-	if (opt.out == NULL)
-		opt.out = default_output(inputs[0].name);
-	output_check();
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		errx(1, "libelf is out of date: %s", elf_errmsg(-1));
-	atexit(scratch_atexit);
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		signal(signals[i], scratch_signal);
-
-	for (i = 0; i < ninputs; i++) {
-		if (is_asm(inputs[i].name))
-			nasm_run(&inputs[i], i);
-		input_read(&inputs[i]);
-		input_open(&inputs[i]);
-		if (inputs[i].eh.e_type == ET_EXEC && ninputs > 1)
-			errx(1, "%s: an executable is flattened on its own, not linked with "
-			    "other files", inputs[i].name);
-	}
-	if (inputs[0].eh.e_type == ET_EXEC)
-		img = flatten_exec(&inputs[0], &size);
-	else
-		img = link_objects(&size);
-	output_write(img, size);
-	return 0;
 }
