@@ -38,7 +38,7 @@ void panic(const char *fmt, ...)
 	if (panic_state.in_panic)
 		panic_stop();		/* a panic while reporting one: say nothing more */
 	panic_state.in_panic = true;
-	console_hold(false);	/* a protocol session must not hide the report */
+	console_fatal();
 	kprintf("\npanic: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

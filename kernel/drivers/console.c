@@ -73,6 +73,11 @@ void console_write_user(const char *s, size_t len)
 	console_put(WRITER_USER, s, len);
 }
 
+void console_fatal(void)
+{
+	console_hold(false);
+}
+
 void console_hold(bool on)
 {
 	uint64_t flags = irq_save();

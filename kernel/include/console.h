@@ -33,6 +33,12 @@ void console_write_user(const char *s, size_t len);
 void console_hold(bool on);
 void console_raw_write(const void *buf, size_t len);
 
+/*
+ * A fatal report (an exception in the kernel, a panic) follows: whatever holds the
+ * console's output back (a protocol session) lets go, so the report reaches the line.
+ */
+void console_fatal(void);
+
 /* Returns the next byte typed at the console, or -1 when none is waiting. Never blocks. */
 int console_getc(void);
 

@@ -150,7 +150,7 @@ static void __attribute__((noreturn)) kernel_exception(const struct trap_frame *
 {
 	unsigned v = tf->vector;
 
-	console_hold(false);	/* a protocol session must not hide the report */
+	console_fatal();
 	kprintf("\n*** kernel exception: %s (#%s, vector %u), error code 0x%lx\n",
 		exception_names[v], exception_mnemonics[v], v, tf->error);
 	if (v == VEC_PF)
