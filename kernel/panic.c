@@ -34,7 +34,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	cli();
+	arch_irq_save();	/* off for good: nothing may run beside the report */
 	if (panic_state.in_panic)
 		panic_stop();		/* a panic while reporting one: say nothing more */
 	panic_state.in_panic = true;

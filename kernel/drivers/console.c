@@ -39,7 +39,7 @@ static void console_out(char c)
 
 static void console_put(enum console_writer who, const char *s, size_t len)
 {
-	uint64_t flags = irq_save();
+	uint64_t flags = arch_irq_save();
 
 	if (len > 0 && console.last != who && console.mid_line) {
 		console_out('\r');
@@ -55,7 +55,7 @@ static void console_put(enum console_writer who, const char *s, size_t len)
 		console.last = who;
 		console.mid_line = s[len - 1] != '\n';
 	}
-	irq_restore(flags);
+	arch_irq_restore(flags);
 }
 
 void console_write(const char *s, size_t len)
@@ -80,7 +80,7 @@ void console_fatal(void)
 
 void console_hold(bool on)
 {
-	uint64_t flags = irq_save();
+	uint64_t flags = arch_irq_save();
 	size_t dropped = console.dropped;
 
 	console.hold = on;
@@ -90,7 +90,7 @@ void console_hold(bool on)
 		console.nheld = 0;
 		console.dropped = 0;
 	}
-	irq_restore(flags);
+	arch_irq_restore(flags);
 	if (!on && dropped)
 		kprintf("[!!] console: %zu bytes of output dropped during a protocol session\n",
 			dropped);

@@ -33,10 +33,9 @@ void arch_irq_restore(uint64_t flags);
 
 /*
  * The processor operations that drivers and libraries call by their x86 names: port I/O
- * (the UART, PCI configuration, port-mapped NICs), the spin-wait hint, irq_save and
- * irq_restore (the same as arch_irq_save and arch_irq_restore), cli (interrupts off, for
- * panic) and the time-stamp counter. Arch code inlines them (cpu.h); elsewhere they are
- * calls.
+ * (the UART, PCI configuration, port-mapped NICs), the spin-wait hint and the time-stamp
+ * counter. Arch code inlines them (cpu.h); elsewhere they are calls. Interrupts are
+ * arch_irq_save and arch_irq_restore above.
  */
 uint8_t inb(uint16_t port);
 void outb(uint16_t port, uint8_t v);
@@ -45,9 +44,6 @@ void outw(uint16_t port, uint16_t v);
 uint32_t inl(uint16_t port);
 void outl(uint16_t port, uint32_t v);
 void cpu_relax(void);
-uint64_t irq_save(void);
-void irq_restore(uint64_t flags);
-void cli(void);
 uint64_t rdtsc(void);
 
 /* The caller's frame pointer, where backtraces start (the compiler knows it: no asm). */

@@ -11,7 +11,7 @@
 
 /*
  * The wrappers that arch.h also declares for the rest of the kernel (port I/O, cpu_relax,
- * irq_save and irq_restore, cli, rdtsc) are CPU_EXPORT: GNU C's "extern inline" (the gcc
+ * rdtsc) are CPU_EXPORT: GNU C's "extern inline" (the gcc
  * manual, "An Inline Function is As Fast As a Macro"), which arch code inlines and which
  * emits no code of its own. cpu.c includes this header with CPU_EXPORT empty, and so holds
  * the one out-of-line copy that callers outside kernel/arch link against.
@@ -77,7 +77,7 @@ static inline void io_wait(void)
 	outb(0x80, 0);
 }
 
-CPU_EXPORT void cli(void)
+static inline void cli(void)
 {
 	__asm__ volatile("cli" ::: "memory");
 }
@@ -115,18 +115,15 @@ static inline uint64_t read_rflags(void)
 	return v;
 }
 
-/*
- * Disables interrupts and returns whether they were on, for irq_restore. (Spelled out
- * rather than calling read_rflags and cli: an exported wrapper may not call static ones.)
- */
-CPU_EXPORT uint64_t irq_save(void)
+/* Disables interrupts and returns whether they were on, for irq_restore. */
+static inline uint64_t irq_save(void)
 {
 	uint64_t flags;
 	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
 	return flags;
 }
 
-CPU_EXPORT void irq_restore(uint64_t flags)
+static inline void irq_restore(uint64_t flags)
 {
 	if (flags & RFLAGS_IF)
 		__asm__ volatile("sti" ::: "memory");
