@@ -28,8 +28,22 @@ tap_check() {
 
 tap_skip() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $1 # SKIP $2"; }
 
-# tap_skip_all REASON: the whole test cannot run here (a tool is missing).
+# tap_skip_all REASON: the whole test cannot run here because the machine lacks a program
+# or file that a Debian package provides; REASON names the package. Only for that: a test
+# whose own fixture cannot be made, or whose built program is missing, bails out instead,
+# and CI (.ci/run) fails on any skip.
 tap_skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# tap_bail REASON: the test cannot go on because something it builds or needs from the
+# build is broken. That is an error (automake reports ERROR), never a skip.
+tap_bail() { echo "Bail out! $1"; exit 99; }
+
+# need_built FILE...: bails out unless every FILE exists; make check builds them all.
+need_built() {
+	for _built; do
+		[ -e "$_built" ] || tap_bail "$_built is not built (make check builds it)"
+	done
+}
 
 # tap_diag FILE: shows a file's last lines as TAP comments, for a failure's context.
 tap_diag() { tail -n "${2:-20}" "$1" 2>/dev/null | sed 's/^/# /'; }
