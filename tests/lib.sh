@@ -53,6 +53,16 @@ need_prog() {
 	command -v "$1" >/dev/null 2>&1 || tap_skip_all "$1 is missing (Debian package: $2)"
 }
 
+# need_program_lists: sets $programs and $flat_programs to the names of the C programs and
+# the flat binaries that the build puts in /bin, as the Makefile lists them (exported by
+# tests/userland/local.mk), so that a program added to the build is checked too. Bails
+# out when they are not set, as when a test is run by hand rather than by make check.
+need_program_lists() {
+	programs=${USERLAND_PROGRAMS:-} flat_programs=${USERLAND_FLAT_PROGRAMS:-}
+	[ -n "$programs" ] && [ -n "$flat_programs" ] ||
+		tap_bail "USERLAND_PROGRAMS or USERLAND_FLAT_PROGRAMS is not set: run me with make check"
+}
+
 # at_exit CMD: runs CMD when the test ends, however it ends (last added, first run).
 _at_exit=""
 at_exit() { _at_exit="$1; $_at_exit"; trap "$_at_exit" EXIT; }
