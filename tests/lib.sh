@@ -63,6 +63,19 @@ need_program_lists() {
 		tap_bail "USERLAND_PROGRAMS or USERLAND_FLAT_PROGRAMS is not set: run me with make check"
 }
 
+# wait_until SECONDS CMD...: runs CMD every tenth of a second until it succeeds (status 0)
+# or SECONDS of wall-clock time have passed (status 1). Use it, never a fixed sleep, to wait
+# for another process: a sleep long enough for a loaded machine is too short on a busier
+# one, and a waste on an idle one.
+wait_until() {
+	_deadline=$(( $(date +%s) + $1 ))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$_deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
 # at_exit CMD: runs CMD when the test ends, however it ends (last added, first run).
 _at_exit=""
 at_exit() { _at_exit="$1; $_at_exit"; trap "$_at_exit" EXIT; }
