@@ -39,12 +39,13 @@ net_session() {
 		shift
 		_n=$((_n - 1))
 	done
+	# The ready line first: --login presses Enter while no prompt comes, and Enters
+	# pressed during the boot wait in the console for login, which takes them for names.
+	set -- --boot "$_iso" --expect 'keel: ready in [0-9]+ ms' --login root:keel "$@"
 	if [ -n "$net_in_ns" ]; then
-		set -- ip netns exec "$netns" "$serialterm" --timeout 90 --log "$_out.log" \
-			--boot "$_iso" --login root:keel "$@"
+		set -- ip netns exec "$netns" "$serialterm" --timeout 90 --log "$_out.log" "$@"
 	else
-		set -- "$serialterm" --timeout 90 --log "$_out.log" --boot "$_iso" \
-			--login root:keel "$@"
+		set -- "$serialterm" --timeout 90 --log "$_out.log" "$@"
 	fi
 	"$@" -- $net_qemu_args </dev/null >"$_out" 2>"$_out.stderr"
 }
