@@ -1,13 +1,14 @@
 # Helpers of the network system tests (tests/net-*.test). Source after tests/lib.sh and
 # tests/qemu.sh.
 #
-#   net_need_userland            skips unless ramfs.img is built and the kernel has sockets
+#   net_need_userland            bails out unless ramfs.img is built
 #   net_image OUT CMDLINE        an ISO of the kernel and ramfs.img with CMDLINE
 #   net_session ISO OUT CMD...   boots ISO (QEMU arguments in $net_qemu_args, word-split),
 #                                logs in as root, runs each CMD with --exec; output to OUT,
 #                                COM1 to OUT.log; returns serialterm's status
 #   net_netns                    makes the network namespace $netns with tap0 at
-#                                $net_host_ip/24 (MTU 9000, for giant frames), removed at exit
+#                                $net_host_ip/24 (MTU 9000, for giant frames), removed at exit;
+#                                skips without root (the one skip that names no package)
 #   in_netns CMD...              runs CMD inside it
 #   wait_for FILE REGEX SECS     waits until FILE has a line matching REGEX
 #
@@ -21,15 +22,12 @@ net_in_ns=
 
 net_need_userland() {
 	net_ramfs="$top_builddir/ramfs.img"
-	[ -e "$net_ramfs" ] || tap_skip_all "$net_ramfs is not built"
-	need_prog nm binutils
-	nm "$kernel_elf" 2>/dev/null | grep -q ' [tT] sys_socket$' ||
-		tap_skip_all "this kernel has no network system calls"
+	need_built "$net_ramfs"
 }
 
 net_image() {
 	"$mkboot" --iso "$1" --kernel "$kernel_elf" --ramfs "$net_ramfs" --cmdline "$2" ||
-		{ echo "Bail out! mkboot failed"; exit 99; }
+		tap_bail "mkboot could not build the test's image"
 }
 
 net_session() {
@@ -41,12 +39,13 @@ net_session() {
 		shift
 		_n=$((_n - 1))
 	done
+	# The ready line first: --login presses Enter while no prompt comes, and Enters
+	# pressed during the boot wait in the console for login, which takes them for names.
+	set -- --boot "$_iso" --expect 'keel: ready in [0-9]+ ms' --login root:keel "$@"
 	if [ -n "$net_in_ns" ]; then
-		set -- ip netns exec "$netns" "$serialterm" --timeout 90 --log "$_out.log" \
-			--boot "$_iso" --login root:keel "$@"
+		set -- ip netns exec "$netns" "$serialterm" --timeout 90 --log "$_out.log" "$@"
 	else
-		set -- "$serialterm" --timeout 90 --log "$_out.log" --boot "$_iso" \
-			--login root:keel "$@"
+		set -- "$serialterm" --timeout 90 --log "$_out.log" "$@"
 	fi
 	"$@" -- $net_qemu_args </dev/null >"$_out" 2>"$_out.stderr"
 }
@@ -54,9 +53,10 @@ net_session() {
 net_netns() {
 	[ "$(id -u)" = 0 ] || tap_skip_all "the tap tests need root (a network namespace)"
 	need_prog ip iproute2
-	[ -c /dev/net/tun ] || tap_skip_all "no /dev/net/tun"
+	# As root, a machine that cannot give the test its namespace is broken, not lacking.
+	[ -c /dev/net/tun ] || tap_bail "root, but no /dev/net/tun (modprobe tun)"
 	netns=keeltest-$$
-	ip netns add "$netns" 2>/dev/null || tap_skip_all "cannot make a network namespace"
+	ip netns add "$netns" || tap_bail "root, but ip netns add $netns fails"
 	at_exit "ip netns del '$netns' 2>/dev/null"
 	net_in_ns=1
 	# No IPv6: the host would send router solicitations and the like to multicast addresses.

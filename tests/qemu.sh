@@ -2,7 +2,7 @@
 # tests/lib.sh.
 #
 #   make_image KIND OUT [CMDLINE]   builds an ISO (KIND iso) or ESP image (KIND esp) of the
-#                                   kernel with mkboot
+#                                   kernel with mkboot; bails out if mkboot fails
 #   boot_expect LOG IMAGE FIRMWARE REGEX SECONDS [QEMU ARGS...]
 #                                   boots IMAGE (FIRMWARE bios or uefi) until a line on
 #                                   COM1 matches REGEX, then stops QEMU; returns serialterm's
@@ -21,12 +21,11 @@ kernel_elf="$top_builddir/kernel/keel.elf"
 qemu_status=
 
 need_prog "${QEMU:-qemu-system-x86_64}" qemu-system-x86
-for _built in "$serialterm" "$mkboot" "$kernel_elf"; do
-	[ -e "$_built" ] || tap_skip_all "$_built is not built"
-done
+need_built "$serialterm" "$mkboot" "$kernel_elf"
 
 make_image() {
-	"$mkboot" "--$1" "$2" --kernel "$kernel_elf" --cmdline "${3:-}"
+	"$mkboot" "--$1" "$2" --kernel "$kernel_elf" --cmdline "${3:-}" ||
+		tap_bail "mkboot could not build the $1 image $2"
 }
 
 # firmware_flag FIRMWARE: serialterm's option for it.

@@ -3,7 +3,8 @@
 
 : "${QEMU:=qemu-system-x86_64}" "${QEMU_ACCEL:=tcg}"
 : "${OVMF_CODE:=/usr/share/OVMF/OVMF_CODE_4M.fd}" "${OVMF_VARS:=/usr/share/OVMF/OVMF_VARS_4M.fd}"
-boot_limit=60		# seconds; a boot that hangs is a failure, not a stuck test
+boot_limit=300		# seconds; a boot that hangs is a failure, not a stuck test. OVMF under
+		# TCG, two boots side by side on a loaded 2-core machine, took over 60.
 
 # qemu_boot NAME FIRMWARE DRIVE-ARGS...: boots with FIRMWARE (bios or uefi), COM1 written
 # to $scratch/NAME.serial; the fixture leaves through isa-debug-exit, so QEMU's status is

@@ -4,7 +4,8 @@
 #
 #   proto_image OUT          an ISO of the kernel with ramfs.img
 #   proto_boot IMAGE SOCK    starts QEMU in the background, COM1 a server on SOCK that
-#                            waits for its first client; kills QEMU at exit
+#                            waits for its first client; kills QEMU at exit; bails out if
+#                            SOCK does not appear within 60 s
 #   st ARGS...               serialterm on the line, quiet, with a 60 s limit
 
 serialterm="$top_builddir/tools/serialterm/serialterm"
@@ -22,9 +23,5 @@ proto_boot() {
 		-serial "unix:$2,server=on,wait=on" </dev/null >/dev/null 2>&1 &
 	proto_qemu=$!
 	at_exit "kill $proto_qemu 2>/dev/null"
-	_i=0
-	while [ ! -S "$2" ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	wait_until 60 test -S "$2" || tap_bail "QEMU made no socket $2 in 60 s"
 }

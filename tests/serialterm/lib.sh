@@ -8,9 +8,7 @@ srcdir=$(abs "$top_srcdir")
 ST=$builddir/tools/serialterm/serialterm
 STPEER=$builddir/tests/serialterm/stpeer
 PTYRUN=$builddir/tests/serialterm/ptyrun
-for p in "$ST" "$STPEER" "$PTYRUN"; do
-	[ -x "$p" ] || { echo "Bail out! $p is not built"; exit 99; }
-done
+need_built "$ST" "$STPEER" "$PTYRUN"
 scratch_dir
 export TMPDIR="$scratch"
 

@@ -81,5 +81,11 @@ USERLAND_SCRIPT_TESTS = \
 	tests/userland/console.test \
 	tests/userland/shell.test
 TESTS += $(USERLAND_SCRIPT_TESTS)
+
+# The programs the build puts in /bin, C (USERLAND_PROGRAMS) and flat (USERLAND_FLAT_PROGRAMS),
+# by name: the tests check every one, so a program added to the build is checked too.
+AM_TESTS_ENVIRONMENT += USERLAND_PROGRAMS='$(USERLAND_C_NAMES)'; \
+	USERLAND_FLAT_PROGRAMS='$(notdir $(USERLAND_ASM_IMAGES:.bin=))'; \
+	export USERLAND_PROGRAMS USERLAND_FLAT_PROGRAMS;
 EXTRA_DIST += $(USERLAND_SCRIPT_TESTS) tests/userland/local.mk
 check_DATA += ramfs.img
