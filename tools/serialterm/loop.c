@@ -335,7 +335,7 @@ enum event loop_wait(int64_t deadline)
 	for (;;) {
 		struct pollfd p[3] = { { .fd = S.sigpipe[0], .events = POLLIN },
 				       { .fd = -1 }, { .fd = -1 } };
-		int fd = line_fd(), n, ev;
+		int fd = line_fd(), n, ev, rx = 0;
 		size_t got;
 
 		if (fd != -1)
@@ -346,6 +346,12 @@ enum event loop_wait(int64_t deadline)
 		n = poll(p, 3, poll_timeout(deadline));
 		if (n < 0 && errno != EINTR)
 			st_err(ST_FAIL, "poll");
+		/*
+		 * What the line holds is read before a signal is heard: when QEMU exits, its last
+		 * output and its SIGCHLD arrive together, and the output must not be lost.
+		 */
+		if (n > 0 && (p[1].revents & POLLIN) && (rx = rx_read(&got)) == 1)
+			return EV_RX;
 		if (n > 0 && (p[0].revents & POLLIN) && (ev = signals_read()) != -1)
 			return ev;
 		if (n > 0 && (p[1].revents & POLLOUT)) {
@@ -355,7 +361,7 @@ enum event loop_wait(int64_t deadline)
 				return EV_NONE;	/* loop_flush() is done */
 		}
 		if (n > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
-			int r = rx_read(&got);
+			int r = rx ? rx : rx_read(&got);
 
 			if (r == 1)
 				return EV_RX;
