@@ -261,7 +261,7 @@ static int auth(const char *user, const char *pass, uint32_t *uid)
 	text[len > 0 ? len : 0] = '\0';
 	found = passwd_find_name(text, user, &e) == 0;
 	/* An unknown user costs the same hash as a known one (as login does). */
-	if (pwhash_check(found ? e.hash : "$sha256$10000$00$00", pass) && found) {
+	if (pwhash_check(found ? e.hash : PWHASH_NO_USER, pass) && found) {
 		*uid = e.uid;
 		return 0;
 	}
