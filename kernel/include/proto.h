@@ -10,6 +10,7 @@
 
 #define PROTO_QUEUE		32	/* good frames between the interrupt handler and the thread */
 #define PROTO_TICK_MS		5	/* the thread's poll period while a session is active */
+#define PROTO_PUMP_MAX		1024	/* stream bytes written before answers are looked at */
 #define PROTO_IDLE_MS		30000	/* a session without a frame for this long ends */
 #define PROTO_RETRY_MS		1000	/* EXIT is sent again after this */
 #define PROTO_RETRIES		20	/* resends without progress, and */

@@ -507,8 +507,6 @@ static void sender_track(struct proto_sender *s, uint64_t off, uint64_t n, int a
 {
 	struct proto_sent *f = &s->sent[s->nsent % PROTO_SAMPLES];
 
-	if (f->ms)
-		sender_fate(s, f, 1);	/* unanswered through a whole ring of frames */
 	*f = (struct proto_sent){ .from = off, .to = off + n, .ms = now + 1, .order = s->nsent++,
 				  .again = again };
 }
@@ -527,6 +525,8 @@ size_t proto_sender_next(struct proto_sender *s, uint64_t now, uint64_t *off)
 	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
 		if (f->ms && f->again && now + 1 - f->ms > wait)
 			sender_fate(s, f, 1);
+	if (s->sent[s->nsent % PROTO_SAMPLES].ms)
+		return 0;	/* as many frames on their way as can be told apart */
 	/* The gaps the receiver asked for come first, in order. */
 	while (s->ngaps && (g->at = MAX(g->at, s->base)) >= g->to)
 		memmove(s->gaps, s->gaps + 1, --s->ngaps * sizeof(*g));

@@ -420,21 +420,28 @@ static void stream_free(void)
 	P.tx_s.text = NULL;
 }
 
-/* Sends what the sender allows; gives the transfer up when the host stays silent. */
-static void stream_pump(void)
+/*
+ * Sends what the sender allows, PROTO_PUMP_MAX bytes at a time: writing to the UART waits
+ * for the line, and the host's answers must be taken meanwhile (a full queue drops them,
+ * and the sender would take their frames for lost). Returns whether more may go now.
+ * Gives the transfer up when the host stays silent.
+ */
+static bool stream_pump(void)
 {
 	uint64_t now = uptime_ms(), off;
-	size_t n;
+	size_t n, sent = 0;
 
 	proto_sender_timer(&P.tx_s.snd, now);
 	if (P.tx_s.snd.retries > PROTO_RETRIES && now - P.tx_s.progress_ms > PROTO_STALL_MS) {
 		op_abort();
-		return;
+		return false;
 	}
-	while ((n = proto_sender_next(&P.tx_s.snd, now, &off)) > 0) {
+	while (sent < PROTO_PUMP_MAX && (n = proto_sender_next(&P.tx_s.snd, now, &off)) > 0) {
 		stream_read(off, P.data, n);
 		send(PT_DATA, (uint32_t)off, P.data, n);
+		sent += n;
 	}
+	return sent >= PROTO_PUMP_MAX;
 }
 
 static void stream_ack(const struct proto_msg *m)
@@ -806,11 +813,13 @@ static void dispatch(const struct proto_msg *m)
 
 static void proto_thread(void)
 {
+	bool more = false;
+
 	for (;;) {
 		uint64_t flags = arch_irq_save();
 		unsigned bad;
 
-		if (P.qhead == P.qtail && !P.bad) {
+		if (P.qhead == P.qtail && !P.bad && !more) {
 			if (P.session)	/* woken by a frame, or by the tick for timeouts */
 				waitq_wait_timeout(&P.wq, PROTO_TICK_MS);
 			else
@@ -832,10 +841,11 @@ static void proto_thread(void)
 		if (P.op != OP_RUN)
 			while (proc_wait(-1, NULL, WNOHANG) > 0)
 				;	/* a program whose RUN was aborted */
+		more = false;
 		if (!P.session)
 			continue;
 		if (P.op == OP_SEND || P.op == OP_RUN)
-			stream_pump();
+			more = stream_pump();
 		if (P.op == OP_RUN)
 			run_poll();
 		if (P.op != OP_RUN && uptime_ms() - P.last_rx_ms > PROTO_IDLE_MS)
