@@ -185,3 +185,561 @@ void proto_rx_frame(const struct proto_rx *rx, struct proto_msg *m)
 	if (proto_frame_parse(rx->frame, rx->frame_len, m) != 0)
 		m->type = 0;
 }
+
+/* --- Payloads. */
+
+/* The length of a NUL-terminated string that starts at p and ends before end, or -1. */
+static long str_in(const uint8_t *p, const uint8_t *end)
+{
+	for (const uint8_t *q = p; q < end; q++)
+		if (*q == 0)
+			return q - p;
+	return -1;
+}
+
+size_t proto_hello_encode(const struct proto_hello *h, uint8_t *out)
+{
+	size_t ul = strlen(h->user), pl = strlen(h->pass);
+
+	if (PROTO_HELLO_FIXED + ul + pl + 2 > PROTO_PAYLOAD_MAX)
+		return 0;
+	proto_put16(out, h->payload);
+	proto_put32(out + 2, h->window);
+	proto_put32(out + 6, h->caps);
+	memcpy(out + PROTO_HELLO_FIXED, h->user, ul + 1);
+	memcpy(out + PROTO_HELLO_FIXED + ul + 1, h->pass, pl + 1);
+	return PROTO_HELLO_FIXED + ul + pl + 2;
+}
+
+int proto_hello_decode(const uint8_t *p, size_t len, struct proto_hello *h)
+{
+	const uint8_t *end = p + len, *user = p + PROTO_HELLO_FIXED;
+	long ul, pl;
+
+	if (len < PROTO_HELLO_FIXED + 2 || (ul = str_in(user, end)) < 0 ||
+	    (pl = str_in(user + ul + 1, end)) < 0 || user + ul + 1 + pl + 1 != end)
+		return -1;
+	h->payload = proto_get16(p);
+	h->window = proto_get32(p + 2);
+	h->caps = proto_get32(p + 6);
+	h->user = (const char *)user;
+	h->pass = (const char *)user + ul + 1;
+	return 0;
+}
+
+size_t proto_welcome_encode(const struct proto_welcome *w, uint8_t *out)
+{
+	proto_put16(out, w->payload);
+	proto_put32(out + 2, w->window);
+	proto_put32(out + 6, w->caps);
+	proto_put32(out + 10, w->uid);
+	return PROTO_WELCOME_SIZE;
+}
+
+int proto_welcome_decode(const uint8_t *p, size_t len, struct proto_welcome *w)
+{
+	if (len < PROTO_WELCOME_SIZE)
+		return -1;
+	w->payload = proto_get16(p);
+	w->window = proto_get32(p + 2);
+	w->caps = proto_get32(p + 6);
+	w->uid = proto_get32(p + 10);
+	return 0;
+}
+
+size_t proto_ok_encode(uint64_t value, uint8_t *out)
+{
+	proto_put64(out, value);
+	return PROTO_OK_SIZE;
+}
+
+int proto_ok_decode(const uint8_t *p, size_t len, uint64_t *value)
+{
+	if (len < PROTO_OK_SIZE)
+		return -1;
+	*value = proto_get64(p);
+	return 0;
+}
+
+size_t proto_stream_info_encode(const struct proto_stream_info *si, uint8_t *out)
+{
+	proto_put64(out, si->size);
+	proto_put32(out + 8, si->mode);
+	proto_put32(out + 12, si->crc);
+	return PROTO_OK_STREAM_SIZE;
+}
+
+int proto_stream_info_decode(const uint8_t *p, size_t len, struct proto_stream_info *si)
+{
+	if (len < PROTO_OK_STREAM_SIZE)
+		return -1;
+	si->size = proto_get64(p);
+	si->mode = proto_get32(p + 8);
+	si->crc = proto_get32(p + 12);
+	return 0;
+}
+
+size_t proto_error_encode(int32_t err, const char *text, uint8_t *out)
+{
+	size_t n = MIN(strlen(text), (size_t)PROTO_ERROR_TEXT_MAX);
+
+	proto_put32(out, (uint32_t)err);
+	memcpy(out + 4, text, n);
+	return 4 + n;
+}
+
+int proto_error_decode(const uint8_t *p, size_t len, struct proto_error *e)
+{
+	if (len < 4 || (int32_t)proto_get32(p) >= 0)
+		return -1;
+	e->err = (int32_t)proto_get32(p);
+	e->text = (const char *)p + 4;
+	e->text_len = len - 4;
+	return 0;
+}
+
+size_t proto_put_encode(const struct proto_put *r, uint8_t *out)
+{
+	if (r->path_len > PROTO_PATH_MAX)
+		return 0;
+	proto_put32(out, r->mode);
+	proto_put64(out + 4, r->size);
+	proto_put32(out + 12, r->crc);
+	memcpy(out + PROTO_PUT_FIXED, r->path, r->path_len);
+	return PROTO_PUT_FIXED + r->path_len;
+}
+
+int proto_put_decode(const uint8_t *p, size_t len, struct proto_put *r)
+{
+	if (len <= PROTO_PUT_FIXED || len > PROTO_PUT_FIXED + PROTO_PATH_MAX)
+		return -1;
+	r->mode = proto_get32(p);
+	r->size = proto_get64(p + 4);
+	r->crc = proto_get32(p + 12);
+	r->path = (const char *)p + PROTO_PUT_FIXED;
+	r->path_len = len - PROTO_PUT_FIXED;
+	return 0;
+}
+
+size_t proto_status_encode(int32_t status, uint8_t *out)
+{
+	proto_put32(out, (uint32_t)status);
+	return PROTO_STATUS_SIZE;
+}
+
+int proto_status_decode(const uint8_t *p, size_t len, int32_t *status)
+{
+	if (len < PROTO_STATUS_SIZE)
+		return -1;
+	*status = (int32_t)proto_get32(p);
+	return 0;
+}
+
+int proto_path_check(const char *path, size_t len)
+{
+	const char *p = path, *end = path + len;
+
+	if (len == 0 || len > PROTO_PATH_MAX || path[0] != '/' ||
+	    str_in((const uint8_t *)path, (const uint8_t *)end) >= 0)
+		return -1;
+	while (p < end) {
+		const char *name = ++p;
+
+		while (p < end && *p != '/')
+			p++;
+		if ((p == name && p != end) || (p - name == 1 && name[0] == '.') ||
+		    (p - name == 2 && name[0] == '.' && name[1] == '.'))
+			return -1;
+	}
+	return 0;
+}
+
+int proto_args_decode(const uint8_t *p, size_t len, const char **argv, int max)
+{
+	int argc = 0;
+	size_t i = 0;
+
+	if (len == 0 || len > PROTO_ARGS_MAX || p[len - 1] != 0 || p[0] == 0)
+		return 0;
+	while (i < len) {
+		if (argc == max)
+			return -1;
+		argv[argc++] = (const char *)p + i;
+		i += strlen((const char *)p + i) + 1;
+	}
+	return argc;
+}
+
+/* --- The stream sender. */
+
+#define FRAMING	21	/* wire bytes of a DATA frame besides its payload (lead 0 included) */
+#define ANSWER	25	/* wire bytes of the ACK or NAK that answers it, about */
+
+static uint64_t isqrt(uint64_t v)
+{
+	uint64_t r = 0;
+
+	for (uint64_t bit = 1ull << 62; bit; bit >>= 2) {
+		if (v >= r + bit) {
+			v -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+/* log2(x) in 16.16 fixed point, for x >= 1 (the bits of the fraction one by one). */
+static uint64_t log2_q16(uint64_t x)
+{
+	uint64_t r = 0, y;
+	int n = 63;
+
+	while (n > 0 && !(x >> n))
+		n--;
+	r = (uint64_t)n << 16;
+	y = n > 30 ? x >> (n - 30) : x << (30 - n);	/* x / 2^n in 2.30 fixed point */
+	for (uint64_t bit = 1u << 15; bit; bit >>= 1) {
+		y = y * y >> 30;
+		if (y >= 2ull << 30) {
+			y >>= 1;
+			r |= bit;
+		}
+	}
+	return r;
+}
+
+/*
+ * The payload that carries the most per byte on the line at the error rate seen so far.
+ * With p the chance that a byte is damaged and h the framing, a frame of L + h bytes gets
+ * through with (1 - p)^(L + h), so L / (L + h) * (1 - p)^(L + h) is greatest where
+ * L^2 + hL = h / p. p comes from the share q of frames sent once that were lost, with
+ * their answers, among those whose fate is known; w bytes on average went each way:
+ * (1 - p)^w = 1 - q, so p = -ln(1 - q) / w. (At the best L, 1 - q is e^(-h/L): some 5%
+ * of 450-byte frames are lost at p = 0.01%, 44% of 36-byte ones at 1%.)
+ */
+static uint32_t sender_chunk(const struct proto_sender *s)
+{
+	uint64_t kept = s->frames - s->lost, hazard, l;
+
+	if (s->lost == 0 || kept > s->frames)
+		return s->payload_max;
+	/* -ln(1 - q) = ln(frames / kept) = log2(frames / kept) * ln 2, in 16.16. */
+	if (kept * 16 <= s->frames)
+		hazard = 4ull << 16;		/* nearly all lost: taken as 1 in 16 kept */
+	else
+		hazard = log2_q16((s->frames << 16) / kept) - (16ull << 16);
+	hazard = hazard * 45426 >> 16;
+	if (hazard == 0)
+		return s->payload_max;
+	/* h / p = h * w / hazard = h * (bytes / frames) / hazard. */
+	l = (isqrt(FRAMING * FRAMING + 4 * FRAMING * ((s->bytes << 16) / s->frames) / hazard) -
+	     FRAMING) / 2;
+	return (uint32_t)MAX(MIN(l, (uint64_t)s->payload_max), (uint64_t)PROTO_CHUNK_MIN);
+}
+
+/* The fate of a frame is known: the error rate and the frame size follow. */
+static void sender_fate(struct proto_sender *s, struct proto_sent *f, int lost)
+{
+	s->frames++;
+	s->lost += lost;
+	s->bytes += f->to - f->from + FRAMING + ANSWER;
+	if (s->frames > PROTO_LOSS_HORIZON) {	/* the error rate of recent frames */
+		s->frames /= 2;
+		s->lost /= 2;
+		s->bytes /= 2;
+	}
+	s->chunk = sender_chunk(s);
+	f->ms = 0;
+}
+
+static uint64_t sender_rto(const struct proto_sender *s)
+{
+	uint64_t rto = MAX(s->srtt + 4 * s->rttvar + 20, (uint64_t)PROTO_RTO_MIN_MS) <<
+		       MIN(s->retries, 6);
+
+	return MIN(rto, (uint64_t)PROTO_RTO_MAX_MS);
+}
+
+/*
+ * A round trip measured: it is smoothed (RFC 6298), and the bytes in flight follow it.
+ * Damage is not congestion, so losses leave them alone; but bytes queued on the way (a
+ * socket's buffer before the UART) lengthen the round trip and every resend's wait: when
+ * it grows well beyond the least seen for frames of this size, fewer go out at once (TCP
+ * Vegas in spirit).
+ */
+static void sender_rtt(struct proto_sender *s, uint64_t rtt)
+{
+	uint32_t floor = MAX(4 * s->chunk, (uint32_t)PROTO_CWND_MIN);
+
+	s->rttvar = (3 * s->rttvar + (rtt > s->srtt ? rtt - s->srtt : s->srtt - rtt)) / 4;
+	s->srtt = (7 * s->srtt + rtt) / 8;
+	if (rtt < s->rtt_min || s->rtt_min_chunk > 2 * s->chunk || s->chunk > 2 * s->rtt_min_chunk) {
+		s->rtt_min = rtt;
+		s->rtt_min_chunk = s->chunk;
+	}
+	if (rtt > 2 * s->rtt_min + 20)
+		s->cwnd = MAX(s->cwnd > s->chunk ? s->cwnd - s->chunk : 0, floor);
+	else
+		s->cwnd = MIN(s->cwnd + s->chunk, s->window);
+}
+
+void proto_sender_init(struct proto_sender *s, uint64_t start, uint64_t end,
+		       uint16_t payload_max, uint32_t window, uint64_t now)
+{
+	memset(s, 0, sizeof(*s));
+	s->base = s->next = start;
+	s->end = end;
+	s->heard_ms = now;
+	s->payload_max = MAX(payload_max, (uint16_t)PROTO_CHUNK_MIN);
+	s->window = MAX(window, s->payload_max);
+	s->chunk = s->payload_max;
+	s->cwnd = s->window;
+	s->srtt = PROTO_RTT_INIT_MS;
+	s->rttvar = PROTO_RTT_INIT_MS / 2;
+	s->rtt_min = UINT64_MAX;
+}
+
+/* Remembers a frame sent, in the order sent, until an answer or the clock tells its fate. */
+static void sender_track(struct proto_sender *s, uint64_t off, uint64_t n, int again,
+			 uint64_t now)
+{
+	struct proto_sent *f = &s->sent[s->nsent % PROTO_SAMPLES];
+
+	*f = (struct proto_sent){ .from = off, .to = off + n, .ms = now + 1, .order = s->nsent++,
+				  .again = again };
+}
+
+size_t proto_sender_next(struct proto_sender *s, uint64_t now, uint64_t *off)
+{
+	struct proto_gap *g = &s->gaps[0];
+	uint64_t n, wait = s->measured ? s->srtt + 4 * s->rttvar + 50 : PROTO_RTO_MAX_MS;
+
+	/*
+	 * A resend not answered in time is taken for lost: the answers that would tell (one
+	 * to a frame sent after it) may never come when nothing new goes out. A frame sent
+	 * once is not: a queue on the way may hold a second of frames, and a timeout covers
+	 * the last ones.
+	 */
+	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+		if (f->ms && f->again && now + 1 - f->ms > wait)
+			sender_fate(s, f, 1);
+	if (s->sent[s->nsent % PROTO_SAMPLES].ms)
+		return 0;	/* as many frames on their way as can be told apart */
+	/* The gaps the receiver asked for come first, in order. */
+	while (s->ngaps && (g->at = MAX(g->at, s->base)) >= g->to)
+		memmove(s->gaps, s->gaps + 1, --s->ngaps * sizeof(*g));
+	if (s->ngaps) {
+		*off = g->at;
+		n = MIN((uint64_t)s->chunk, g->to - g->at);
+		g->at += n;
+		sender_track(s, *off, n, 1, now);
+		return (size_t)n;
+	}
+	if (s->next >= s->end || s->next - s->base >= s->cwnd)
+		return 0;
+	*off = s->next;
+	n = MIN(MIN((uint64_t)s->chunk, s->end - s->next), s->cwnd - (s->next - s->base));
+	s->next += n;
+	sender_track(s, *off, n, 0, now);
+	return (size_t)n;
+}
+
+/*
+ * The receiver lacks from to to: it goes again, before anything new, unless a frame with
+ * those bytes is on its way still (sent after the frame the answer was for).
+ */
+static void sender_gap(struct proto_sender *s, uint64_t from, uint64_t to)
+{
+	to = MIN(to, s->next);
+	if (from >= to || s->ngaps == PROTO_GAPS)
+		return;
+	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+		if (f->ms && f->from < to && f->to > from)
+			return;
+	for (struct proto_gap *g = s->gaps; g < s->gaps + s->ngaps; g++)
+		if (g->at < to && g->to > from)
+			return;		/* to go out already */
+	s->gaps[s->ngaps++] = (struct proto_gap){ .at = from, .to = to };
+}
+
+/*
+ * Every answer names the end of the frame it answers (last): the newest frame sent that
+ * ends there got through, and gives a round trip; frames sent before it and not answered
+ * yet were lost, as the line keeps their order (RACK, RFC 8985, in spirit). The answer
+ * to a damaged frame names none: the oldest frame on its way is the likeliest. Frames
+ * wholly before a got through as well.
+ */
+static void sender_answered(struct proto_sender *s, uint64_t a, uint64_t last, int damaged,
+			    uint64_t now)
+{
+	struct proto_sent *hit = NULL, *oldest = NULL;
+
+	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++) {
+		if (f->ms && f->to == last && (!hit || f->order > hit->order))
+			hit = f;
+		if (f->ms && f->to > a && (!oldest || f->order < oldest->order))
+			oldest = f;
+	}
+	if (damaged && oldest)		/* most likely the oldest on its way */
+		sender_fate(s, oldest, 1);
+	if (hit) {
+		sender_rtt(s, now + 1 - hit->ms);
+		s->measured = 1;
+		for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+			if (f->ms && f->order < hit->order && f->to > a)
+				sender_fate(s, f, 1);
+		sender_fate(s, hit, 0);
+	}
+	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+		if (f->ms && f->to <= a)
+			sender_fate(s, f, 0);
+}
+
+int proto_sender_ack(struct proto_sender *s, uint8_t type, uint32_t seq, const uint8_t *p,
+		     size_t len, uint64_t now)
+{
+	uint64_t a = seq, last = len >= 4 ? proto_get32(p) : PROTO_NO_FRAME;
+	int moved = a > s->base, damaged = len >= 4 && last == PROTO_NO_FRAME;
+
+	if ((type != PT_ACK && type != PT_NAK) || a < s->base || a > s->next)
+		return 0;
+	s->heard_ms = now;	/* the receiver is there: no timeout while it answers */
+	sender_answered(s, a, last == PROTO_NO_FRAME ? UINT64_MAX : last, damaged, now);
+	if (moved) {
+		s->base = a;
+		s->retries = 0;
+	}
+	if (a >= s->recover)
+		s->recover = 0;
+	if (type == PT_NAK) {
+		for (size_t i = 4; i + 8 <= len; i += 8)
+			sender_gap(s, MAX((uint64_t)proto_get32(p + i), a), proto_get32(p + i + 4));
+		if (len < 12)		/* a NAK that names no gap: from a on */
+			sender_gap(s, a, a + s->chunk);
+	} else if (a < s->recover) {
+		/*
+		 * After a timeout the probe left after everything before it, so an ACK short
+		 * of recover says the bytes from a on were lost, and nothing after them came.
+		 */
+		sender_gap(s, a, s->recover);
+	}
+	return moved;
+}
+
+uint64_t proto_sender_deadline(const struct proto_sender *s)
+{
+	if (s->base >= s->next)
+		return UINT64_MAX;	/* nothing unacknowledged */
+	return s->heard_ms + sender_rto(s);
+}
+
+void proto_sender_timer(struct proto_sender *s, uint64_t now)
+{
+	if (now < proto_sender_deadline(s))
+		return;
+	/*
+	 * Nothing heard for a while: frames or their answers were lost, or the receiver was
+	 * busy. The frames not answered count as lost, and the first bytes go again as a
+	 * probe; its answer shows what else is missing (recover). Fewer bytes go out at once.
+	 */
+	s->retries++;
+	s->heard_ms = now;
+	s->recover = s->next;
+	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+		if (f->ms)
+			sender_fate(s, f, 1);
+	s->ngaps = 1;
+	s->gaps[0] = (struct proto_gap){ .at = s->base, .to = MIN(s->base + s->chunk, s->next) };
+	s->cwnd = MAX(s->cwnd / 2, MAX(4 * s->chunk, (uint32_t)PROTO_CWND_MIN));
+}
+
+/* --- The stream receiver. */
+
+#define RB_MASK	(PROTO_REORDER_MAX - 1)
+
+static int rb_got(const struct proto_receiver *r, uint64_t off)
+{
+	return r->got[(off & RB_MASK) / 8] >> (off & 7) & 1;
+}
+
+static void rb_set(struct proto_receiver *r, uint64_t off, int on)
+{
+	uint8_t bit = (uint8_t)(1u << (off & 7));
+
+	if (on)
+		r->got[(off & RB_MASK) / 8] |= bit;
+	else
+		r->got[(off & RB_MASK) / 8] &= (uint8_t)~bit;
+}
+
+void proto_receiver_init(struct proto_receiver *r, uint64_t start, uint64_t size)
+{
+	r->have = r->top = start;
+	r->size = size;
+	r->last = PROTO_NO_FRAME;
+	memset(r->got, 0, sizeof(r->got));
+}
+
+uint8_t proto_receiver_data(struct proto_receiver *r, uint32_t seq, const uint8_t *p,
+			    size_t len)
+{
+	uint64_t limit = MIN(r->have + PROTO_REORDER_MAX, r->size), off = seq, ready;
+
+	r->last = (uint32_t)(seq + len);
+	for (size_t i = 0; i < len; i++, off++) {
+		if (off < r->have || off >= limit || rb_got(r, off))
+			continue;
+		r->buf[off & RB_MASK] = p[i];
+		rb_set(r, off, 1);
+		r->top = MAX(r->top, off + 1);
+	}
+	for (ready = r->have; ready < limit && rb_got(r, ready); ready++)
+		;
+	/* Bytes beyond a gap: the sender is asked for the first one missing. */
+	return r->top > ready || (off > ready && seq < r->size) ? PT_NAK : PT_ACK;
+}
+
+size_t proto_receiver_answer(const struct proto_receiver *r, uint8_t type, uint8_t *out)
+{
+	size_t n = 4;
+	uint64_t off = r->have;
+
+	proto_put32(out, r->last);
+	while (type == PT_NAK && off < r->top && n + 8 <= PROTO_ANSWER_MAX) {
+		uint64_t from = off;
+
+		while (off < r->top && !rb_got(r, off))
+			off++;
+		proto_put32(out + n, (uint32_t)from);
+		proto_put32(out + n + 4, (uint32_t)off);
+		n += 8;
+		while (off < r->top && rb_got(r, off))
+			off++;
+	}
+	return n;
+}
+
+uint8_t proto_receiver_damaged(struct proto_receiver *r)
+{
+	r->last = PROTO_NO_FRAME;
+	return PT_NAK;
+}
+
+size_t proto_receiver_peek(const struct proto_receiver *r, const uint8_t **p)
+{
+	uint64_t off = r->have;
+
+	*p = r->buf + (off & RB_MASK);
+	while (off < r->size && rb_got(r, off) && (off == r->have || (off & RB_MASK) != 0))
+		off++;
+	return (size_t)(off - r->have);
+}
+
+void proto_receiver_take(struct proto_receiver *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rb_set(r, r->have + i, 0);
+	r->have += n;
+}

@@ -10,9 +10,9 @@
  * and polls its timers every PROTO_TICK_MS while a session is active.
  *
  * Streams (a file being put or got, a listing, a program's output) are byte streams with
- * the offset as sequence number: go-back-N with a window, cumulative ACK, NAK for a gap
- * or a damaged frame, resend from the last acknowledged offset on timeout, smaller
- * frames after each resend and larger ones while all goes well.
+ * the offset as sequence number; their sender and receiver (window, resends, timers, the
+ * frame size) and every payload's layout are the shared code of kernel/lib/proto.c, which
+ * serialterm runs as well: this file only says where the bytes come from and go to.
  */
 #include "arch.h"
 #include "console.h"
@@ -77,18 +77,14 @@ static struct {
 		struct vnode *node;
 		uint64_t size, have;
 		uint32_t crc, want_crc, mode;
-		uint64_t nak_at, nak_ms;
+		struct proto_receiver rcv;
 		bool done;		/* finished: DONE is sent again for late data */
 		int result;
 	} put;
 
 	struct {			/* OP_SEND and OP_RUN: the stream to the host */
-		uint64_t base, next, end;	/* acknowledged, sent, available */
-		uint64_t high;			/* the most ever sent (next goes back) */
-		uint32_t chunk, cwnd;		/* payload size, congestion window */
-		uint64_t progress_ms, moved_ms, back_at, back_ms, srtt;
-		bool sampling;			/* a go-back waits for its round trip */
-		int retries;
+		struct proto_sender snd;	/* snd.end: the bytes available so far */
+		uint64_t progress_ms;		/* when the host last acknowledged bytes */
 		struct vnode *node;		/* GET */
 		char *text;			/* LIST, STAT */
 	} tx_s;
@@ -158,20 +154,20 @@ static void answer(uint8_t type, uint32_t seq, const void *payload, size_t len)
 
 static void answer_ok(uint32_t seq, uint64_t value)
 {
-	uint8_t b[8];
-
-	proto_put64(b, value);
-	answer(PT_OK, seq, b, sizeof(b));
+	answer(PT_OK, seq, P.data, proto_ok_encode(value, P.data));
 }
 
 static void answer_error(uint32_t seq, int err, const char *msg)
 {
-	uint8_t b[4 + 120];
-	size_t n = MIN(strlen(msg), sizeof(b) - 4);
+	answer(PT_ERROR, seq, P.data, proto_error_encode(err, msg, P.data));
+}
 
-	proto_put32(b, (uint32_t)err);
-	memcpy(b + 4, msg, n);
-	answer(PT_ERROR, seq, b, 4 + n);
+/* DONE or EXIT: the end of a stream at offset end, with a status. */
+static void send_status(uint8_t type, uint64_t end, int32_t status)
+{
+	uint8_t b[PROTO_STATUS_SIZE];
+
+	send(type, (uint32_t)end, b, proto_status_encode(status, b));
 }
 
 static const char *error_text(int err)
@@ -195,12 +191,6 @@ static const char *error_text(int err)
 }
 
 /* --- Paths and permissions, for the session's user. */
-
-/* Accepts an absolute path without "." or ".." components or empty names. */
-static int path_check(const char *path, size_t len)
-{
-	return len <= PROTO_PATH_MAX && path_is_clean(path, len) ? 0 : -EINVAL;
-}
 
 /* The directory of path must exist and be writable and searchable by the session's user. */
 static int dir_check(const char *path)
@@ -234,7 +224,7 @@ static int auth(const char *user, const char *pass, uint32_t *uid)
 	text[len > 0 ? len : 0] = '\0';
 	found = passwd_find_name(text, user, &e) == 0;
 	/* An unknown user costs the same hash as a known one (as login does). */
-	if (pwhash_check(found ? e.hash : "$sha256$10000$00$00", pass) && found) {
+	if (pwhash_check(found ? e.hash : PWHASH_NO_USER, pass) && found) {
 		*uid = e.uid;
 		return 0;
 	}
@@ -247,24 +237,18 @@ static void op_abort(void);
 static void do_hello(const struct proto_msg *m)
 {
 	char user[PASSWD_NAME_MAX + 1], pass[PWHASH_PASSWORD_MAX + 1];
-	const char *s = (const char *)m->payload + 10, *end = (const char *)m->payload + m->len;
-	size_t ul, pl;
-	uint8_t b[14];
+	struct proto_hello h;
+	struct proto_welcome w;
+	uint8_t b[PROTO_WELCOME_SIZE];
 	uint32_t uid;
 
-	if (m->len < 12) {
+	if (proto_hello_decode(m->payload, m->len, &h) != 0 ||
+	    strlen(h.user) > PASSWD_NAME_MAX || strlen(h.pass) > PWHASH_PASSWORD_MAX) {
 		answer_error(m->seq, -EINVAL, "malformed HELLO");
 		return;
 	}
-	ul = strnlen(s, (size_t)(end - s));
-	pl = s + ul < end ? strnlen(s + ul + 1, (size_t)(end - s - ul - 1)) : 0;
-	if (s + ul >= end || s + ul + 1 + pl >= end || ul > PASSWD_NAME_MAX ||
-	    pl > PWHASH_PASSWORD_MAX) {
-		answer_error(m->seq, -EINVAL, "malformed HELLO");
-		return;
-	}
-	memcpy(user, s, ul + 1);
-	memcpy(pass, s + ul + 1, pl + 1);
+	memcpy(user, h.user, strlen(h.user) + 1);
+	memcpy(pass, h.pass, strlen(h.pass) + 1);
 	if (P.session)
 		session_end();
 	if (auth(user, pass, &uid) != 0) {
@@ -277,16 +261,13 @@ static void do_hello(const struct proto_msg *m)
 	P.uid = uid;
 	P.last_rx_ms = uptime_ms();
 	proc_current()->uid = uid;
-	P.payload = (uint16_t)MAX(PROTO_CHUNK_MIN, MIN(proto_get16(m->payload), PROTO_PAYLOAD_MAX));
-	P.window = MAX(proto_get32(m->payload + 2), (uint32_t)P.payload);
-	P.window = MIN(P.window, (uint32_t)PROTO_WINDOW_MAX);
+	P.payload = (uint16_t)MAX(PROTO_CHUNK_MIN, MIN(h.payload, PROTO_PAYLOAD_MAX));
+	P.window = MIN(MAX(h.window, (uint32_t)P.payload), (uint32_t)PROTO_WINDOW_MAX);
 	console_hold(true);
 	P.session = true;
-	proto_put16(b, P.payload);
-	proto_put32(b + 2, PROTO_WINDOW);
-	proto_put32(b + 6, CAPS);
-	proto_put32(b + 10, uid);
-	answer(PT_WELCOME, m->seq, b, sizeof(b));
+	w = (struct proto_welcome){ .payload = P.payload, .window = PROTO_WINDOW, .caps = CAPS,
+				    .uid = uid };
+	answer(PT_WELCOME, m->seq, b, proto_welcome_encode(&w, b));
 }
 
 /* --- PUT: a file into the ramfs, under a temporary name until it is whole. */
@@ -307,8 +288,7 @@ static void put_finish(int result)
 	P.put.done = true;
 	P.put.result = result;
 	P.op = OP_NONE;
-	send(PT_DONE, (uint32_t)P.put.size, (uint8_t[4]){ (uint8_t)result,
-	     (uint8_t)(result >> 8), (uint8_t)(result >> 16), (uint8_t)(result >> 24) }, 4);
+	send_status(PT_DONE, P.put.size, result);
 }
 
 /* Starts an upload; a matching part file from an interrupted one is resumed. */
@@ -358,52 +338,47 @@ static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *pat
 	P.put.want_crc = crc;
 	P.put.mode = mode;
 	P.put.done = false;
-	P.put.nak_ms = 0;
+	proto_receiver_init(&P.put.rcv, P.put.have, size);
 	P.op = OP_PUT;
 	return 0;
 }
 
-static void put_nak(void)
+/* ACK or NAK: which frame it answers, and for a NAK the gaps before what is held. */
+static void put_answer(uint8_t type)
 {
-	uint64_t now = uptime_ms();
+	uint8_t b[PROTO_ANSWER_MAX];
 
-	if (P.put.have == P.put.nak_at && now - P.put.nak_ms < PROTO_NAK_MS)
-		return;
-	P.put.nak_at = P.put.have;
-	P.put.nak_ms = now;
-	send(PT_NAK, (uint32_t)P.put.have, NULL, 0);
+	send(type, (uint32_t)P.put.have, b, proto_receiver_answer(&P.put.rcv, type, b));
 }
 
 static void put_data(const struct proto_msg *m)
 {
-	struct iobuf b = { (void *)m->payload, false };
+	const uint8_t *p;
+	uint8_t reply;
+	size_t n;
 	long r;
 
 	if (P.op != OP_PUT) {
 		if (P.put.done && m->seq + m->len <= P.put.size) {
 			send(PT_ACK, (uint32_t)P.put.size, NULL, 0);
-			send(PT_DONE, (uint32_t)P.put.size, (uint8_t[4]){ (uint8_t)P.put.result,
-			     (uint8_t)(P.put.result >> 8), (uint8_t)(P.put.result >> 16),
-			     (uint8_t)(P.put.result >> 24) }, 4);
+			send_status(PT_DONE, P.put.size, P.put.result);
 		}
 		return;
 	}
-	if (m->seq > P.put.have) {
-		put_nak();
-		return;
+	/* The receiver keeps bytes beyond a gap; what is in order goes into the file. */
+	reply = proto_receiver_data(&P.put.rcv, m->seq, m->payload, m->len);
+	while ((n = proto_receiver_peek(&P.put.rcv, &p)) > 0) {
+		struct iobuf b = { (void *)p, false };
+		r = P.put.node->ops->write(P.put.node, P.put.have, &b, n);
+		if (r != (long)n) {
+			put_finish(r < 0 ? (int)r : -ENOSPC);
+			return;
+		}
+		P.put.crc = proto_crc32(P.put.crc, p, n);
+		P.put.have += n;
+		proto_receiver_take(&P.put.rcv, n);
 	}
-	if (m->seq < P.put.have || m->len == 0 || m->seq + m->len > P.put.size) {
-		send(PT_ACK, (uint32_t)P.put.have, NULL, 0);
-		return;
-	}
-	r = P.put.node->ops->write(P.put.node, P.put.have, &b, m->len);
-	if (r != m->len) {
-		put_finish(r < 0 ? (int)r : -ENOSPC);
-		return;
-	}
-	P.put.crc = proto_crc32(P.put.crc, m->payload, m->len);
-	P.put.have += m->len;
-	send(PT_ACK, (uint32_t)P.put.have, NULL, 0);
+	put_answer(reply);
 	if (P.put.have == P.put.size)
 		put_finish(0);
 }
@@ -412,29 +387,8 @@ static void put_data(const struct proto_msg *m)
 
 static void stream_start(uint64_t end)
 {
-	P.tx_s.base = P.tx_s.next = P.tx_s.high = 0;
-	P.tx_s.end = end;
-	P.tx_s.chunk = P.payload;
-	P.tx_s.cwnd = P.window;
-	P.tx_s.progress_ms = P.tx_s.moved_ms = uptime_ms();
-	P.tx_s.retries = 0;
-	P.tx_s.back_at = UINT64_MAX;
-	P.tx_s.srtt = 300;
-	P.tx_s.sampling = false;
-}
-
-/*
- * Goes back to offset to: halves the payload and the congestion window (as TCP does,
- * RFC 5681), so a noisy line does not cost a whole window per damaged frame.
- */
-static void stream_back(uint64_t to)
-{
-	P.tx_s.next = to;
-	P.tx_s.back_at = to;
-	P.tx_s.back_ms = P.tx_s.progress_ms = uptime_ms();
-	P.tx_s.sampling = true;
-	P.tx_s.chunk = MAX(P.tx_s.chunk / 2, (uint32_t)PROTO_CHUNK_MIN);
-	P.tx_s.cwnd = MAX(P.tx_s.cwnd / 2, 2 * P.tx_s.chunk);
+	proto_sender_init(&P.tx_s.snd, 0, end, P.payload, P.window, uptime_ms());
+	P.tx_s.progress_ms = uptime_ms();
 }
 
 /* Copies stream bytes at off into buf. */
@@ -458,57 +412,40 @@ static void stream_free(void)
 	P.tx_s.text = NULL;
 }
 
-/* Sends what the window allows; goes back to the last acknowledged offset on timeout. */
-static void stream_pump(void)
+/*
+ * Sends what the sender allows, PROTO_PUMP_MAX bytes at a time: writing to the UART waits
+ * for the line, and the host's answers must be taken meanwhile (a full queue drops them,
+ * and the sender would take their frames for lost). Returns whether more may go now.
+ * Gives the transfer up when the host stays silent.
+ */
+static bool stream_pump(void)
 {
-	uint64_t now = uptime_ms();
+	uint64_t now = uptime_ms(), off;
+	size_t n, sent = 0;
 
-	uint64_t rto = MIN(MAX(3 * P.tx_s.srtt + 20, 50), (uint64_t)PROTO_RTO_MAX_MS);
-
-	if (P.tx_s.base < P.tx_s.next && now - P.tx_s.progress_ms >= rto) {
-		if (++P.tx_s.retries > PROTO_RETRIES && now - P.tx_s.moved_ms > PROTO_STALL_MS) {
-			op_abort();
-			return;
-		}
-		stream_back(P.tx_s.base);
+	proto_sender_timer(&P.tx_s.snd, now);
+	if (P.tx_s.snd.retries > PROTO_RETRIES && now - P.tx_s.progress_ms > PROTO_STALL_MS) {
+		op_abort();
+		return false;
 	}
-	while (P.tx_s.next < P.tx_s.end && P.tx_s.next - P.tx_s.base < P.tx_s.cwnd) {
-		size_t n = (size_t)MIN(MIN((uint64_t)P.tx_s.chunk, P.tx_s.end - P.tx_s.next),
-				       P.tx_s.cwnd - (P.tx_s.next - P.tx_s.base));
-
-		stream_read(P.tx_s.next, P.data, n);
-		send(PT_DATA, (uint32_t)P.tx_s.next, P.data, n);
-		P.tx_s.next += n;
-		P.tx_s.high = MAX(P.tx_s.high, P.tx_s.next);
+	while (sent < PROTO_PUMP_MAX && (n = proto_sender_next(&P.tx_s.snd, now, &off)) > 0) {
+		stream_read(off, P.data, n);
+		send(PT_DATA, (uint32_t)off, P.data, n);
+		sent += n;
 	}
+	return sent >= PROTO_PUMP_MAX;
 }
 
-static void stream_ack(uint32_t off, bool nak)
+static void stream_ack(const struct proto_msg *m)
 {
 	uint64_t now = uptime_ms();
 
-	if (off < P.tx_s.base || off > P.tx_s.high)
-		return;
-	if (off > P.tx_s.base) {
-		P.tx_s.base = off;
-		P.tx_s.next = MAX(P.tx_s.next, off);
-		P.tx_s.progress_ms = P.tx_s.moved_ms = now;
-		P.tx_s.retries = 0;
-		if (P.tx_s.sampling && off > P.tx_s.back_at) {
-			P.tx_s.srtt = (7 * P.tx_s.srtt + (now - P.tx_s.back_ms)) / 8;
-			P.tx_s.sampling = false;
-		}
-		if (P.tx_s.chunk < P.payload)
-			P.tx_s.chunk = MIN((uint32_t)P.payload, P.tx_s.chunk + P.tx_s.chunk / 4 + 1);
-		P.tx_s.cwnd = MIN(P.tx_s.cwnd + P.tx_s.chunk, P.window);
+	if (proto_sender_ack(&P.tx_s.snd, m->type, m->seq, m->payload, m->len, now)) {
+		P.tx_s.progress_ms = now;
 		if (P.op == OP_RUN)
 			waitq_wake_all(&P.out_wq);
 	}
-	/* A NAK for the offset just gone back to is stale until a round trip has passed. */
-	if (nak && off == P.tx_s.base && off < P.tx_s.next &&
-	    !(off == P.tx_s.back_at && now - P.tx_s.back_ms < P.tx_s.srtt))
-		stream_back(off);
-	if (P.op == OP_SEND && P.tx_s.base == P.tx_s.end) {
+	if (P.op == OP_SEND && P.tx_s.snd.base == P.tx_s.snd.end) {
 		stream_free();
 		P.op = OP_NONE;
 	}
@@ -517,12 +454,10 @@ static void stream_ack(uint32_t off, bool nak)
 /* Answers OK with size, mode and checksum, then streams the bytes. */
 static void stream_answer(uint32_t seq, uint64_t size, uint32_t mode, uint32_t crc)
 {
-	uint8_t b[16];
+	struct proto_stream_info si = { .size = size, .mode = mode, .crc = crc };
+	uint8_t b[PROTO_OK_STREAM_SIZE];
 
-	proto_put64(b, size);
-	proto_put32(b + 8, mode);
-	proto_put32(b + 12, crc);
-	answer(PT_OK, seq, b, sizeof(b));
+	answer(PT_OK, seq, b, proto_stream_info_encode(&si, b));
 	stream_start(size);
 	P.op = size ? OP_SEND : OP_NONE;
 	if (!size)
@@ -643,23 +578,16 @@ static int do_run(uint32_t seq, const struct proto_msg *m)
 	char path[PROTO_PATH_MAX + 8];
 	struct proc *self = proc_current();
 	struct file *out, *in;
-	int argc = 0, pid;
-	size_t i = 0;
+	int argc = proto_args_decode(m->payload, m->len, argv, ARGV_MAX), pid;
 
-	if (m->len == 0 || m->payload[m->len - 1] != '\0')
-		return -EINVAL;
-	while (i < m->len) {
-		if (argc == ARGV_MAX)
-			return -E2BIG;
-		argv[argc++] = (const char *)m->payload + i;
-		i += strlen(argv[argc - 1]) + 1;
-	}
+	if (argc <= 0)
+		return argc < 0 ? -E2BIG : -EINVAL;
 	/* As the shell does: a name without a slash is a program of /bin. */
 	if (strchr(argv[0], '/'))
 		ksnprintf(path, sizeof(path), "%s", argv[0]);
 	else
 		ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
-	if (path_check(path, strlen(path)) != 0)
+	if (proto_path_check(path, strlen(path)) != 0)
 		return -EINVAL;
 	if (!(out = file_new(&proto_fops, O_WRONLY, NULL, NULL)))
 		return -ENFILE;
@@ -692,7 +620,6 @@ static int do_run(uint32_t seq, const struct proto_msg *m)
 static void run_poll(void)
 {
 	uint64_t now = uptime_ms();
-	uint8_t b[4];
 	int st;
 
 	if (!P.run.exited && proc_wait(P.run.pid, &st, WNOHANG) == P.run.pid) {
@@ -700,14 +627,14 @@ static void run_poll(void)
 		P.run.status = st;
 		P.run.exit_ms = 0;
 	}
-	if (!P.run.exited || P.tx_s.base != P.tx_s.end || now - P.run.exit_ms < PROTO_RETRY_MS)
+	if (!P.run.exited || P.tx_s.snd.base != P.tx_s.snd.end ||
+	    now - P.run.exit_ms < PROTO_RETRY_MS)
 		return;
 	if (++P.run.exit_tries > PROTO_RETRIES) {
 		P.op = OP_NONE;
 		return;
 	}
-	proto_put32(b, (uint32_t)P.run.status);
-	send(PT_EXIT, (uint32_t)P.tx_s.end, b, 4);
+	send_status(PT_EXIT, P.tx_s.snd.end, P.run.status);
 	P.run.exit_ms = now;
 }
 
@@ -717,13 +644,13 @@ static long proto_output_wait(void)
 	uint64_t flags = arch_irq_save();
 	long r;
 
-	while (P.op == OP_RUN && P.tx_s.end - P.tx_s.base >= PROTO_OUT_SIZE)
+	while (P.op == OP_RUN && P.tx_s.snd.end - P.tx_s.snd.base >= PROTO_OUT_SIZE)
 		if (waitq_wait(&P.out_wq) != 0) {
 			arch_irq_restore(flags);
 			return -EINTR;
 		}
-	r = P.op == OP_RUN && !P.run.exited ? (long)(PROTO_OUT_SIZE - (P.tx_s.end - P.tx_s.base))
-					    : -EPIPE;
+	r = P.op == OP_RUN && !P.run.exited ?
+	    (long)(PROTO_OUT_SIZE - (P.tx_s.snd.end - P.tx_s.snd.base)) : -EPIPE;
 	arch_irq_restore(flags);
 	return r;
 }
@@ -739,11 +666,11 @@ static long proto_output(const void *buf, size_t len)
 		arch_irq_restore(flags);
 		return -EPIPE;
 	}
-	room = PROTO_OUT_SIZE - (size_t)(P.tx_s.end - P.tx_s.base);
+	room = PROTO_OUT_SIZE - (size_t)(P.tx_s.snd.end - P.tx_s.snd.base);
 	n = MIN(len, room);
 	for (size_t i = 0; i < n; i++)
-		P.run.out[(P.tx_s.end + i) % PROTO_OUT_SIZE] = p[i];
-	P.tx_s.end += n;
+		P.run.out[(P.tx_s.snd.end + i) % PROTO_OUT_SIZE] = p[i];
+	P.tx_s.snd.end += n;
 	waitq_wake_all(&P.wq);
 	arch_irq_restore(flags);
 	return (long)n;
@@ -827,12 +754,12 @@ static void session_end(void)
 static int do_request(const struct proto_msg *m)
 {
 	char path[PROTO_PATH_MAX + 1];
-	const uint8_t *p = m->payload;
-	size_t plen;
+	struct proto_put put;
 	int err;
 
 	/* A new request means the host has all of a stream, or gave up an upload. */
-	if (P.op == OP_SEND || (P.op == OP_RUN && P.run.exited && P.tx_s.base == P.tx_s.end))
+	if (P.op == OP_SEND ||
+	    (P.op == OP_RUN && P.run.exited && P.tx_s.snd.base == P.tx_s.snd.end))
 		stream_free();
 	else if (P.op == OP_PUT)
 		op_abort();
@@ -841,15 +768,12 @@ static int do_request(const struct proto_msg *m)
 	P.op = OP_NONE;
 	switch (m->type) {
 	case PT_PUT:
-		if (m->len < 16)
+		if (proto_put_decode(m->payload, m->len, &put) != 0 ||
+		    proto_path_check(put.path, put.path_len) != 0)
 			return -EINVAL;
-		plen = m->len - 16;
-		if ((err = path_check((const char *)p + 16, plen)) != 0)
-			return err;
-		memcpy(path, p + 16, plen);
-		path[plen] = '\0';
-		if ((err = put_start(proto_get32(p), proto_get64(p + 4), proto_get32(p + 12),
-				     path)) != 0)
+		memcpy(path, put.path, put.path_len);
+		path[put.path_len] = '\0';
+		if ((err = put_start(put.mode, put.size, put.crc, path)) != 0)
 			return err;
 		answer_ok(m->seq, P.put.have);
 		if (P.put.have == P.put.size)
@@ -857,10 +781,9 @@ static int do_request(const struct proto_msg *m)
 		return 0;
 	case PT_GET:
 	case PT_LIST:
-		if ((err = path_check((const char *)p, m->len)) != 0 &&
-		    !(m->len == 1 && p[0] == '/'))
-			return err;
-		memcpy(path, p, m->len);
+		if (proto_path_check((const char *)m->payload, m->len) != 0)
+			return -EINVAL;
+		memcpy(path, m->payload, m->len);
 		path[m->len] = '\0';
 		return m->type == PT_GET ? do_get(m->seq, path) : do_list(m->seq, path);
 	case PT_STAT:
@@ -879,7 +802,8 @@ static void dispatch(const struct proto_msg *m)
 
 	if (m->version != PROTO_VERSION) {
 		if (request)
-			answer_error(m->seq, -EINVAL, "version mismatch: this kernel speaks version 1");
+			answer_error(m->seq, -PROTO_EVERSION,
+				     "version mismatch: this kernel speaks version 1");
 		return;
 	}
 	if (request && P.have_req && m->seq == P.req_seq) {
@@ -910,7 +834,7 @@ static void dispatch(const struct proto_msg *m)
 	case PT_ACK:
 	case PT_NAK:
 		if (P.op == OP_SEND || P.op == OP_RUN)
-			stream_ack(m->seq, m->type == PT_NAK);
+			stream_ack(m);
 		return;
 	case PT_OK:	/* the host has the EXIT of a RUN */
 		if (P.op == OP_RUN && P.run.exited)
@@ -927,11 +851,13 @@ static void dispatch(const struct proto_msg *m)
 
 static void proto_thread(void)
 {
+	bool more = false;
+
 	for (;;) {
 		uint64_t flags = arch_irq_save();
 		unsigned bad;
 
-		if (P.qhead == P.qtail && !P.bad) {
+		if (P.qhead == P.qtail && !P.bad && !more) {
 			if (P.session)	/* woken by a frame, or by the tick for timeouts */
 				waitq_wait_timeout(&P.wq, PROTO_TICK_MS);
 			else
@@ -948,15 +874,16 @@ static void proto_thread(void)
 				dispatch(&m);
 			P.qtail++;
 		}
-		if (bad && P.op == OP_PUT)
-			put_nak();
+		if (bad && P.op == OP_PUT)	/* a damaged frame: say what is missing */
+			put_answer(proto_receiver_damaged(&P.put.rcv));
 		if (P.op != OP_RUN)
 			while (proc_wait(-1, NULL, WNOHANG) > 0)
 				;	/* a program whose RUN was aborted */
+		more = false;
 		if (!P.session)
 			continue;
 		if (P.op == OP_SEND || P.op == OP_RUN)
-			stream_pump();
+			more = stream_pump();
 		if (P.op == OP_RUN)
 			run_poll();
 		if (P.op != OP_RUN && uptime_ms() - P.last_rx_ms > PROTO_IDLE_MS)

@@ -6,11 +6,10 @@
  * which takes the frames out (into a queue that the operations here read) and leaves the
  * text. The framing itself is the kernel's own code, kernel/lib/proto.c.
  *
- * A stream (a file going up or down, a listing, a program's output) is go-back-N over
- * byte offsets: the sender keeps up to the window in flight, the receiver acknowledges
- * cumulatively and asks for a resend (NAK) at a gap or a damaged frame, and the sender
- * goes back to the last acknowledged offset when nothing moves for PR_RETRY_MS. Each
- * go-back halves the frames' size; progress grows it again.
+ * A stream (a file going up or down, a listing, a program's output) is sent and received
+ * by the same code as in the kernel (proto_sender, proto_receiver in kernel/lib/proto.c),
+ * and every payload is encoded and decoded there: this file says where the bytes come
+ * from and go to, and when to give up.
  */
 #include "config.h"
 
@@ -30,11 +29,8 @@
 
 #define PR_QUEUE	256	/* frames received and not yet looked at */
 #define PR_WINDOW	16384	/* bytes we accept in flight, and send at most */
-#define PR_RETRY_MS	1000	/* go back when nothing moved for this long */
+#define PR_RETRY_MS	1000	/* requests are sent again after this, and ACKs when idle */
 #define PR_HELLO_MS	3000	/* HELLO is sent again after this (a refusal takes 1 s) */
-#define PR_CHUNK_MIN	64
-#define PR_RTO_MAX_MS	3000	/* the longest resend timeout */
-#define PR_NAK_MS	100	/* the same NAK is not sent again sooner */
 #define PR_PROGRESS_MS	200	/* the progress bar is redrawn this often */
 
 struct frame {
@@ -135,15 +131,19 @@ static int line_failed(int ev, const char *what)
 	return run_failed(expect_fail(ev, C.where, what, run_timeout()));
 }
 
-/* Reports what the kernel refused (an ERROR frame); returns ST_REFUSED. */
+/*
+ * Reports what the kernel refused (an ERROR frame, or another answer where none was
+ * expected); returns ST_NOPROTO when the kernel speaks another version, else ST_REFUSED.
+ */
 static int refused(const struct frame *f, const char *what)
 {
-	int err = f->len >= 4 ? -(int32_t)proto_get32(f->p) : 0;
-	int n = f->len > 4 ? f->len - 4 : 0;
+	struct proto_error e = { .err = -EINVAL, .text = "malformed answer", .text_len = 16 };
 
-	st_warnx("%s: %s%s%.*s", C.where, what ? what : "", what ? ": " : "", n,
-		 (const char *)f->p + 4);
-	return run_failed(err == EINVAL && n > 8 && !memcmp(f->p + 4, "version", 7)
+	if (f->type == PT_ERROR)
+		(void)proto_error_decode(f->p, f->len, &e);
+	st_warnx("%s: %s%s%.*s", C.where, what ? what : "", what ? ": " : "", (int)e.text_len,
+		 e.text);
+	return run_failed(e.err == -PROTO_EVERSION || f->version != PROTO_VERSION
 			  ? ST_NOPROTO : ST_REFUSED);
 }
 
@@ -199,21 +199,20 @@ void proto_pause(void)
 
 static int hello(void)
 {
-	uint8_t b[10 + sizeof C.user + sizeof C.pass];
-	size_t ul = strlen(C.user), pl = strlen(C.pass);
+	uint8_t b[PROTO_PAYLOAD_MAX];
+	struct proto_hello h = {
+		.payload = PROTO_PAYLOAD_MAX, .window = PR_WINDOW, .user = C.user, .pass = C.pass,
+		.caps = PROTO_CAP_PUT | PROTO_CAP_GET | PROTO_CAP_LIST | PROTO_CAP_RUN |
+			PROTO_CAP_STAT | PROTO_CAP_RESUME,
+	};
+	struct proto_welcome w;
 	struct frame *f;
 	int r;
 
 	proto_rx_init(&C.rx);
 	C.qh = C.qt = 0;
 	loop_filter(proto_filter);
-	proto_put16(b, PROTO_PAYLOAD_MAX);
-	proto_put32(b + 2, PR_WINDOW);
-	proto_put32(b + 6, PROTO_CAP_PUT | PROTO_CAP_GET | PROTO_CAP_LIST | PROTO_CAP_RUN |
-		    PROTO_CAP_STAT | PROTO_CAP_RESUME);
-	memcpy(b + 10, C.user, ul + 1);
-	memcpy(b + 11 + ul, C.pass, pl + 1);
-	r = request(PT_HELLO, b, 12 + ul + pl, PR_HELLO_MS, &f);
+	r = request(PT_HELLO, b, proto_hello_encode(&h, b), PR_HELLO_MS, &f);
 	if (r <= 0)
 		loop_filter(NULL);
 	if (r == 0) {
@@ -222,14 +221,14 @@ static int hello(void)
 	}
 	if (r < 0)
 		return line_failed(r, "an answer to HELLO");
-	if (f->type != PT_WELCOME || f->len < 14) {
+	if (f->type != PT_WELCOME || proto_welcome_decode(f->p, f->len, &w) != 0) {
 		loop_filter(NULL);
 		return refused(f, NULL);
 	}
-	C.payload = proto_get16(f->p);
-	if (C.payload < PR_CHUNK_MIN || C.payload > PROTO_PAYLOAD_MAX)
+	C.payload = w.payload;
+	if (C.payload < PROTO_CHUNK_MIN || C.payload > PROTO_PAYLOAD_MAX)
 		C.payload = PROTO_PAYLOAD_MIN;
-	C.window = proto_get32(f->p + 2);
+	C.window = w.window;
 	if (C.window > PR_WINDOW || C.window < C.payload)
 		C.window = C.window < C.payload ? C.payload : PR_WINDOW;
 	C.on = 1;
@@ -296,108 +295,30 @@ static void progress(uint64_t done, uint64_t total, int64_t start, int final)
 
 /* --- Sending a stream: the data of a PUT. */
 
-/*
- * The sender's state. Besides go-back-N it keeps a congestion window (cwnd) as TCP does
- * (RFC 5681, in spirit): halved at every go-back, grown by a frame at every
- * acknowledgement, so a noisy line does not lose a whole window each time. A NAK for the
- * offset just gone back to is a stale one (a frame sent before) unless a round trip has
- * passed: srtt is measured from each go-back to the first progress after it.
- */
-#define PR_SENT	256	/* frames remembered with their send time, for RTT samples */
-
-struct sender {
-	uint64_t base, next, high, back_at;	/* high: the most ever sent */
-	uint32_t chunk, cwnd;
-	int64_t moved, back_ms, srtt;
-	struct { uint64_t end; int64_t ms; } sent[PR_SENT];
-	unsigned nsent;
-};
-
-/*
- * The resend timeout: a few round trips (RFC 6298 in spirit: start near a second, learn
- * the round trip from frames sent once), within [50 ms, PR_RTO_MAX_MS].
- */
-static int64_t sender_rto(const struct sender *s)
-{
-	int64_t rto = 3 * s->srtt + 20;
-
-	return rto < 50 ? 50 : rto > PR_RTO_MAX_MS ? PR_RTO_MAX_MS : rto;
-}
-
-static void sender_back(struct sender *s, uint64_t to)
-{
-	s->next = to;
-	s->back_at = to;
-	for (unsigned i = 0; i < PR_SENT; i++)	/* Karn: no samples from resent frames */
-		s->sent[i].ms = 0;
-	s->back_ms = now_ms();
-	s->moved = now_ms();
-	s->chunk = s->chunk / 2 > PR_CHUNK_MIN ? s->chunk / 2 : PR_CHUNK_MIN;
-	s->cwnd = s->cwnd / 2 > 2 * s->chunk ? s->cwnd / 2 : 2 * s->chunk;
-}
-
-/* An ACK or NAK for offset a. */
-static void sender_ack(struct sender *s, uint64_t a, int is_nak)
-{
-	if (a > s->base && a <= s->high) {
-		s->base = a;
-		if (s->next < a)
-			s->next = a;
-		s->moved = now_ms();
-		for (unsigned i = 0; i < PR_SENT; i++)
-			if (s->sent[i].end == a && s->sent[i].ms) {
-				s->srtt = (7 * s->srtt + (now_ms() - s->sent[i].ms)) / 8;
-				s->sent[i].ms = 0;
-				break;
-			}
-		if (s->chunk < C.payload)
-			s->chunk += s->chunk / 4 + 1;
-		if (s->chunk > C.payload)
-			s->chunk = C.payload;
-		s->cwnd += s->chunk;
-		if (s->cwnd > C.window)
-			s->cwnd = C.window;
-	}
-	if (is_nak && a == s->base && a < s->next &&
-	    !(a == s->back_at && now_ms() - s->back_ms < s->srtt))
-		sender_back(s, a);
-}
-
 static int send_stream(const uint8_t *data, uint64_t size, uint64_t off, int32_t *result)
 {
-	static struct sender s;
-	int64_t start = now_ms();
+	static struct proto_sender s;
+	int64_t start = now_ms(), moved = now_ms();
 	int retries = 0;
 
-	memset(&s, 0, sizeof s);
-	s.base = s.next = s.high = off;
-	s.back_at = UINT64_MAX;
-	s.chunk = C.payload;
-	s.cwnd = C.window;
-	s.moved = now_ms();
-	s.srtt = 300;
+	proto_sender_init(&s, off, size, C.payload, C.window, (uint64_t)now_ms());
 	for (;;) {
 		struct frame *f;
+		uint64_t at, wake;
+		size_t n;
 		int r;
 
-		while (s.next < size && s.next - s.base < s.cwnd) {
-			uint64_t n = size - s.next < s.chunk ? size - s.next : s.chunk;
-
-			if (n > s.cwnd - (s.next - s.base))
-				n = s.cwnd - (s.next - s.base);
-			send_frame(PT_DATA, (uint32_t)s.next, data + s.next, (size_t)n);
-			s.next += n;
-			if (s.high < s.next)
-				s.high = s.next;
-			s.sent[s.nsent % PR_SENT].end = s.next;
-			s.sent[s.nsent++ % PR_SENT].ms = now_ms();
-		}
+		while ((n = proto_sender_next(&s, (uint64_t)now_ms(), &at)) > 0)
+			send_frame(PT_DATA, (uint32_t)at, data + at, n);
 		progress(s.base, size, start, 0);
-		r = frame_next(&f, s.moved + sender_rto(&s));
+		wake = proto_sender_deadline(&s);
+		if (wake > (uint64_t)now_ms() + PR_RETRY_MS)
+			wake = (uint64_t)now_ms() + PR_RETRY_MS;
+		r = frame_next(&f, (int64_t)wake);
 		if (r < 0)
 			return line_failed(r, "the transfer");
 		if (r == 0) {
-			if (now_ms() - s.moved > (int64_t)(run_timeout() * 1000) + PR_RETRY_MS &&
+			if (now_ms() - moved > (int64_t)(run_timeout() * 1000) + PR_RETRY_MS &&
 			    ++retries > 3) {
 				st_warnx("%s: the transfer timed out at byte %llu", C.where,
 					 (unsigned long long)s.base);
@@ -406,24 +327,25 @@ static int send_stream(const uint8_t *data, uint64_t size, uint64_t off, int32_t
 			}
 			if (size == 0)
 				return -2;	/* the caller asks again */
-			sender_back(&s, s.base);
 			if (s.base == size) {	/* all acknowledged, DONE lost */
-				uint64_t n = size < s.chunk ? size : s.chunk;
-
-				send_frame(PT_DATA, (uint32_t)(size - n), data + size - n, (size_t)n);
+				n = size < s.chunk ? (size_t)size : s.chunk;
+				send_frame(PT_DATA, (uint32_t)(size - n), data + size - n, n);
 			}
+			proto_sender_timer(&s, (uint64_t)now_ms());
 			continue;
 		}
 		switch (f->type) {
 		case PT_ACK:
 		case PT_NAK:
-			if (f->seq > s.base)
+			if (proto_sender_ack(&s, f->type, f->seq, f->p, f->len, (uint64_t)now_ms())) {
+				moved = now_ms();
 				retries = 0;
-			sender_ack(&s, f->seq, f->type == PT_NAK);
+			}
 			break;
 		case PT_DONE:
 			progress(size, size, start, 1);
-			*result = f->len >= 4 ? (int32_t)proto_get32(f->p) : -EIO;
+			if (proto_status_decode(f->p, f->len, result) != 0)
+				*result = -EIO;
 			return -1;
 		case PT_ERROR:
 			return refused(f, NULL);
@@ -485,7 +407,8 @@ static void unslurp(uint8_t *p, uint64_t size)
 int proto_put(const struct action *a)
 {
 	char file[4096], dest[4200];
-	uint8_t req[16 + PROTO_PATH_MAX];
+	uint8_t req[PROTO_PAYLOAD_MAX];
+	struct proto_put put;
 	const char *d;
 	uint64_t size;
 	mode_t mode;
@@ -511,21 +434,21 @@ int proto_put(const struct action *a)
 		st_warn("%s: %s", a->where, file);
 		return run_failed(ST_FAIL);
 	}
-	proto_put32(req, mode);
-	proto_put64(req + 4, size);
-	proto_put32(req + 12, proto_crc32(0, data, size));
-	memcpy(req + 16, dest, strlen(dest));
+	put = (struct proto_put){ .mode = mode, .size = size, .crc = proto_crc32(0, data, size),
+				  .path = dest, .path_len = strlen(dest) };
 	do {
-		r = request(PT_PUT, req, 16 + strlen(dest), PR_RETRY_MS, &f);
+		uint64_t from;
+
+		r = request(PT_PUT, req, proto_put_encode(&put, req), PR_RETRY_MS, &f);
 		if (r <= 0) {
 			unslurp(data, size);
 			return line_failed(r ? r : -(int)EV_TIMEOUT, "an answer to PUT");
 		}
-		if (f->type != PT_OK) {
+		if (f->type != PT_OK || proto_ok_decode(f->p, f->len, &from) != 0 || from > size) {
 			unslurp(data, size);
 			return refused(f, dest);
 		}
-		r = send_stream(data, size, proto_get64(f->p), &result);
+		r = send_stream(data, size, from, &result);
 	} while (r == -2);
 	unslurp(data, size);
 	if (r >= 0)
@@ -547,59 +470,71 @@ struct sink {
 	int status;		/* RUN: the wait status from EXIT */
 };
 
-static void nak(uint64_t have, uint64_t *nak_at, int64_t *nak_ms)
+/* Takes the bytes the receiver has in order into the sink. */
+static void sink_take(struct sink *s, struct proto_receiver *r)
 {
-	if (have == *nak_at && now_ms() - *nak_ms < PR_NAK_MS)
-		return;
-	*nak_at = have;
-	*nak_ms = now_ms();
-	send_frame(PT_NAK, (uint32_t)have, NULL, 0);
+	const uint8_t *p;
+	size_t n;
+
+	while ((n = proto_receiver_peek(r, &p)) > 0) {
+		if (s->buf)
+			memcpy(s->buf + r->have, p, n);
+		else
+			write_all(s->fd, p, n);
+		proto_receiver_take(r, n);
+	}
+}
+
+/* ACK or NAK: which frame it answers, and for a NAK the gaps before what is held. */
+static void answer(struct proto_receiver *r, uint8_t type)
+{
+	uint8_t b[PROTO_ANSWER_MAX];
+
+	send_frame(type, (uint32_t)r->have, b, proto_receiver_answer(r, type, b));
 }
 
 static int receive(struct sink *s)
 {
-	uint64_t have = 0, nak_at = UINT64_MAX;
-	int64_t moved = now_ms(), nak_ms = 0, limit = (int64_t)(run_timeout() * 1000);
+	static struct proto_receiver r;
+	int64_t moved = now_ms(), limit = (int64_t)(run_timeout() * 1000);
 
-	while (s->size == UINT64_MAX || have < s->size) {
+	proto_receiver_init(&r, 0, s->size);
+	while (s->size == UINT64_MAX || r.have < s->size) {
 		struct frame *f;
-		int r = frame_next(&f, now_ms() + PR_RETRY_MS);
+		uint64_t had = r.have;
+		uint8_t reply;
+		int rc = frame_next(&f, now_ms() + PR_RETRY_MS);
 
-		if (r < 0)
-			return line_failed(r, "the transfer");
-		if (C.bad) {
+		if (rc < 0)
+			return line_failed(rc, "the transfer");
+		if (C.bad) {	/* a damaged frame: ask for the first byte missing */
 			C.bad = 0;
-			nak(have, &nak_at, &nak_ms);
+			answer(&r, proto_receiver_damaged(&r));
 		}
-		if (r == 0) {
+		if (rc == 0) {
 			if (limit > 0 && now_ms() - moved > limit && s->size != UINT64_MAX) {
 				st_warnx("%s: the transfer timed out", C.where);
 				send_frame(PT_ABORT, 0, NULL, 0);
 				return run_failed(ST_TIMEOUT);
 			}
-			send_frame(PT_ACK, (uint32_t)have, NULL, 0);	/* a lost ACK */
+			send_frame(PT_ACK, (uint32_t)r.have, NULL, 0);	/* a lost ACK */
 			continue;
 		}
-		if (f->type == PT_DATA && f->seq == have && f->len > 0 &&
-		    (s->size == UINT64_MAX || have + f->len <= s->size)) {
-			if (s->buf)
-				memcpy(s->buf + have, f->p, f->len);
-			else
-				write_all(s->fd, f->p, f->len);
-			have += f->len;
-			moved = now_ms();
-			send_frame(PT_ACK, (uint32_t)have, NULL, 0);
-		} else if (f->type == PT_DATA && f->seq < have) {
-			send_frame(PT_ACK, (uint32_t)have, NULL, 0);
-		} else if (f->type == PT_DATA) {
-			nak(have, &nak_at, &nak_ms);
+		if (f->type == PT_DATA) {
+			reply = proto_receiver_data(&r, f->seq, f->p, f->len);
+			sink_take(s, &r);
+			if (r.have > had)
+				moved = now_ms();
+			answer(&r, reply);
 		} else if (f->type == PT_EXIT && s->size == UINT64_MAX) {
-			if (f->seq != have) {
-				nak(have, &nak_at, &nak_ms);
+			int32_t status;
+
+			if (f->seq != r.have || proto_status_decode(f->p, f->len, &status) != 0) {
+				answer(&r, PT_NAK);
 				continue;
 			}
 			send_frame(PT_OK, f->seq, NULL, 0);
-			s->status = f->len >= 4 ? (int)proto_get32(f->p) : 0;
+			s->status = status;
 			return -1;
 		}
 	}
@@ -611,24 +546,23 @@ static int fetch(uint8_t type, const char *path, uint8_t **out, uint64_t *size, 
 {
 	struct frame *f;
 	struct sink s = { .fd = -1 };
-	uint32_t crc;
+	struct proto_stream_info si;
 	int r;
 
 	r = request(type, path, strlen(path), PR_RETRY_MS, &f);
 	if (r <= 0)
 		return line_failed(r ? r : -(int)EV_TIMEOUT, "an answer");
-	if (f->type != PT_OK || f->len < 16)
+	if (f->type != PT_OK || proto_stream_info_decode(f->p, f->len, &si) != 0)
 		return refused(f, path);
-	s.size = proto_get64(f->p);
-	*mode = proto_get32(f->p + 8);
-	crc = proto_get32(f->p + 12);
+	s.size = si.size;
+	*mode = si.mode;
 	if (!(s.buf = malloc(s.size + 1)))
 		st_err(ST_FAIL, "%s", path);
 	if ((r = receive(&s)) >= 0) {
 		free(s.buf);
 		return r;
 	}
-	if (proto_crc32(0, s.buf, s.size) != crc) {
+	if (proto_crc32(0, s.buf, s.size) != si.crc) {
 		free(s.buf);
 		st_warnx("%s: %s: checksum mismatch", C.where, path);
 		return run_failed(ST_FAIL);
@@ -716,6 +650,7 @@ int proto_stat(const struct action *a)
 {
 	struct frame *f;
 	struct sink s = { .fd = -1 };
+	struct proto_stream_info si;
 	int r;
 
 	if ((r = session(a)) >= 0)
@@ -723,9 +658,9 @@ int proto_stat(const struct action *a)
 	r = request(PT_STAT, NULL, 0, PR_RETRY_MS, &f);
 	if (r <= 0)
 		return line_failed(r ? r : -(int)EV_TIMEOUT, "an answer to STAT");
-	if (f->type != PT_OK || f->len < 16)
+	if (f->type != PT_OK || proto_stream_info_decode(f->p, f->len, &si) != 0)
 		return refused(f, NULL);
-	s.size = proto_get64(f->p);
+	s.size = si.size;
 	if (!(s.buf = malloc(s.size + 1)))
 		st_err(ST_FAIL, "stat");
 	if ((r = receive(&s)) < 0)

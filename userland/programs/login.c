@@ -22,16 +22,6 @@
 #define LOGIN_MOTD	"/etc/motd"
 #define CTRL(c)		((c) & 0x1f)
 
-/*
- * A well-formed hash that matches no password in practice, with the default iterations:
- * checked for unknown users, so that they take as long to refuse as known ones.
- */
-#define STRINGIFY(x)	#x
-#define STR(x)		STRINGIFY(x)
-#define LOGIN_NO_USER_HASH \
-	PWHASH_PREFIX STR(PWHASH_ITERATIONS) "$00000000000000000000000000000000$" \
-	"0000000000000000000000000000000000000000000000000000000000000000"
-
 static bool after_cr;	/* the last line ended in CR: a LF right after it belongs to it */
 
 /* Reads one byte of the console. Returns it, or -1 at the end of input. */
@@ -103,11 +93,11 @@ authenticate(const char *name, const char *password, char *text, size_t size,
 {
 	if (passwd_read(text, (unsigned)size) < 0) {
 		warn("%s", PASSWD_PATH);
-		pwhash_check(LOGIN_NO_USER_HASH, password);
+		pwhash_check(PWHASH_NO_USER, password);
 		return false;
 	}
 	if (passwd_find_name(text, name, e) < 0) {
-		pwhash_check(LOGIN_NO_USER_HASH, password);
+		pwhash_check(PWHASH_NO_USER, password);
 		return false;
 	}
 	return pwhash_check(e->hash, password);

@@ -25,6 +25,18 @@
 #define PWHASH_PASSWORD_MAX	128	/* bytes of a password */
 #define PWHASH_STRING_MAX	128	/* bytes of the whole string, NUL included */
 
+/*
+ * A well-formed hash with the default iterations and a salt of the default size that
+ * matches no password in practice. Whoever checks a password checks it against this one
+ * for an unknown user (login, the kernel's HELLO), so that refusing a user who does not
+ * exist costs the same time as refusing one who does, and timing does not tell them apart.
+ */
+#define PWHASH_STR_(x)		#x
+#define PWHASH_STR(x)		PWHASH_STR_(x)
+#define PWHASH_NO_USER \
+	PWHASH_PREFIX PWHASH_STR(PWHASH_ITERATIONS) "$00000000000000000000000000000000$" \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
 /* Computes the iterated digest of password with salt (saltlen bytes). */
 void pwhash_digest(const uint8_t *salt, size_t saltlen, const char *password,
 		   unsigned iterations, uint8_t out[SHA256_DIGEST_SIZE]);
