@@ -57,7 +57,6 @@ KERNEL_C_SRCS = \
 	kernel/net/dhcp.c \
 	kernel/net/socket.c \
 	kernel/net/sysnet.c \
-	kernel/fs/path.c \
 	kernel/fs/perm.c \
 	kernel/fs/vfs.c \
 	kernel/fs/ramfs.c \
@@ -76,6 +75,7 @@ KERNEL_C_SRCS = \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
 	kernel/lib/proto.c \
+	kernel/lib/path.c \
 	kernel/proto/proto.c \
 	kernel/mm/memmap.c \
 	kernel/mm/pmm.c \

@@ -5,7 +5,7 @@
 # bench/proto.sh measures goodput against the raw line.
 check_PROGRAMS += tests/proto/test_proto tests/proto/relay
 tests_proto_test_proto_SOURCES = tests/proto/test_proto.c tests/unit/tap.h \
-	kernel/lib/proto.c kernel/include/uapi/keel/proto.h
+	kernel/lib/proto.c kernel/lib/path.c kernel/include/uapi/keel/proto.h
 tests_proto_test_proto_CPPFLAGS = $(UNIT_DEFS)
 tests_proto_test_proto_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_proto_test_proto_LDFLAGS = $(UNIT_SANITIZE)

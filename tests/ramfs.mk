@@ -7,7 +7,7 @@ TESTS += $(UNIT_TESTS_RAMFS) tests/ramfs.test
 EXTRA_DIST += tests/ramfs.test
 
 tests_unit_test_ramfs_SOURCES = tests/unit/test_ramfs.c tests/unit/tap.h \
-	kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/path.c kernel/fs/perm.c kernel/fs/file.c \
+	kernel/fs/ramfs.c kernel/fs/vfs.c kernel/lib/path.c kernel/fs/perm.c kernel/fs/file.c \
 	kernel/fs/vfile.c \
 	kernel/lib/cpio.c kernel/lib/kprintf.c kernel/lib/format.c kernel/include/ramfs.h \
 	kernel/include/vfs.h kernel/include/lock.h kernel/include/file.h kernel/include/uaccess.h \

@@ -4,6 +4,7 @@
  * unit test and the fuzz target, so both ends of the line share one implementation.
  */
 #include "lib.h"
+#include "path.h"
 #include <keel/proto.h>
 
 /*
@@ -337,21 +338,7 @@ int proto_status_decode(const uint8_t *p, size_t len, int32_t *status)
 
 int proto_path_check(const char *path, size_t len)
 {
-	const char *p = path, *end = path + len;
-
-	if (len == 0 || len > PROTO_PATH_MAX || path[0] != '/' ||
-	    str_in((const uint8_t *)path, (const uint8_t *)end) >= 0)
-		return -1;
-	while (p < end) {
-		const char *name = ++p;
-
-		while (p < end && *p != '/')
-			p++;
-		if ((p == name && p != end) || (p - name == 1 && name[0] == '.') ||
-		    (p - name == 2 && name[0] == '.' && name[1] == '.'))
-			return -1;
-	}
-	return 0;
+	return len <= PROTO_PATH_MAX && path_is_clean(path, len) ? 0 : -1;
 }
 
 int proto_args_decode(const uint8_t *p, size_t len, const char **argv, int max)

@@ -14,7 +14,7 @@ tools_serialterm_serialterm_SOURCES = \
 	tools/serialterm/script.c \
 	tools/serialterm/exec.c \
 	tools/serialterm/proto.c \
-	kernel/lib/proto.c kernel/include/uapi/keel/proto.h
+	kernel/lib/proto.c kernel/lib/path.c kernel/include/uapi/keel/proto.h
 # The protocol's framing is the kernel's own code (kernel/lib/proto.c) built for the host;
 # -iquote keeps kernel/include's headers (sched.h, ...) from shadowing the system's.
 tools_serialterm_serialterm_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST \

@@ -1,11 +1,11 @@
 /*
- * Path names as strings (vfs.h): the one normaliser and the one splitter that the system
+ * Path names as strings (path.h): the one normaliser and the one splitter that the system
  * calls, the VFS, the ramfs image mount and the serial protocol share. Nothing here asks a
  * file system, so ".." is taken lexically: "/a/b/.." is "/a" whatever b is, as the shell
- * shows it. Also compiled for the host's unit tests.
+ * shows it. Also compiled for the host (unit tests, serialterm).
  */
 #include "lib.h"
-#include "vfs.h"
+#include "path.h"
 #include <keel/errno.h>
 
 size_t path_next(const char **p, const char **name)
