@@ -166,7 +166,8 @@ static void tree_list(const char *path, int depth)
 		    (int)sizeof(child) || vfs_stat(child, false, &st) != 0)
 			continue;
 		char perm[11] = "-rwxrwxrwx";
-		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' : '-';
+		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' :
+			  KEEL_S_ISCHR(st.mode) ? 'c' : '-';
 		for (int b = 0; b < 9; b++)
 			if (!(st.mode & (0400 >> b)))
 				perm[1 + b] = '-';

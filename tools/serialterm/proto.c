@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <keel/fs.h>
 #include <keel/errno.h>
 #include <keel/proto.h>
 #include "serialterm.h"
@@ -617,7 +618,7 @@ static void list_line(char *line)
 
 	if (sscanf(line, "%lo %llu %n", &mode, &size, &n) != 2 || !n)
 		return;
-	perm[0] = (mode & 0170000) == 0040000 ? 'd' : (mode & 0170000) == 0120000 ? 'l' : '-';
+	perm[0] = KEEL_S_ISDIR(mode) ? 'd' : KEEL_S_ISLNK(mode) ? 'l' : KEEL_S_ISCHR(mode) ? 'c' : '-';
 	for (int b = 0; b < 9; b++)
 		if (!(mode & (0400u >> b)))
 			perm[1 + b] = '-';
