@@ -403,14 +403,8 @@ static void ramfs_stat(struct vnode *v, struct keel_stat *st)
 {
 	const struct ramfs_node *n = node_of(v);
 
-	memset(st, 0, sizeof(*st));
-	st->ino = n->ino;
-	st->mode = n->mode;
-	st->uid = n->uid;
-	st->gid = n->gid;
-	st->nlink = n->linked ? 1 : 0;
-	st->size = n->size;
-	st->mtime = n->mtime;
+	*st = (struct keel_stat){ .ino = n->ino, .mode = n->mode, .uid = n->uid, .gid = n->gid,
+				  .nlink = n->linked ? 1 : 0, .size = n->size, .mtime = n->mtime };
 }
 
 static int ramfs_chmod(struct vnode *v, uint32_t perm)
@@ -616,14 +610,13 @@ static int mount_entry(struct mount *m, const struct cpio_entry *e, char *path)
 		m->why = e->filesize ? "symlink target too long" : "empty symlink target";
 		return e->filesize ? -ENAMETOOLONG : -ENOENT;
 	}
-	err = make_parents(path);
-	if (err)
-		return err;
-	err = find(path, false, &n);
-	if (err == 0 && (n->mode & KEEL_S_IFMT) != type)
-		return -EEXIST;
-	if (err == -ENOENT)
+	/* Most entries are new and their directory came before them: one walk makes them. */
+	err = make(path, type | perm, &n);
+	if (err == -ENOENT && (err = make_parents(path)) == 0)
 		err = make(path, type | perm, &n);
+	if (err == -EEXIST && (err = find(path, false, &n)) == 0 &&
+	    (n->mode & KEEL_S_IFMT) != type)
+		return -EEXIST;
 	if (err)
 		return err;
 	if (type == KEEL_S_IFREG) {

@@ -167,6 +167,7 @@ static int walk(const char *path, bool follow, struct vnode **out)
 	int which = 0, links = 0, err;
 	struct vnode *n;
 	const char *p = path;
+	uint32_t mode;			/* n's */
 
 	if (!vfs.root)
 		return -ENOENT;
@@ -175,10 +176,10 @@ static int walk(const char *path, bool follow, struct vnode **out)
 	if (strnlen(p, KEEL_PATH_MAX + 1) > KEEL_PATH_MAX)
 		return -ENAMETOOLONG;
 	n = get_locked(vfs.root);
+	mode = vnode_mode(n);
 	for (;;) {
 		const char *start = p, *name;
 		size_t len = path_next(&p, &name);
-		uint32_t mode = vnode_mode(n);
 
 		if (len == 0) {
 			/* "name/" names a directory, as in POSIX. */
@@ -206,9 +207,11 @@ static int walk(const char *path, bool follow, struct vnode **out)
 			rest++;
 		bool last = *rest == '\0';
 		/* A trailing slash follows even the last link: "link/" is its target. */
-		if (!KEEL_S_ISLNK(vnode_mode(child)) || (last && !follow && rest == p)) {
+		uint32_t cmode = vnode_mode(child);
+		if (!KEEL_S_ISLNK(cmode) || (last && !follow && rest == p)) {
 			put_locked(n);
 			n = child;
+			mode = cmode;
 			continue;
 		}
 		/* Replace the link by its target: target + the rest of the path. */
@@ -229,6 +232,7 @@ static int walk(const char *path, bool follow, struct vnode **out)
 		if (*p == '/') {
 			put_locked(n);
 			n = get_locked(vfs.root);
+			mode = vnode_mode(n);
 		}
 	}
 }
