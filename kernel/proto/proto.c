@@ -531,16 +531,10 @@ static int do_list(uint32_t seq, const char *path)
 		return err;
 	}
 	for (uint64_t i = 0; dir->ops->readdir(dir, i, &d) == 1; i++) {
-		char mode[12];
-		int k = (int)sizeof(mode) - 1;
-
 		ksnprintf(child, sizeof(child), "%s/%s", path[1] ? path : "", d.name);
 		if (vfs_stat(child, false, &st) != 0)
 			continue;
-		mode[k] = '\0';	/* kprintf has no %o */
-		for (uint32_t v = st.mode; k == (int)sizeof(mode) - 1 || v; v >>= 3)
-			mode[--k] = (char)('0' + (v & 7));
-		text_add(text, &len, "%s %lu %s\n", mode + k, st.size, d.name);
+		text_add(text, &len, "%o %lu %s\n", st.mode, st.size, d.name);
 	}
 	vnode_put(dir);
 	return text_answer(seq, text, len);
