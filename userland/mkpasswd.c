@@ -83,33 +83,17 @@ number(const char *name, const char *arg, unsigned long min, unsigned long max)
 	return v;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 parse_salt(const char *hex)
 {
 	size_t len = strlen(hex);
+	int n;
 
 	if (len == 0 || len % 2 != 0 || len / 2 > PWHASH_SALT_MAX)
 		die(2, "--salt", "needs an even number of hexadecimal digits, 2 to 64");
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			die(2, "--salt", "needs hexadecimal digits");
-		opt.salt[i] = (uint8_t)(hi << 4 | lo);
-	}
-	opt.saltlen = len / 2;
+	if ((n = pwhash_hex_decode(hex, hex + len, opt.salt, sizeof(opt.salt))) < 0)
+		die(2, "--salt", "needs hexadecimal digits");
+	opt.saltlen = (size_t)n;
 }
 
 static void

@@ -71,28 +71,29 @@ long sys_close(const uint64_t *a)
 	return 0;
 }
 
-long sys_read(const uint64_t *a)
+/* read and write: the descriptor must allow the transfer, the buffer must be user space. */
+static long transfer(const uint64_t *a, bool write)
 {
 	struct file *f = fd_file(a[0]);
 	struct iobuf buf = { (void *)a[1], true };
+	long (*op)(struct file *, const struct iobuf *, size_t);
 
-	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+	if (!f || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
 		return -EBADF;
 	if (!user_span(a[1], a[2]))
 		return -EFAULT;
-	return f->ops->read ? f->ops->read(f, &buf, a[2]) : -EINVAL;
+	op = write ? f->ops->write : f->ops->read;
+	return op ? op(f, &buf, a[2]) : -EINVAL;
+}
+
+long sys_read(const uint64_t *a)
+{
+	return transfer(a, false);
 }
 
 long sys_write(const uint64_t *a)
 {
-	struct file *f = fd_file(a[0]);
-	struct iobuf buf = { (void *)a[1], true };
-
-	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
-		return -EBADF;
-	if (!user_span(a[1], a[2]))
-		return -EFAULT;
-	return f->ops->write ? f->ops->write(f, &buf, a[2]) : -EINVAL;
+	return transfer(a, true);
 }
 
 long sys_lseek(const uint64_t *a)

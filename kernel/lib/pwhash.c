@@ -47,9 +47,8 @@ hex_value(char c)
 	return -1;
 }
 
-/* Decodes the hex digits from s up to stop into out (max bytes). Returns the count or -1. */
-static int
-hex_decode(const char *s, const char *stop, uint8_t *out, size_t max)
+int
+pwhash_hex_decode(const char *s, const char *stop, uint8_t *out, size_t max)
 {
 	size_t len = (size_t)(stop - s);
 
@@ -137,9 +136,9 @@ pwhash_check(const char *hash, const char *password)
 	    (digest_hex = strchr(salt_hex + 1, '$')) == NULL)
 		return false;
 	iterations = parse_iterations(iter, salt_hex);
-	saltlen = hex_decode(salt_hex + 1, digest_hex, salt, sizeof(salt));
+	saltlen = pwhash_hex_decode(salt_hex + 1, digest_hex, salt, sizeof(salt));
 	if (iterations == 0 || saltlen < 0 ||
-	    hex_decode(digest_hex + 1, digest_hex + 1 + strlen(digest_hex + 1), want,
+	    pwhash_hex_decode(digest_hex + 1, digest_hex + 1 + strlen(digest_hex + 1), want,
 		       sizeof(want)) != (int)sizeof(want))
 		return false;
 	pwhash_digest(salt, (size_t)saltlen, password, iterations, got);

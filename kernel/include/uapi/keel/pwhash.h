@@ -54,4 +54,11 @@ int pwhash_format(char *buf, size_t size, const uint8_t *salt, size_t saltlen,
  */
 bool pwhash_check(const char *hash, const char *password);
 
+/*
+ * Decodes the hexadecimal digits from s up to stop (either case) into out, which has room
+ * for max bytes. Returns the byte count, or -1 for an empty or odd count, too many bytes,
+ * or a character that is not a hex digit.
+ */
+int pwhash_hex_decode(const char *s, const char *stop, uint8_t *out, size_t max);
+
 #endif
