@@ -36,6 +36,7 @@ int fd_install(struct file *f)
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (!p->fds[fd]) {
 			p->fds[fd] = f;
+			p->fdflags[fd] = 0;
 			return fd;
 		}
 	file_put(f);
@@ -67,6 +68,7 @@ long sys_close(const uint64_t *a)
 	if (!f)
 		return -EBADF;
 	proc_current()->fds[a[0]] = NULL;
+	proc_current()->fdflags[a[0]] = 0;
 	file_put(f);
 	return 0;
 }
@@ -222,6 +224,7 @@ long sys_dup2(const uint64_t *a)
 		return (long)a[1];
 	file_put(p->fds[a[1]]);
 	p->fds[a[1]] = file_dup(f);
+	p->fdflags[a[1]] = 0;
 	return (long)a[1];
 }
 

@@ -43,6 +43,7 @@ struct proc {
 	void *kstack;			/* top of its kernel stack; NULL for the kernel's boot stack */
 	uint64_t ctx;			/* saved kernel stack pointer while switched out */
 	struct file *fds[FD_MAX];
+	uint8_t fdflags[FD_MAX];	/* FD_CLOEXEC of each descriptor */
 	char cwd[KEEL_PATH_MAX + 1];	/* absolute, without "." or ".." */
 	uint64_t brk_start, brk;	/* the heap sbrk moves, [brk_start, brk) */
 	uint64_t user_pages;		/* of user memory mapped: image, heap, stack */

@@ -174,8 +174,10 @@ int proc_spawn(const char *path, int argc, const char *const argv[])
 	set_name(p, path);
 	p->uid = parent->uid;
 	memcpy(p->cwd, parent->cwd, sizeof(p->cwd));
+	/* spawn is fork and exec in one: descriptors marked close-on-exec stay behind. */
 	for (int fd = 0; fd < FD_MAX; fd++)
-		p->fds[fd] = parent->fds[fd] ? file_dup(parent->fds[fd]) : NULL;
+		if (parent->fds[fd] && !(parent->fdflags[fd] & FD_CLOEXEC))
+			p->fds[fd] = file_dup(parent->fds[fd]);
 	p->brk_start = p->brk = img.brk;
 	p->user_pages = img.pages;
 	p->started_ms = uptime_ms();

@@ -62,6 +62,9 @@
 #define O_APPEND	0x0400
 #define O_DIRECTORY	0x10000
 
+/* descriptor flags (fcntl's F_GETFD/F_SETFD) */
+#define FD_CLOEXEC	1	/* closed by exec */
+
 #define SEEK_SET	0
 #define SEEK_CUR	1
 #define SEEK_END	2
