@@ -62,6 +62,7 @@ KERNEL_C_SRCS = \
 	kernel/fs/ramfs.c \
 	kernel/fs/dev.c \
 	kernel/fs/file.c \
+	kernel/fs/pipe.c \
 	kernel/fs/vfile.c \
 	kernel/fs/sysfile.c \
 	kernel/panic.c \

@@ -68,7 +68,8 @@ SH_SRCS = \
 	userland/sh/history.c \
 	userland/sh/parse.c \
 	userland/sh/builtin.c \
-	userland/sh/run.c
+	userland/sh/run.c \
+	userland/sh/vars.c
 SH_HDRS = userland/sh/sh.h userland/sh/edit.h userland/sh/history.h userland/sh/parse.h
 SH_OBJS = $(SH_SRCS:.c=.o)
 USERLAND_C_NAMES = $(USERLAND_SIMPLE_NAMES) sh

@@ -10,8 +10,9 @@
  * included). In raw mode every byte goes to readers
  * as it is, without echo, and ^C is just a byte.
  *
- * The foreground process is the one spawned last with the tty as its standard input;
- * when it ends, its parent is foreground again. See doc/processes.md.
+ * ^C interrupts the foreground process group, which the shell sets for each job
+ * (tcsetpgrp); when its last member ends, the group of that member's parent is foreground
+ * again (proc.c). See doc/processes.md.
  */
 #include "arch.h"
 #include "console.h"
@@ -35,7 +36,7 @@ static struct {
 	struct ring in;			/* finished lines (raw: bytes) for readers */
 	unsigned eofs;			/* ^D on empty lines not yet read */
 	struct waitq readers;
-	int fg;				/* the foreground pid, 0 for none */
+	int fg;				/* the foreground process group, 0 for none */
 } tty;
 
 static void echo(const char *s, size_t len)
@@ -170,15 +171,18 @@ int tty_set_mode(int mode, int pid)
 	return old;
 }
 
-void tty_set_foreground(int pid)
+void tty_set_foreground(int pgid)
 {
-	tty.fg = pid;
+	tty.fg = pgid;
 }
 
-void tty_proc_exit(int pid, int parent_pid)
+int tty_foreground(void)
 {
-	if (tty.fg == pid)
-		tty.fg = parent_pid;
+	return tty.fg;
+}
+
+void tty_proc_exit(int pid)
+{
 	if (tty.mode == TTY_RAW && tty.raw_pid == pid)
 		tty_set_mode(TTY_COOKED, 0);
 }

@@ -7,6 +7,7 @@
 #include "file.h"
 #include "heap.h"
 #include "lib.h"
+#include "pipe.h"
 #include "proc.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -29,18 +30,24 @@ struct file *fd_file(uint64_t fd)
 	return fd < FD_MAX ? proc_current()->fds[fd] : NULL;
 }
 
-int fd_install(struct file *f)
+/* Gives f the lowest free descriptor from min on, with fdflags. Returns it, or -EMFILE (and drops f). */
+static int fd_install_from(struct file *f, uint64_t min, uint8_t fdflags)
 {
 	struct proc *p = proc_current();
 
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (uint64_t fd = min; fd < FD_MAX; fd++)
 		if (!p->fds[fd]) {
 			p->fds[fd] = f;
-			p->fdflags[fd] = 0;
-			return fd;
+			p->fdflags[fd] = fdflags;
+			return (int)fd;
 		}
 	file_put(f);
 	return -EMFILE;
+}
+
+int fd_install(struct file *f)
+{
+	return fd_install_from(f, 0, 0);
 }
 
 /* Whether [buf, buf + len) is in user space, for calls that do not touch the bytes. */
@@ -56,9 +63,72 @@ long sys_open(const uint64_t *a)
 	int err;
 
 	if ((err = path_from_user((const char *)a[0], path)) != 0 ||
-	    (err = vfs_open(path, (int)a[1], (uint32_t)a[2], proc_current()->uid, &f)) != 0)
+	    (err = vfs_open(path, (int)a[1] & ~O_CLOEXEC, (uint32_t)a[2], proc_current()->uid,
+			    &f)) != 0)
 		return err;
-	return fd_install(f);
+	return fd_install_from(f, 0, (a[1] & O_CLOEXEC) ? FD_CLOEXEC : 0);
+}
+
+long sys_pipe(const uint64_t *a)
+{
+	struct proc *p = proc_current();
+	struct file *rd, *wr;
+	int fds[2], err;
+	uint8_t fdflags = (a[1] & O_CLOEXEC) ? FD_CLOEXEC : 0;
+
+	if (a[1] & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	if ((err = pipe_new(&rd, &wr)) != 0)
+		return err;
+	if ((fds[0] = fd_install_from(rd, 0, fdflags)) < 0) {
+		file_put(wr);
+		return fds[0];
+	}
+	if ((fds[1] = fd_install_from(wr, 0, fdflags)) < 0) {
+		file_put(p->fds[fds[0]]);
+		p->fds[fds[0]] = NULL;
+		return fds[1];
+	}
+	if (copy_to_user((void *)a[0], fds, sizeof(fds)) != 0) {
+		for (int i = 0; i < 2; i++) {
+			file_put(p->fds[fds[i]]);
+			p->fds[fds[i]] = NULL;
+		}
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_dup(const uint64_t *a)
+{
+	struct file *f = fd_file(a[0]);
+
+	return f ? fd_install(file_dup(f)) : -EBADF;
+}
+
+long sys_fcntl(const uint64_t *a)
+{
+	struct proc *p = proc_current();
+	struct file *f = fd_file(a[0]);
+
+	if (!f)
+		return -EBADF;
+	switch (a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (a[2] >= FD_MAX)
+			return -EINVAL;
+		return fd_install_from(file_dup(f), a[2], a[1] == F_DUPFD ? 0 : FD_CLOEXEC);
+	case F_GETFD:
+		return p->fdflags[a[0]];
+	case F_SETFD:
+		p->fdflags[a[0]] = a[2] & FD_CLOEXEC;
+		return 0;
+	case F_GETFL:
+		return f->flags & (O_ACCMODE | O_APPEND);
+	default:
+		return -EINVAL;
+	}
 }
 
 long sys_close(const uint64_t *a)

@@ -34,11 +34,13 @@ struct proc {
 	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
 	enum proc_state state;
 	int pid;
+	int pgid;			/* process group: the pid of its first member */
 	struct proc *parent;		/* the kernel's slot for orphans; NULL for the kernel */
 	char name[PROC_NAME_MAX + 1];
 	uint32_t uid;
 	int exit_status;		/* W_EXITCODE or W_SIGNALED, for the parent */
 	int killed;			/* a signal that ends the process at its next chance */
+	uint32_t sigignore;		/* signals it ignores (bit n: signal n; never SIGKILL) */
 	struct vm_space *space;		/* NULL for the kernel */
 	void *kstack;			/* top of its kernel stack; NULL for the kernel's boot stack */
 	uint64_t ctx;			/* saved kernel stack pointer while switched out */
@@ -94,14 +96,30 @@ void proc_exit(int status) __attribute__((noreturn));
 int proc_wait(int pid, int *status, int flags);
 
 /*
- * Sends sig to the process pid: a signal other than 0 ends it (there are no handlers),
- * as soon as it returns to user mode or wakes from a blocking call. Returns 0, -ESRCH,
- * -EINVAL for a bad signal, -EPERM when the sender may not (not root, another uid).
+ * Sends sig to the process pid, or to every process of the group -pid when pid < -1, or
+ * of the caller's group when pid is 0: a signal other than 0 ends it (there are no
+ * handlers), as soon as it returns to user mode or wakes from a blocking call. Returns 0
+ * (for a group: when at least one member got it), -ESRCH, -EINVAL for a bad signal or
+ * pid -1, -EPERM when the sender may not (not root, another uid; a kernel thread).
  */
 int proc_kill(int pid, int sig);
 
-/* ^C at the console: SIGINT to pid, unless it is a child of the kernel (init). */
-void proc_interrupt(int pid);
+/* ^C at the console: SIGINT to every process of the group pgid but init and kernel threads. */
+void proc_interrupt(int pgid);
+
+/*
+ * Puts the process pid (0: the caller), which must be the caller or a child of it, into
+ * the group pgid (0: pid's own number, a new group). Returns 0, -ESRCH for no such
+ * process, -EINVAL for a negative pgid, -EPERM when no process leads or belongs to
+ * pgid, or when pid leads a group of others already.
+ */
+int proc_setpgid(int pid, int pgid);
+
+/* Returns the group of the process pid (0: the caller), or -ESRCH. */
+int proc_getpgid(int pid);
+
+/* Whether a live process (not a zombie) belongs to the group pgid. */
+bool proc_group_alive(int pgid);
 
 /* Returns the process with pid, or NULL (zombies included). */
 struct proc *proc_find(int pid);

@@ -44,6 +44,15 @@ int waitq_wait(struct waitq *wq);
  */
 int waitq_wait_timeout(struct waitq *wq, uint64_t ms);
 
+/*
+ * As waitq_wait, for a caller that holds the lock l guarding the condition: l is given up
+ * while the process sleeps and taken again before this returns, as xv6's sleep(chan, lk).
+ * Whoever changes the condition takes l, so no wake-up falls between the check and the
+ * sleep. Returns 0 or -EINTR.
+ */
+struct lock;
+int waitq_wait_lock(struct waitq *wq, struct lock *l);
+
 /* Makes every process blocked on wq runnable. Safe in interrupt handlers. */
 void waitq_wake_all(struct waitq *wq);
 

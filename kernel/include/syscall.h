@@ -27,6 +27,9 @@ long sys_chdir(const uint64_t *a);
 long sys_getcwd(const uint64_t *a);
 long sys_rmdir(const uint64_t *a);
 long sys_dup2(const uint64_t *a);
+long sys_dup(const uint64_t *a);
+long sys_fcntl(const uint64_t *a);
+long sys_pipe(const uint64_t *a);
 long sys_spawn(const uint64_t *a);
 
 /*

@@ -34,17 +34,20 @@ long tty_write(const char *buf, size_t len);
 /* Sets TTY_COOKED or TTY_RAW for the process pid. Returns the old mode, or -EINVAL. */
 int tty_set_mode(int mode, int pid);
 
-/* Makes pid the foreground process, which ^C interrupts. */
-void tty_set_foreground(int pid);
+/* Makes pgid the foreground process group, which ^C interrupts (0: none). */
+void tty_set_foreground(int pgid);
 
-/* A process ends: the foreground passes to its parent, raw mode it asked for ends. */
-void tty_proc_exit(int pid, int parent_pid);
+/* Returns the foreground process group, 0 for none. */
+int tty_foreground(void);
+
+/* A process ends: raw mode it asked for ends. */
+void tty_proc_exit(int pid);
 
 /* The operations of the console as an open file, /dev/tty (fs/dev.c). */
 struct file;
 extern const struct file_ops tty_fops;
 
-/* Whether f is the console tty (a process reading it may become the foreground). */
+/* Whether f is the console tty (for tcsetpgrp). */
 bool tty_file(const struct file *f);
 
 #endif

@@ -2,7 +2,8 @@
  * The program loader (DESIGN.md, "Programs"): a flat binary is the exact memory image,
  * loaded at USER_BASE as one read-write-execute region and entered at its first byte; a
  * static ELF64 executable has its PT_LOAD segments mapped with their own permissions.
- * The two are told apart by the ELF magic. Then the stack: USER_STACK_SIZE bytes below
+ * The two are told apart by the ELF magic; a file that starts with "#!" is a script, no
+ * program (-ENOEXEC, so that a shell runs it with its interpreter). Then the stack: USER_STACK_SIZE bytes below
  * USER_END with an unmapped guard page below, holding argv in the System V layout.
  *
  * Everything about the file is checked before anything is mapped; a malformed file is
@@ -220,18 +221,20 @@ int loader_load(struct vm_space *as, const char *path, int argc, const char *con
 		struct loader_image *img)
 {
 	static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
-	unsigned char magic[4];
+	unsigned char magic[4] = { 0 };
 	struct vnode *n;
 	int err;
 
 	memset(img, 0, sizeof(*img));
 	if ((err = vfs_lookup(path, true, &n)) != 0)
 		return err;
+	long got = KEEL_S_ISREG(vnode_mode(n)) ? vnode_read_kernel(n, 0, magic, sizeof(magic)) : 0;
 	if (!KEEL_S_ISREG(vnode_mode(n)))
 		err = -EACCES;
-	else if (vnode_read_kernel(n, 0, magic, sizeof(magic)) == sizeof(magic) &&
-		 memcmp(magic, elf_magic, sizeof(magic)) == 0)
+	else if (got == sizeof(magic) && memcmp(magic, elf_magic, sizeof(magic)) == 0)
 		err = load_elf(as, n, img);
+	else if (got >= 2 && magic[0] == '#' && magic[1] == '!')
+		err = -ENOEXEC;		/* a script: its interpreter runs it (the shell does) */
 	else
 		err = load_flat(as, n, img);
 	vnode_put(n);

@@ -100,6 +100,17 @@ void proc_init(void)
 	arch_syscall_init(syscall_dispatch);
 }
 
+/* Whether n is some process's pid or group: a new process must not take it. */
+static bool pid_taken(int n)
+{
+	for (int i = 0; i < PROC_MAX; i++) {
+		const struct proc *p = &ptable.table[i];
+		if (p->state != P_UNUSED && (p->pid == n || p->pgid == n))
+			return true;
+	}
+	return false;
+}
+
 /* Reserves a free slot with a fresh pid, or returns NULL. */
 static struct proc *slot_alloc(void)
 {
@@ -114,7 +125,7 @@ static struct proc *slot_alloc(void)
 	if (p) {
 		do {
 			ptable.last_pid = ptable.last_pid >= PID_MAX ? 1 : ptable.last_pid + 1;
-		} while (proc_find(ptable.last_pid));
+		} while (pid_taken(ptable.last_pid));
 		memset((char *)p + sizeof(p->fpu), 0, sizeof(*p) - sizeof(p->fpu));
 		p->pid = ptable.last_pid;
 		p->state = P_EMBRYO;
@@ -171,6 +182,8 @@ int proc_spawn(const char *path, int argc, const char *const argv[])
 		return err;
 	}
 	p->parent = parent;
+	/* The kernel's children (init) lead groups of their own; others join their parent's. */
+	p->pgid = parent->pid == PROC_KERNEL_PID ? p->pid : parent->pgid;
 	set_name(p, path);
 	p->uid = parent->uid;
 	memcpy(p->cwd, parent->cwd, sizeof(p->cwd));
@@ -183,8 +196,6 @@ int proc_spawn(const char *path, int argc, const char *const argv[])
 	p->started_ms = uptime_ms();
 	arch_fpu_init_state(p->fpu);
 	p->ctx = arch_context_new(p->kstack, img.entry, img.sp, (uint64_t)argc, img.argv);
-	if (tty_file(p->fds[0]))
-		tty_set_foreground(p->pid);
 	sched_start(p);
 	return p->pid;
 }
@@ -200,6 +211,7 @@ int proc_start_kthread(const char *name, void (*fn)(void))
 		return -EAGAIN;
 	}
 	p->parent = &ptable.table[0];
+	p->pgid = p->pid;
 	set_name(p, name);
 	p->cwd[0] = '/';
 	p->started_ms = uptime_ms();
@@ -219,7 +231,7 @@ void proc_exit(int status)
 		file_put(p->fds[fd]);
 		p->fds[fd] = NULL;
 	}
-	tty_proc_exit(p->pid, p->parent->pid);
+	tty_proc_exit(p->pid);
 	/* The address space goes now (we are on the kernel stack, in the kernel half). */
 	vm_space_destroy(p->space);
 	p->space = NULL;
@@ -236,6 +248,9 @@ void proc_exit(int status)
 		waitq_wake_all(&kernel->children);
 	p->exit_status = status;
 	p->state = P_ZOMBIE;
+	/* The foreground job is over: the terminal goes back to whoever started it. */
+	if (tty_foreground() == p->pgid && !proc_group_alive(p->pgid))
+		tty_set_foreground(p->parent->pgid);
 	waitq_wake_all(&p->parent->children);
 	sched_switch();
 	panic("proc_exit: pid %d ran after its end", p->pid);
@@ -282,8 +297,11 @@ int proc_wait(int pid, int *status, int flags)
 /* Delivers sig to p; the caller has checked the right to. */
 static void deliver(struct proc *p, int sig)
 {
-	uint64_t flags = arch_irq_save();
+	uint64_t flags;
 
+	if (sig != SIGKILL && (p->sigignore & (1u << sig)))
+		return;
+	flags = arch_irq_save();
 	if (!p->killed)
 		p->killed = sig;
 	if (p->state == P_SLEEPING)
@@ -291,29 +309,119 @@ static void deliver(struct proc *p, int sig)
 	arch_irq_restore(flags);
 }
 
-int proc_kill(int pid, int sig)
+/* Whether p is a process a signal can reach: live, with user space (not the kernel or a thread). */
+static bool live_user(const struct proc *p)
 {
-	struct proc *cur = proc_current(), *p;
+	return p->state != P_UNUSED && p->state != P_EMBRYO && p->state != P_ZOMBIE && p->space;
+}
 
-	if (sig < 0 || sig >= 32)
-		return -EINVAL;
-	if (pid == PROC_KERNEL_PID || !(p = proc_find(pid)) || p->state == P_ZOMBIE)
-		return -ESRCH;
+/* Sends sig to p if the caller may. Returns 0, -EPERM. */
+static int kill_one(struct proc *p, int sig)
+{
+	struct proc *cur = proc_current();
+
 	if (cur->uid != 0 && cur->uid != p->uid)
 		return -EPERM;
-	if (!p->space)
-		return -EPERM;		/* a kernel thread (proc_start_kthread) */
 	if (sig != 0)
 		deliver(p, sig);
 	return 0;
 }
 
-void proc_interrupt(int pid)
+int proc_kill(int pid, int sig)
 {
-	struct proc *p = proc_find(pid);
+	struct proc *p;
+	int r = -ESRCH;
 
-	if (p && p->state != P_ZOMBIE && p->parent && p->parent->pid != PROC_KERNEL_PID)
-		deliver(p, SIGINT);
+	if (sig < 0 || sig >= 32 || pid == -1)
+		return -EINVAL;
+	if (pid > 0) {
+		if (!(p = proc_find(pid)) || p->state == P_ZOMBIE)
+			return -ESRCH;
+		if (!p->space)
+			return -EPERM;		/* a kernel thread (proc_start_kthread) */
+		return kill_one(p, sig);
+	}
+	/* A group: the caller's for 0. Success when anyone got it, else why not. */
+	int pgid = pid == 0 ? proc_current()->pgid : -pid;
+	for (int i = 1; i < PROC_MAX; i++) {
+		p = &ptable.table[i];
+		if (live_user(p) && p->pgid == pgid) {
+			int e = kill_one(p, sig);
+			if (r != 0)
+				r = e;
+		}
+	}
+	return r;
+}
+
+void proc_interrupt(int pgid)
+{
+	for (int i = 1; i < PROC_MAX; i++) {
+		struct proc *p = &ptable.table[i];
+		if (live_user(p) && p->pgid == pgid && p->parent->pid != PROC_KERNEL_PID)
+			deliver(p, SIGINT);
+	}
+}
+
+bool proc_group_alive(int pgid)
+{
+	for (int i = 1; i < PROC_MAX; i++) {
+		const struct proc *p = &ptable.table[i];
+		if (p->state != P_UNUSED && p->state != P_EMBRYO && p->state != P_ZOMBIE &&
+		    p->pgid == pgid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the caller may put a process into the group pgid: it has a member, or its
+ * leader-to-be is the caller or a child of it (a shell forming a pipeline's group may
+ * find the first member ended before it joined: the number is still reserved then).
+ */
+static bool group_joinable(const struct proc *cur, int pgid)
+{
+	for (int i = 1; i < PROC_MAX; i++) {
+		const struct proc *p = &ptable.table[i];
+		if (p->state == P_UNUSED || p->state == P_EMBRYO)
+			continue;
+		if (p->pgid == pgid || (p->pid == pgid && (p == cur || p->parent == cur)))
+			return true;
+	}
+	return false;
+}
+
+int proc_setpgid(int pid, int pgid)
+{
+	struct proc *cur = proc_current(), *p = pid == 0 ? cur : proc_find(pid);
+
+	if (pgid < 0)
+		return -EINVAL;
+	if (!p || p->state == P_ZOMBIE || (p != cur && p->parent != cur))
+		return -ESRCH;
+	if (pgid == 0)
+		pgid = p->pid;
+	if (pgid == p->pgid)
+		return 0;
+	/* A new group takes the leader's number; an existing one must have a member. */
+	if (pgid != p->pid && !group_joinable(cur, pgid))
+		return -EPERM;
+	/* A leader stays with its group while others are in it, so its number stays unique. */
+	if (p->pgid == p->pid)
+		for (int i = 1; i < PROC_MAX; i++) {
+			const struct proc *o = &ptable.table[i];
+			if (o != p && o->state != P_UNUSED && o->state != P_ZOMBIE && o->pgid == p->pid)
+				return -EPERM;
+		}
+	p->pgid = pgid;
+	return 0;
+}
+
+int proc_getpgid(int pid)
+{
+	struct proc *p = pid == 0 ? proc_current() : proc_find(pid);
+
+	return p ? p->pgid : -ESRCH;
 }
 
 int proc_info(int index, struct keel_procinfo *pi)

@@ -6,6 +6,7 @@
  * blocks, so the kernel is never preempted (one CPU, no locks needed).
  */
 #include "arch.h"
+#include "lock.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -127,6 +128,21 @@ int waitq_wait(struct waitq *wq)
 	wq->waiters--;
 	cur->chan = NULL;
 	return cur->killed ? -EINTR : 0;
+}
+
+int waitq_wait_lock(struct waitq *wq, struct lock *l)
+{
+	/* Interrupts stay off across the switch; l's saved flags are ours, not the next holder's. */
+	uint64_t irq = l->irq_flags;
+	int r;
+
+	if (!lock_held(l))
+		panic("waitq_wait_lock: %s is not held", l->name);
+	l->held = false;
+	r = waitq_wait(wq);
+	lock_acquire(l);
+	l->irq_flags = irq;
+	return r;
 }
 
 int waitq_wait_timeout(struct waitq *wq, uint64_t ms)

@@ -141,6 +141,61 @@ static long sys_ttymode(const uint64_t *a)
 	return tty_set_mode((int)a[0], proc_current()->pid);
 }
 
+static long sys_setpgid(const uint64_t *a)
+{
+	return proc_setpgid((int)a[0], (int)a[1]);
+}
+
+static long sys_getpgid(const uint64_t *a)
+{
+	return proc_getpgid((int)a[0]);
+}
+
+/*
+ * tcsetpgrp: hands the terminal to the group pgid, which must have a member. Only the
+ * foreground group may hand it on (or anyone, once that group has ended), so a
+ * background job cannot take the terminal from the job in front.
+ */
+static long sys_tcsetpgrp(const uint64_t *a)
+{
+	struct proc *cur = proc_current();
+	int fg = tty_foreground();
+
+	if (!tty_file(fd_file(a[0])))
+		return -ENOTTY;
+	if ((int64_t)a[1] <= 0 || !proc_group_alive((int)a[1]))
+		return -EPERM;
+	if (cur->pgid != fg && fg != 0 && proc_group_alive(fg) && cur->uid != 0)
+		return -EPERM;
+	tty_set_foreground((int)a[1]);
+	return 0;
+}
+
+static long sys_tcgetpgrp(const uint64_t *a)
+{
+	if (!tty_file(fd_file(a[0])))
+		return -ENOTTY;
+	return tty_foreground();
+}
+
+/*
+ * sigignore: the one disposition a signal can have besides ending the process. An
+ * interactive shell ignores SIGINT, so that ^C ends the job, not the shell. Kept by
+ * exec and fork, cleared by spawn. SIGKILL cannot be ignored.
+ */
+static long sys_sigignore(const uint64_t *a)
+{
+	struct proc *p = proc_current();
+	uint32_t bit = 1u << (a[0] & 31);
+	long old;
+
+	if (a[0] == 0 || a[0] >= 32 || a[0] == SIGKILL || a[1] > 1)
+		return -EINVAL;
+	old = (p->sigignore & bit) != 0;
+	p->sigignore = a[1] ? p->sigignore | bit : p->sigignore & ~bit;
+	return old;
+}
+
 static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_exit] = sys_exit,
 	[SYS_read] = sys_read,
@@ -179,6 +234,14 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_netinfo] = sys_netinfo,
 	[SYS_pciinfo] = sys_pciinfo,
 	[SYS_uptime_us] = sys_uptime_us,
+	[SYS_pipe] = sys_pipe,
+	[SYS_dup] = sys_dup,
+	[SYS_fcntl] = sys_fcntl,
+	[SYS_setpgid] = sys_setpgid,
+	[SYS_getpgid] = sys_getpgid,
+	[SYS_tcsetpgrp] = sys_tcsetpgrp,
+	[SYS_tcgetpgrp] = sys_tcgetpgrp,
+	[SYS_sigignore] = sys_sigignore,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

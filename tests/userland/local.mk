@@ -79,7 +79,8 @@ USERLAND_SCRIPT_TESTS = \
 	tests/userland/programs.test \
 	tests/userland/image.test \
 	tests/userland/console.test \
-	tests/userland/shell.test
+	tests/userland/shell.test \
+	tests/userland/sh-scripts.test
 TESTS += $(USERLAND_SCRIPT_TESTS)
 
 # The programs the build puts in /bin, C (USERLAND_PROGRAMS) and flat (USERLAND_FLAT_PROGRAMS),
@@ -88,4 +89,8 @@ AM_TESTS_ENVIRONMENT += USERLAND_PROGRAMS='$(USERLAND_C_NAMES)'; \
 	USERLAND_FLAT_PROGRAMS='$(notdir $(USERLAND_ASM_IMAGES:.bin=))'; \
 	export USERLAND_PROGRAMS USERLAND_FLAT_PROGRAMS;
 EXTRA_DIST += $(USERLAND_SCRIPT_TESTS) tests/userland/local.mk
+# The scripts sh-scripts.test runs in Keel and under the host's sh, and their input.
+EXTRA_DIST += tests/userland/sh/pipes.sh tests/userland/sh/redirs.sh tests/userland/sh/lists.sh \
+	tests/userland/sh/vars.sh tests/userland/sh/jobs.sh tests/userland/sh/scripts.sh \
+	tests/userland/sh/args.sh tests/userland/sh/hashbang.sh tests/userland/sh/small.txt
 check_DATA += ramfs.img

@@ -7,4 +7,7 @@
 /* Opens path; mode (permission bits) is used with O_CREAT. Returns a descriptor or -1. */
 int open(const char *path, int flags, ...);
 
+/* F_GETFD/F_SETFD (FD_CLOEXEC), F_GETFL, F_DUPFD, F_DUPFD_CLOEXEC. Returns per command, or -1. */
+int fcntl(int fd, int cmd, long arg);
+
 #endif

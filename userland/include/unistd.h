@@ -20,6 +20,9 @@ ssize_t write(int fd, const void *buf, size_t len);
 int close(int fd);
 off_t lseek(int fd, off_t off, int whence);
 int dup2(int oldfd, int newfd);
+int dup(int fd);			/* the lowest free descriptor */
+int pipe(int fds[2]);			/* fds[0] reads what fds[1] writes */
+int pipe2(int fds[2], int flags);	/* flags: 0 or O_CLOEXEC */
 int unlink(const char *path);
 int rmdir(const char *path);
 int rename(const char *from, const char *to);
@@ -30,6 +33,13 @@ pid_t getpid(void);
 pid_t getppid(void);
 uid_t getuid(void);
 int setuid(uid_t uid);			/* root only */
+
+/* Process groups and the terminal's foreground group (doc/processes.md). */
+int setpgid(pid_t pid, pid_t pgid);	/* 0 for pid: the caller; 0 for pgid: pid */
+pid_t getpgid(pid_t pid);
+pid_t getpgrp(void);
+int tcsetpgrp(int fd, pid_t pgid);
+pid_t tcgetpgrp(int fd);
 
 /* Moves the end of the data segment by increment. Returns the old end, or (void *)-1. */
 void *sbrk(intptr_t increment);

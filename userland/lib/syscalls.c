@@ -36,6 +36,10 @@ ssize_t write(int fd, const void *buf, size_t len) { return SYS3(SYS_write, fd, 
 int close(int fd) { return (int)SYS1(SYS_close, fd); }
 off_t lseek(int fd, off_t off, int whence) { return SYS3(SYS_lseek, fd, off, whence); }
 int dup2(int oldfd, int newfd) { return (int)SYS2(SYS_dup2, oldfd, newfd); }
+int dup(int fd) { return (int)SYS1(SYS_dup, fd); }
+int pipe(int fds[2]) { return (int)SYS2(SYS_pipe, fds, 0); }
+int pipe2(int fds[2], int flags) { return (int)SYS2(SYS_pipe, fds, flags); }
+int fcntl(int fd, int cmd, long arg) { return (int)SYS3(SYS_fcntl, fd, cmd, arg); }
 int unlink(const char *path) { return (int)SYS1(SYS_unlink, path); }
 int rmdir(const char *path) { return (int)SYS1(SYS_rmdir, path); }
 int rename(const char *from, const char *to) { return (int)SYS2(SYS_rename, from, to); }
@@ -73,6 +77,24 @@ int setuid(uid_t uid) { return (int)SYS1(SYS_setuid, uid); }
 int spawn(const char *path, char *const argv[]) { return (int)SYS2(SYS_spawn, path, argv); }
 int waitpid(int pid, int *status, int flags) { return (int)SYS3(SYS_waitpid, pid, status, flags); }
 int kill(int pid, int sig) { return (int)SYS2(SYS_kill, pid, sig); }
+
+sighandler_t
+signal(int sig, sighandler_t handler)
+{
+	long old;
+
+	if (handler != SIG_DFL && handler != SIG_IGN) {
+		errno = EINVAL;		/* no handlers in Keel */
+		return SIG_ERR;
+	}
+	old = SYS2(SYS_sigignore, sig, handler == SIG_IGN);
+	return old < 0 ? SIG_ERR : old ? SIG_IGN : SIG_DFL;
+}
+int setpgid(pid_t pid, pid_t pgid) { return (int)SYS2(SYS_setpgid, pid, pgid); }
+pid_t getpgid(pid_t pid) { return (pid_t)SYS1(SYS_getpgid, pid); }
+pid_t getpgrp(void) { return (pid_t)SYS1(SYS_getpgid, 0); }
+int tcsetpgrp(int fd, pid_t pgid) { return (int)SYS2(SYS_tcsetpgrp, fd, pgid); }
+pid_t tcgetpgrp(int fd) { return (pid_t)SYS1(SYS_tcgetpgrp, fd); }
 
 int ttymode(int mode) { return (int)SYS1(SYS_ttymode, mode); }
 int yield(void) { return (int)SYS0(SYS_yield); }

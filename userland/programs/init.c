@@ -55,6 +55,9 @@ run_once(const char *program)
 		warn("cannot start %s", program);
 		return -1;
 	}
+	/* The program leads a group of its own, which the console's ^C reaches. */
+	setpgid(pid, pid);
+	tcsetpgrp(STDIN_FILENO, pid);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			warn("waiting for %s", program);

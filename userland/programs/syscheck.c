@@ -325,6 +325,19 @@ check_read_write(void)
 	       0);
 }
 
+static int pipe_fds[2];
+
+/* The lowest descriptor not open, found by dup of the console (and closed again). */
+static long
+lowest_free_fd(void)
+{
+	long fd = sys(SYS_dup, 0, 0, 0);
+
+	if (fd >= 0)
+		sys(SYS_close, (uint64_t)fd, 0, 0);
+	return fd;
+}
+
 /* Descriptor calls: numbers that name no open file, and bad whences and offsets. */
 static void
 check_descriptors(void)
@@ -354,6 +367,17 @@ check_descriptors(void)
 	expect("lseek", "the console", sys(SYS_lseek, 1, 0, SEEK_SET), -ESPIPE);
 	expect("readdir", "the console", sys(SYS_readdir, 0, (uint64_t)&d, 0), -ENOTDIR);
 	expect("readdir", "a file", sys(SYS_readdir, sc.file_fd, (uint64_t)&d, 0), -ENOTDIR);
+	expect("dup", "fd 16 (FD_MAX)", sys(SYS_dup, 16, 0, 0), -EBADF);
+	expect("fcntl", "fd 16 (FD_MAX)", sys(SYS_fcntl, 16, F_GETFD, 0), -EBADF);
+	expect("fcntl", "command 99", sys(SYS_fcntl, 0, 99, 0), -EINVAL);
+	expect("fcntl", "F_DUPFD from 16", sys(SYS_fcntl, 0, F_DUPFD, 16), -EINVAL);
+	expect("fcntl", "F_GETFD of the console", sys(SYS_fcntl, 0, F_GETFD, 0), 0);
+	long free_fd = lowest_free_fd();
+
+	expect("pipe", "flags 1", sys(SYS_pipe, (uint64_t)pipe_fds, 1, 0), -EINVAL);
+	expect("pipe", "into the kernel", sys(SYS_pipe, KERNEL_IMAGE, 0, 0), -EFAULT);
+	expect("pipe", "into NULL", sys(SYS_pipe, 0, 0, 0), -EFAULT);
+	expect("pipe", "no descriptor leaked by the failed calls", lowest_free_fd(), free_fd);
 	expect("ttymode", "mode 2", sys(SYS_ttymode, 2, 0, 0), -EINVAL);
 	expect("ttymode", "mode -1", sys(SYS_ttymode, UINT64_MAX, 0, 0), -EINVAL);
 }
@@ -437,8 +461,22 @@ check_numbers(void)
 	expect("getuid", "with junk arguments", sys(SYS_getuid, UINT64_MAX, 0, 0), uid);
 	expect("kill", "signal 32", sys(SYS_kill, self, 32, 0), -EINVAL);
 	expect("kill", "signal -1", sys(SYS_kill, self, UINT64_MAX, 0), -EINVAL);
-	expect("kill", "pid 0 (the kernel)", sys(SYS_kill, 0, 0, 0), -ESRCH);
-	expect("kill", "pid -1", sys(SYS_kill, UINT64_MAX, 0, 0), -ESRCH);
+	expect("kill", "pid 0 (our own group)", sys(SYS_kill, 0, 0, 0), 0);
+	expect("kill", "pid -1 (everyone: not supported)", sys(SYS_kill, UINT64_MAX, 0, 0), -EINVAL);
+	expect("kill", "a group no one is in", sys(SYS_kill, (uint64_t)-(INT32_MAX), 0, 0), -ESRCH);
+	expect("kill", "our own group by number",
+	       sys(SYS_kill, (uint64_t)-sys(SYS_getpgid, 0, 0, 0), 0, 0), 0);
+	expect("setpgid", "a negative group", sys(SYS_setpgid, 0, (uint64_t)-5, 0), -EINVAL);
+	expect("setpgid", "pid 1, not our child", sys(SYS_setpgid, 1, 0, 0), -ESRCH);
+	expect("setpgid", "a group no one is in", sys(SYS_setpgid, 0, INT32_MAX, 0), -EPERM);
+	expect("getpgid", "pid 2^31-1", sys(SYS_getpgid, INT32_MAX, 0, 0), -ESRCH);
+	expect("tcsetpgrp", "a file, not the terminal", sys(SYS_tcsetpgrp, sc.file_fd, 1, 0), -ENOTTY);
+	expect("tcsetpgrp", "a group no one is in", sys(SYS_tcsetpgrp, 0, INT32_MAX, 0), -EPERM);
+	expect("tcgetpgrp", "a file, not the terminal", sys(SYS_tcgetpgrp, sc.file_fd, 0, 0), -ENOTTY);
+	expect("sigignore", "SIGKILL", sys(SYS_sigignore, SIGKILL, 1, 0), -EINVAL);
+	expect("sigignore", "signal 0", sys(SYS_sigignore, 0, 1, 0), -EINVAL);
+	expect("sigignore", "signal 32", sys(SYS_sigignore, 32, 1, 0), -EINVAL);
+	expect("sigignore", "a setting of 2", sys(SYS_sigignore, SIGINT, 2, 0), -EINVAL);
 	expect("kill", "pid 2^31-1", sys(SYS_kill, INT32_MAX, 0, 0), -ESRCH);
 	expect("kill", "signal 0 to ourselves", sys(SYS_kill, self, 0, 0), 0);
 	if (init > 0)	/* root's: only root may signal it */

@@ -1,6 +1,6 @@
 /*
- * The shell's builtins, one function each and one table: cd, pwd, exit, logout, help and
- * run. Each takes its words and returns its status.
+ * The shell's builtins, one function each and one table: cd, pwd, exit, logout, help,
+ * run, jobs and wait. Each takes its words and returns its status.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -78,12 +78,42 @@ builtin_run(int argc, char **argv)
 	return run_program(argv + 1);
 }
 
+static int
+builtin_jobs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	jobs_reap(false);
+	return jobs_list();
+}
+
+static int
+builtin_wait(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc == 1)
+		return jobs_wait(0);
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		long pid = strtol(argv[i], &end, 10);
+		if (*argv[i] == '\0' || *end != '\0' || pid <= 0) {
+			warnx("wait: %s: not a pid", argv[i]);
+			return SH_STATUS_SYNTAX;
+		}
+		status = jobs_wait((int)pid);
+	}
+	return status;
+}
+
 static int builtin_help(int argc, char **argv);
 
 static const struct builtin builtins[] = {
 	{ "cd", "cd [DIR]        go to DIR, or to your home directory", builtin_cd },
 	{ "pwd", "pwd             print the working directory", builtin_pwd },
 	{ "run", "run NAME [ARG]  run the program NAME (the same as typing NAME [ARG])", builtin_run },
+	{ "jobs", "jobs            list the background jobs (started with &)", builtin_jobs },
+	{ "wait", "wait [PID...]   wait for background jobs: all, or those given", builtin_wait },
 	{ "help", "help            this list", builtin_help },
 	{ "exit", "exit [N]        leave the shell with status N (default: $?)", builtin_exit },
 	{ "logout", "logout          leave the shell and log out", builtin_logout },
@@ -135,6 +165,7 @@ builtin_help(int argc, char **argv)
 		printf("  %s\n", builtins[i].usage);
 	printf("Programs in %s (run one by typing its name):\n", SH_BIN_DIR);
 	list_programs();
-	printf("$? is the status of the last command. Up and Down walk the history.\n");
+	printf("Pipelines a | b, redirections < > >> 2> 2>&1, lists ; && ||, jobs &,\n"
+	       "variables NAME=VALUE and $NAME, $? the last status. Up and Down walk the history.\n");
 	return 0;
 }

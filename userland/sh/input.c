@@ -51,11 +51,18 @@ plain_line(char *buf, size_t size, const char *prompt)
 	size_t len = 0;
 	int c;
 
+	bool too_long = false;
+
 	write_all(STDOUT_FILENO, prompt, strlen(prompt));
-	while ((c = next_byte()) >= 0 && c != '\n')
+	while ((c = next_byte()) >= 0 && c != '\n') {
 		if (len + 1 < size)
 			buf[len++] = (char)c;
+		else
+			too_long = true;	/* read to its end, then refuse it whole */
+	}
 	buf[len] = '\0';
+	if (too_long)
+		return INPUT_TOO_LONG;
 	return c < 0 && len == 0 ? INPUT_EOF : INPUT_LINE;
 }
 

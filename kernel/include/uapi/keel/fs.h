@@ -12,6 +12,7 @@
 #define KEEL_PATH_MAX	255	/* bytes in a whole path */
 
 #define KEEL_S_IFMT	0170000
+#define KEEL_S_IFIFO	0010000		/* a pipe (fstat of either end) */
 #define KEEL_S_IFCHR	0020000		/* a device: /dev/null, /dev/tty (and sockets' fstat) */
 #define KEEL_S_IFDIR	0040000
 #define KEEL_S_IFREG	0100000
@@ -21,6 +22,7 @@
 #define KEEL_S_ISDIR(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFDIR)
 #define KEEL_S_ISREG(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFREG)
 #define KEEL_S_ISLNK(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFLNK)
+#define KEEL_S_ISFIFO(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFIFO)
 #define KEEL_S_ISCHR(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFCHR)
 
 struct keel_stat {

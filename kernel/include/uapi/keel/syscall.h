@@ -49,7 +49,15 @@
 #define SYS_netinfo	34	/* (int index, struct keel_netinfo *n): 1, 0 past the last */
 #define SYS_pciinfo	35	/* (int index, struct keel_pciinfo *p): 1, 0 past the last */
 #define SYS_uptime_us	36	/* microseconds since boot */
-#define NR_SYSCALLS	37
+#define SYS_pipe	37	/* (int fds[2], int flags): fds[0] reads, fds[1] writes; flags 0 or O_CLOEXEC */
+#define SYS_dup		38	/* (int fd): the lowest free descriptor, sharing fd's open file */
+#define SYS_fcntl	39	/* (int fd, int cmd, long arg): F_* below */
+#define SYS_setpgid	42	/* (int pid, int pgid): 0 for pid is the caller, 0 for pgid is pid */
+#define SYS_getpgid	43	/* (int pid): 0 is the caller */
+#define SYS_tcsetpgrp	44	/* (int fd, int pgid): the terminal fd's foreground group */
+#define SYS_tcgetpgrp	45	/* (int fd) */
+#define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
+#define NR_SYSCALLS	47
 
 /* open flags (Linux's values). */
 #define O_RDONLY	0x0000
@@ -61,9 +69,18 @@
 #define O_TRUNC		0x0200
 #define O_APPEND	0x0400
 #define O_DIRECTORY	0x10000
+#define O_CLOEXEC	0x80000	/* the descriptor gets FD_CLOEXEC */
 
-/* descriptor flags (fcntl's F_GETFD/F_SETFD) */
-#define FD_CLOEXEC	1	/* closed by exec */
+/* fcntl commands (Linux's values) and the descriptor flags of F_GETFD/F_SETFD */
+#define F_DUPFD		0	/* the lowest free descriptor >= arg, sharing the open file */
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3	/* open's flags: the access mode, O_APPEND */
+#define F_DUPFD_CLOEXEC	1030	/* as F_DUPFD, with FD_CLOEXEC set */
+#define FD_CLOEXEC	1	/* closed by exec (and not inherited by spawn) */
+
+/* Writes to a pipe of at most this many bytes are never split among other writers' bytes. */
+#define KEEL_PIPE_BUF	512
 
 #define SEEK_SET	0
 #define SEEK_CUR	1
@@ -96,6 +113,7 @@
 #define SIGFPE		8	/* divide error, x87/SIMD exception */
 #define SIGKILL		9
 #define SIGSEGV		11	/* page fault, general protection */
+#define SIGPIPE		13	/* a write to a pipe that no one reads any more */
 #define SIGTERM		15
 
 #define PROC_NAME_MAX	31

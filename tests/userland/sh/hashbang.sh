@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "run by name with $1 $2"
+exit 4

@@ -1,0 +1,10 @@
+# Background jobs and wait.
+cd "$1" || exit 1
+echo first > bg.txt &
+wait
+cat bg.txt
+cat big.txt > bgcopy.txt &
+wait
+cat bgcopy.txt | cat > bgcopy2.txt
+echo "waited: $?"
+echo done
