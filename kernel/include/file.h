@@ -17,7 +17,7 @@
 #include <keel/fs.h>
 #include "uaccess.h"
 
-#define FILE_MAX	256		/* open files in the whole system */
+#define FILE_MAX	1024		/* open files in the whole system */
 
 /* poll readiness bits, for the poll call to come */
 #define POLL_IN		1

@@ -18,7 +18,7 @@
 
 #define PROC_MAX	64		/* processes at once, the kernel's slot included */
 #define PID_MAX		32767		/* pids count up to this, then wrap to 1 */
-#define FD_MAX		16		/* open files per process */
+#define FD_MAX		KEEL_FD_MAX	/* open files per process */
 #define ARGV_MAX	32		/* arguments of spawn, the program's name included */
 #define ARGV_BYTES_MAX	4096		/* their strings, NULs included */
 #define PROC_KERNEL_PID	0

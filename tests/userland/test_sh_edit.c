@@ -86,6 +86,16 @@ test_typing(void)
 	is_int(type("x\n"), EDIT_DONE, "a LF alone ends a line");
 	is_str(ed.line, "x", "... and only the LF is dropped");
 	begin();
+	{
+		char longer[EDIT_LINE_MAX + 10];
+		memset(longer, 'x', sizeof(longer) - 1);
+		longer[sizeof(longer) - 1] = '\0';
+		type(longer);
+		is_int(type("\r"), EDIT_TOO_LONG, "a line typed past its limit is refused at Enter, not run cut");
+		begin();
+		is_int(type("ok\r"), EDIT_DONE, "... and the next line is taken again");
+	}
+	begin();
 	type("ab\x7f" "c\b" "d\r");
 	is_str(ed.line, "ad", "DEL and ^H erase the byte before the cursor");
 	is_str(screen, "$ ab\b \bc\b \bd\n", "... echoed as backspace, space, backspace");

@@ -1,7 +1,7 @@
 /*
- * ls: lists directories, in columns, or with -l one entry a line with type and
- * permissions, links, owner, group, size, modification time (UTC) and name. -a shows
- * the names that start with a dot; -1 puts one name on each line.
+ * ls: lists directories, in columns on a terminal and one name a line into a pipe or a
+ * file (or with -1), or with -l one entry a line with type and permissions, links, owner,
+ * group, size, modification time (UTC) and name. -a shows the names that start with a dot.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -199,8 +199,12 @@ int
 main(int argc, char **argv)
 {
 	static char text[PASSWD_FILE_MAX];
+	struct keel_stat out;
 	int status = 0, c;
 
+	/* As GNU ls: columns for a terminal, one name a line into a pipe or a file. */
+	if (fstat(STDOUT_FILENO, &out) == 0 && !KEEL_S_ISCHR(out.mode))
+		opt.one = 1;
 	while ((c = getopt(argc, argv, "al1")) != -1) {
 		switch (c) {
 		case 'a': opt.all = 1; break;

@@ -319,7 +319,7 @@ check_read_write(void)
 	expect("read", "fd -1", sys(SYS_read, UINT64_MAX, good, 1), -EBADF);
 	expect("read", "fd 1 << 40", sys(SYS_read, 1UL << 40, good, 1), -EBADF);
 	expect("read", "a write-only fd", sys(SYS_read, sc.null_fd, good, 1), -EBADF);
-	expect("write", "fd 16 (FD_MAX)", sys(SYS_write, 16, good, 1), -EBADF);
+	expect("write", "fd KEEL_FD_MAX", sys(SYS_write, KEEL_FD_MAX, good, 1), -EBADF);
 	expect("write", "a read-only fd", sys(SYS_write, sc.file_fd, good, 1), -EBADF);
 	expect("fstat", "the file is still empty", fstat(sc.tmp_fd, &st) == 0 ? (long)st.size : -1,
 	       0);
@@ -344,7 +344,7 @@ check_descriptors(void)
 {
 	static struct keel_stat st;
 	static struct keel_dirent d;
-	static const uint64_t bad_fds[] = { UINT64_MAX, 16, 1UL << 40, 0x100000001UL };
+	static const uint64_t bad_fds[] = { UINT64_MAX, KEEL_FD_MAX, 1UL << 40, 0x100000001UL };
 
 	for (size_t i = 0; i < sizeof(bad_fds) / sizeof(bad_fds[0]); i++) {
 		char what[32];
@@ -367,10 +367,10 @@ check_descriptors(void)
 	expect("lseek", "the console", sys(SYS_lseek, 1, 0, SEEK_SET), -ESPIPE);
 	expect("readdir", "the console", sys(SYS_readdir, 0, (uint64_t)&d, 0), -ENOTDIR);
 	expect("readdir", "a file", sys(SYS_readdir, sc.file_fd, (uint64_t)&d, 0), -ENOTDIR);
-	expect("dup", "fd 16 (FD_MAX)", sys(SYS_dup, 16, 0, 0), -EBADF);
-	expect("fcntl", "fd 16 (FD_MAX)", sys(SYS_fcntl, 16, F_GETFD, 0), -EBADF);
+	expect("dup", "fd KEEL_FD_MAX", sys(SYS_dup, KEEL_FD_MAX, 0, 0), -EBADF);
+	expect("fcntl", "fd KEEL_FD_MAX", sys(SYS_fcntl, KEEL_FD_MAX, F_GETFD, 0), -EBADF);
 	expect("fcntl", "command 99", sys(SYS_fcntl, 0, 99, 0), -EINVAL);
-	expect("fcntl", "F_DUPFD from 16", sys(SYS_fcntl, 0, F_DUPFD, 16), -EINVAL);
+	expect("fcntl", "F_DUPFD from KEEL_FD_MAX", sys(SYS_fcntl, 0, F_DUPFD, KEEL_FD_MAX), -EINVAL);
 	expect("fcntl", "F_GETFD of the console", sys(SYS_fcntl, 0, F_GETFD, 0), 0);
 	long free_fd = lowest_free_fd();
 

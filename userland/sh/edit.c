@@ -29,7 +29,7 @@ out_str(struct editor *ed, const char *s)
 static void
 refresh(struct editor *ed)
 {
-	char back[16];
+	char back[24];
 
 	out_str(ed, "\r");
 	out_str(ed, ed->prompt);
@@ -56,7 +56,8 @@ static void
 insert(struct editor *ed, char c)
 {
 	if (ed->len + 1 >= EDIT_LINE_MAX) {
-		out_str(ed, "\a");	/* full */
+		out_str(ed, "\a");	/* full: the line will be refused, not run cut */
+		ed->overflow = true;
 		return;
 	}
 	memmove(ed->line + ed->pos + 1, ed->line + ed->pos, ed->len - ed->pos + 1);
@@ -143,6 +144,8 @@ static enum edit_result
 finish(struct editor *ed, enum edit_result r, const char *echo)
 {
 	out_str(ed, echo);
+	if (r == EDIT_DONE && ed->overflow)
+		r = EDIT_TOO_LONG;
 	if (r == EDIT_DONE && ed->history != NULL)
 		history_add(ed->history, ed->line);
 	if (r != EDIT_DONE)
@@ -212,6 +215,7 @@ edit_begin(struct editor *ed, const char *prompt)
 	ed->len = ed->pos = 0;
 	ed->browsing = -1;
 	ed->esc = ESC_NONE;
+	ed->overflow = false;
 	out_str(ed, prompt);
 }
 

@@ -30,6 +30,7 @@ enum edit_result {
 	EDIT_DONE,		/* Enter: the line is in ed->line */
 	EDIT_EOF,		/* ^D on an empty line */
 	EDIT_INTERRUPT,		/* ^C: the line was abandoned */
+	EDIT_TOO_LONG,		/* Enter, but bytes were typed past EDIT_LINE_MAX: refused */
 };
 
 enum edit_escape { ESC_NONE, ESC_SEEN, ESC_CSI, ESC_SS3 };
@@ -43,6 +44,7 @@ struct editor {
 	char draft[EDIT_LINE_MAX];	/* the typed line, kept while browsing */
 	enum edit_escape esc;		/* inside an escape sequence */
 	unsigned param;			/* the number of "ESC [ 3 ~" */
+	bool overflow;			/* a byte did not fit in the line */
 	bool after_cr;			/* the last line ended in CR: a LF now belongs to it */
 	edit_write_fn *write;
 	void *ctx;

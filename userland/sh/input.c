@@ -85,5 +85,10 @@ input_line(char *buf, size_t size, const char *prompt)
 	if (r == EDIT_MORE)	/* the input ended inside the line */
 		r = EDIT_EOF;
 	strlcpy(buf, in.ed.line, size);
-	return r == EDIT_DONE ? INPUT_LINE : r == EDIT_EOF ? INPUT_EOF : INPUT_INTERRUPT;
+	switch (r) {
+	case EDIT_DONE: return INPUT_LINE;
+	case EDIT_EOF: return INPUT_EOF;
+	case EDIT_TOO_LONG: return INPUT_TOO_LONG;
+	default: return INPUT_INTERRUPT;
+	}
 }

@@ -86,6 +86,8 @@
 #define SEEK_CUR	1
 #define SEEK_END	2
 
+#define KEEL_FD_MAX	64	/* descriptors per process: 0 to KEEL_FD_MAX - 1 */
+
 #define STDIN_FILENO	0
 #define STDOUT_FILENO	1
 #define STDERR_FILENO	2
