@@ -29,3 +29,6 @@ row "getpid round trip (sysbench)" "$(figure getpid)" "$(unit getpid)" "Linux 6.
 row "spawn + exit + wait (sysbench)" "$(figure spawn)" "$(unit spawn)" "Linux: fork+exit+wait ~0.9 ms, fork+exec+wait ~2.1 ms"
 row "yield ping-pong round (sysbench)" "$(figure yield)" "$(unit yield)" "two processes"
 row "1-byte write to /dev/null (sysbench)" "$(figure devnull)" "$(unit devnull)" ""
+row "pipe round trip, 1 byte each way (sysbench)" "$(figure pipe)" "$(unit pipe)" "two processes, two pipes; Linux ~64 us, goal <= 0.5x"
+row "pipe throughput, 64 KiB writes (sysbench)" "$(figure pipe64k)" "$(unit pipe64k)" "into a child that drains it"
+row "64 KiB writes to /dev/null (sysbench)" "$(figure devnull64k)" "$(unit devnull64k)" "beside the pipe's"

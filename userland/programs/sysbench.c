@@ -7,11 +7,14 @@
  *	spawn		spawn + exit + waitpid of a process that exits at once
  *	yield		one round of yield ping-pong between two processes
  *	devnull		a 1-byte write to /dev/null
+ *	pipe		a 1-byte round trip through two pipes to a child and back
+ *	pipe64k		64 KiB writes into a pipe a child drains, in MiB/s
+ *	devnull64k	64 KiB writes to /dev/null, in MiB/s, beside it
  *
  * The clock is uptime_ms, so each run repeats its operation until SYSBENCH_RUN_MS have
  * passed and divides; figures are in nanoseconds or microseconds per operation.
  * `sysbench NAME...` measures only those. The program also plays the other side of
- * the spawn and yield tests when started as "sysbench --child exit|yield".
+ * the spawn, yield and pipe tests when started as "sysbench --child exit|yield|echo|drain".
  */
 #include <err.h>
 #include <fcntl.h>
@@ -95,16 +98,94 @@ bench_devnull(unsigned long n)
 			err(1, "%s", DEVNULL);
 }
 
+/*
+ * Starts this program as a child playing role with in and out as its standard input and
+ * output (our own 0 and 1 are put back after). Returns its pid.
+ */
+static int
+spawn_piped(const char *role, int in, int out)
+{
+	int save_in = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
+	int save_out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10), pid;
+
+	if (save_in < 0 || save_out < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
+		err(1, "setting up the child's pipes");
+	pid = spawn_child(role);
+	dup2(save_in, STDIN_FILENO);
+	dup2(save_out, STDOUT_FILENO);
+	close(save_in);
+	close(save_out);
+	return pid;
+}
+
+/* A byte to the child through one pipe and back through another: n round trips. */
+static void
+bench_pipe(unsigned long n)
+{
+	int to[2], from[2], pid;
+	char c = 'x';
+
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+		err(1, "pipe");
+	pid = spawn_piped("echo", to[0], from[1]);
+	close(to[0]);
+	close(from[1]);
+	while (n-- > 0)
+		if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
+			err(1, "the pipe round trip");
+	close(to[1]);		/* the child sees end of file and exits */
+	close(from[0]);
+	wait_child(pid);
+}
+
+#define CHUNK	65536
+static char chunk[CHUNK];
+
+/* n writes of 64 KiB into a pipe a child drains. */
+static void
+bench_pipe64k(unsigned long n)
+{
+	int fds[2], pid;
+
+	if (devnull_fd < 0 && (devnull_fd = open(DEVNULL, O_WRONLY)) < 0)
+		err(1, "%s", DEVNULL);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		err(1, "pipe");
+	pid = spawn_piped("drain", fds[0], devnull_fd);
+	close(fds[0]);
+	while (n-- > 0)
+		if (write(fds[1], chunk, CHUNK) != CHUNK)
+			err(1, "the pipe write");
+	close(fds[1]);
+	wait_child(pid);
+}
+
+/* n writes of 64 KiB to /dev/null, beside the pipe's. */
+static void
+bench_devnull64k(unsigned long n)
+{
+	if (devnull_fd < 0 && (devnull_fd = open(DEVNULL, O_WRONLY)) < 0)
+		err(1, "%s", DEVNULL);
+	while (n-- > 0)
+		if (write(devnull_fd, chunk, CHUNK) != CHUNK)
+			err(1, "%s", DEVNULL);
+}
+
+enum unit { NS, US, MIBS };	/* per operation; MiB/s of 64 KiB operations */
+
 static const struct bench {
 	const char *name;
 	bench_fn *run;
 	unsigned long first_n;		/* operations in the first try */
-	bool micro;			/* report in microseconds rather than nanoseconds */
+	enum unit unit;
 } benches[] = {
-	{ "getpid", bench_getpid, 1000, false },
-	{ "spawn", bench_spawn, 4, true },
-	{ "yield", bench_yield, 200, false },
-	{ "devnull", bench_devnull, 1000, false },
+	{ "getpid", bench_getpid, 1000, NS },
+	{ "spawn", bench_spawn, 4, US },
+	{ "yield", bench_yield, 200, NS },
+	{ "devnull", bench_devnull, 1000, NS },
+	{ "pipe", bench_pipe, 200, NS },
+	{ "pipe64k", bench_pipe64k, 16, MIBS },
+	{ "devnull64k", bench_devnull64k, 64, MIBS },
 };
 
 #define NBENCHES	(sizeof(benches) / sizeof(benches[0]))
@@ -136,8 +217,11 @@ measure(const struct bench *b)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
-	if (b->micro)
+	if (b->unit == US)
 		printf("%s %lu us\n", b->name, (unsigned long)(v[SYSBENCH_RUNS / 2] / 1000));
+	else if (b->unit == MIBS)	/* 64 KiB per v nanoseconds, in MiB/s */
+		printf("%s %lu MiB/s\n", b->name,
+		       (unsigned long)(1000000000UL / 16 / (v[SYSBENCH_RUNS / 2] ? v[SYSBENCH_RUNS / 2] : 1)));
 	else
 		printf("%s %lu ns\n", b->name, (unsigned long)v[SYSBENCH_RUNS / 2]);
 }
@@ -146,9 +230,18 @@ measure(const struct bench *b)
 static int
 child(const char *role)
 {
+	char c;
+
 	if (strcmp(role, "yield") == 0)
 		for (unsigned long i = 0; i < 100000000; i++)
 			yield();
+	if (strcmp(role, "echo") == 0)	/* each byte of standard input back out, until its end */
+		while (read(STDIN_FILENO, &c, 1) == 1)
+			if (write(STDOUT_FILENO, &c, 1) != 1)
+				return 1;
+	if (strcmp(role, "drain") == 0)
+		while (read(STDIN_FILENO, chunk, CHUNK) > 0)
+			;
 	return 0;
 }
 
@@ -173,7 +266,8 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < NBENCHES; i++)
 			known |= strcmp(argv[k], benches[i].name) == 0;
 		if (!known) {
-			warnx("%s: no such figure (getpid, spawn, yield, devnull)", argv[k]);
+			warnx("%s: no such figure (getpid, spawn, yield, devnull, pipe, pipe64k, devnull64k)",
+			      argv[k]);
 			status = 2;
 		}
 	}

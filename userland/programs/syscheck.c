@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <keel.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -382,6 +383,57 @@ check_descriptors(void)
 	expect("ttymode", "mode -1", sys(SYS_ttymode, UINT64_MAX, 0, 0), -EINVAL);
 }
 
+/*
+ * Pipes as a program sees them: bytes through in order, end of file once the writer is
+ * closed, -EPIPE once the reader is (SIGPIPE ignored here, or it would end us), a FIFO to
+ * fstat, close-on-exec from pipe2 and fcntl, and dup sharing the open file.
+ */
+static void
+check_pipes(void)
+{
+	static struct keel_stat st;
+	char buf[16] = { 0 };
+	int fds[2], copy;
+
+	if (pipe(fds) < 0) {
+		expect_ok("pipe", "a pipe", -errno);
+		return;
+	}
+	expect("pipe", "a write", write(fds[1], "hello", 5), 5);
+	expect("pipe", "a read gets what is there, not more", read(fds[0], buf, sizeof(buf)), 5);
+	expect("pipe", "... the same bytes", memcmp(buf, "hello", 5), 0);
+	expect("pipe", "fstat of the read end is a FIFO",
+	       fstat(fds[0], &st) == 0 ? (long)KEEL_S_ISFIFO(st.mode) : -1, 1);
+	expect("pipe", "the read end is read-only", sys(SYS_write, (uint64_t)fds[0], (uint64_t)buf, 1), -EBADF);
+	expect("pipe", "the write end is write-only", sys(SYS_read, (uint64_t)fds[1], (uint64_t)buf, 1), -EBADF);
+	expect("pipe", "lseek", sys(SYS_lseek, (uint64_t)fds[0], 0, SEEK_SET), -ESPIPE);
+	expect("pipe", "no close-on-exec without O_CLOEXEC", fcntl(fds[0], F_GETFD, 0), 0);
+	expect("fcntl", "F_SETFD FD_CLOEXEC", fcntl(fds[0], F_SETFD, FD_CLOEXEC), 0);
+	expect("fcntl", "F_GETFD says so", fcntl(fds[0], F_GETFD, 0), FD_CLOEXEC);
+	expect("fcntl", "F_GETFL of the write end", fcntl(fds[1], F_GETFL, 0), O_WRONLY);
+	copy = dup(fds[1]);
+	expect_ok("dup", "of the write end", copy);
+	expect("dup", "the copy has no close-on-exec", fcntl(copy, F_GETFD, 0), 0);
+	close(fds[1]);
+	expect("pipe", "a write through the dup'ed end", write(copy, "x", 1), 1);
+	close(copy);
+	expect("pipe", "the byte written before the last writer closed", read(fds[0], buf, sizeof(buf)), 1);
+	expect("pipe", "then end of file", read(fds[0], buf, sizeof(buf)), 0);
+	close(fds[0]);
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		expect_ok("pipe2", "O_CLOEXEC", -errno);
+		return;
+	}
+	expect("pipe2", "O_CLOEXEC marks both ends",
+	       fcntl(fds[0], F_GETFD, 0) + fcntl(fds[1], F_GETFD, 0), 2 * FD_CLOEXEC);
+	close(fds[0]);
+	signal(SIGPIPE, SIG_IGN);
+	expect("pipe", "a write with no reader left", sys(SYS_write, (uint64_t)fds[1], (uint64_t)buf, 1), -EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	close(fds[1]);
+}
+
 /* spawn's argv, and waitpid with a bad status pointer on a child that has ended. */
 static void
 check_processes(void)
@@ -545,6 +597,7 @@ main(void)
 	check_read_write();
 	check_descriptors();
 	check_processes();
+	check_pipes();
 	check_numbers();
 	check_unknown();
 	check_the_rest();
