@@ -18,14 +18,25 @@
 #define RAMFS_PAGE		HEAP_PAGE	/* file data are kept in pages of this size */
 
 /* A node: the VFS's vnode first, then the ramfs's own. */
+#define RAMFS_LEVELS	8	/* of a directory's skip list: O(log n) up to 4^8 entries */
+
 struct ramfs_node {
 	struct vnode vn;
 	char name[KEEL_NAME_MAX + 1];
 	uint32_t ino, mode, uid, gid;
 	uint64_t mtime;
 	struct ramfs_node *parent;	/* the root is its own parent */
-	struct ramfs_node *children;	/* of a directory, sorted by name */
-	struct ramfs_node *next;	/* the next entry of the parent directory */
+	/*
+	 * A directory's entries are a skip list sorted by name: children[i] is the first
+	 * entry linked on level i, next[i] an entry's successor there. Level 0 holds every
+	 * entry; each higher one about a quarter of the one below, so lookup and insertion
+	 * take O(log n) steps. readdir's cursor makes a sequential listing linear.
+	 */
+	struct ramfs_node *children[RAMFS_LEVELS];
+	struct ramfs_node *next[RAMFS_LEVELS];
+	unsigned levels;		/* how many levels this entry is linked on */
+	struct ramfs_node *cursor;	/* of a directory: the entry readdir gave last, or NULL */
+	uint64_t cursor_index;		/* its index */
 	uint64_t size;			/* bytes of data */
 	const unsigned char *image_data; /* data still in the boot image, read-only */
 	unsigned char **pages;		/* else: size bytes in pages, NULL for a hole */

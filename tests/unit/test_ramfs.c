@@ -1150,6 +1150,57 @@ test_readdir(void)
 	is_int(ramfs_readdir(f, 0, &d), -ENOTDIR, "readdir of a file: ENOTDIR");
 }
 
+/*
+ * A directory of 20,000 entries made in a scrambled order: each is found, a listing
+ * gives them all, sorted, also when it starts over midway and after entries go; half of
+ * them removed, the rest still found.
+ */
+static void
+test_large_directory(void)
+{
+	enum { N = 20000 };
+	struct ramfs_node *dir;
+	struct keel_dirent d;
+	char path[32], want[16];
+	int made = 1, found = 1, sorted = 1, removed = 1, left = 1;
+	uint64_t i;
+
+	fresh_tree();
+	ramfs_mkdir("/big", 0755, 0, 0);
+	dir = node("/big");
+	for (i = 0; i < N; i++) {	/* 7919 is prime to N: every number once */
+		snprintf(path, sizeof(path), "/big/f%05lu", (unsigned long)(i * 7919 % N));
+		made &= ramfs_create(path, 0644, 0, 0, NULL) == 0;
+	}
+	ok(made, "%d entries made in a scrambled order", N);
+	for (i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "/big/f%05lu", (unsigned long)i);
+		found &= ramfs_lookup(path, true, &(struct ramfs_node *){ NULL }) == 0;
+	}
+	ok(found, "... each one is found");
+	for (i = 0; i < N; i++) {
+		snprintf(want, sizeof(want), "f%05lu", (unsigned long)i);
+		sorted &= ramfs_readdir(dir, i, &d) == 1 && strcmp(d.name, want) == 0;
+	}
+	is_int(ramfs_readdir(dir, N, &d), 0, "... the listing ends after the last");
+	ok(sorted, "... and gives them all in order");
+	ok(ramfs_readdir(dir, 7, &d) == 1 && strcmp(d.name, "f00007") == 0 &&
+	   ramfs_readdir(dir, 8, &d) == 1 && strcmp(d.name, "f00008") == 0,
+	   "a listing may start over anywhere");
+	for (i = 0; i < N; i += 2) {
+		snprintf(path, sizeof(path), "/big/f%05lu", (unsigned long)i);
+		removed &= ramfs_unlink(path) == 0;
+	}
+	ok(removed, "every other entry removed");
+	for (i = 0; i < N / 2; i++) {
+		snprintf(want, sizeof(want), "f%05lu", (unsigned long)(2 * i + 1));
+		left &= ramfs_readdir(dir, i, &d) == 1 && strcmp(d.name, want) == 0;
+		snprintf(path, sizeof(path), "/big/f%05lu", (unsigned long)(2 * i));
+		left &= ramfs_lookup(path, true, &(struct ramfs_node *){ NULL }) == -ENOENT;
+	}
+	ok(left, "... the rest are listed in order, and the removed ones are gone");
+}
+
 /* The image pages no file reads from go back to the frame allocator, then as files go. */
 static size_t released;
 
@@ -1240,6 +1291,7 @@ main(void)
 	test_rmdir_unlink();
 	test_rename();
 	test_readdir();
+	test_large_directory();
 	test_enospc();
 	test_image_release();
 
