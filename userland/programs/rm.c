@@ -17,39 +17,50 @@ static struct {
 
 static int remove_path(const char *path);
 
-/* Empties the directory path. Returns 0 or -1 (after a message). */
+/*
+ * Reads the first entry of the directory path other than . and .. into name. Returns 1,
+ * 0 when there is none, or -1 (after a message). The directory is closed again, so a
+ * walk down a deep tree holds no descriptor per level.
+ */
+static int
+first_entry(const char *path, char *name, size_t size)
+{
+	struct keel_dirent d;
+	int fd, found = 0;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY)) < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	while (readdir(fd, &d) > 0)
+		if (strcmp(d.name, ".") != 0 && strcmp(d.name, "..") != 0) {
+			strlcpy(name, d.name, size);
+			found = 1;
+			break;
+		}
+	close(fd);
+	return found;
+}
+
+/*
+ * Empties the directory path: removes its first entry until there is none (removing an
+ * entry shifts the others, so the first is always the next). Returns 0 or -1.
+ */
 static int
 remove_contents(const char *path)
 {
-	char child[KEEL_PATH_MAX + 1];
-	struct keel_dirent d;
-	int fd, status = 0;
+	char child[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
+	int r;
 
-	/*
-	 * Removing an entry shifts the ones after it, so the directory is read again from
-	 * its start after each removal until it is empty or nothing more can be removed.
-	 */
-	for (int removed = 1; removed && status == 0; ) {
-		removed = 0;
-		if ((fd = open(path, O_RDONLY | O_DIRECTORY)) < 0) {
-			warn("%s", path);
+	while ((r = first_entry(path, name, sizeof(name))) > 0) {
+		if (snprintf(child, sizeof(child), "%s/%s", path, name) >= (int)sizeof(child)) {
+			warnx("%s/%s: the path is too long", path, name);
 			return -1;
 		}
-		while (readdir(fd, &d) > 0) {
-			if (strcmp(d.name, ".") == 0 || strcmp(d.name, "..") == 0)
-				continue;
-			if (snprintf(child, sizeof(child), "%s/%s", path, d.name) >= (int)sizeof(child)) {
-				warnx("%s/%s: the path is too long", path, d.name);
-				status = -1;
-				break;
-			}
-			status = remove_path(child);
-			removed = 1;
-			break;
-		}
-		close(fd);
+		if (remove_path(child) < 0)
+			return -1;
 	}
-	return status;
+	return r;
 }
 
 /*
