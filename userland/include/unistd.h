@@ -40,6 +40,7 @@ pid_t getpgid(pid_t pid);
 pid_t getpgrp(void);
 int tcsetpgrp(int fd, pid_t pgid);
 pid_t tcgetpgrp(int fd);
+int isatty(int fd);			/* 1 for the terminal, else 0 */
 
 /* Moves the end of the data segment by increment. Returns the old end, or (void *)-1. */
 void *sbrk(intptr_t increment);

@@ -96,6 +96,12 @@ pid_t getpgrp(void) { return (pid_t)SYS1(SYS_getpgid, 0); }
 int tcsetpgrp(int fd, pid_t pgid) { return (int)SYS2(SYS_tcsetpgrp, fd, pgid); }
 pid_t tcgetpgrp(int fd) { return (pid_t)SYS1(SYS_tcgetpgrp, fd); }
 
+int
+isatty(int fd)
+{
+	return syscall1(SYS_tcgetpgrp, fd) >= 0;	/* only the terminal has a foreground group */
+}
+
 int ttymode(int mode) { return (int)SYS1(SYS_ttymode, mode); }
 int yield(void) { return (int)SYS0(SYS_yield); }
 int sleep_ms(uint64_t ms) { return (int)SYS1(SYS_sleep_ms, ms); }

@@ -1,11 +1,13 @@
 /*
  * ls: lists directories, in columns on a terminal and one name a line into a pipe or a
- * file (or with -1), or with -l one entry a line with type and permissions, links, owner,
+ * file (or with -1); on a terminal names with control characters are quoted as GNU ls
+ * quotes them, or with -l one entry a line with type and permissions, links, owner,
  * group, size, modification time (UTC) and name. -a shows the names that start with a dot.
  */
 #include <err.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <keel.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 
 static struct {
 	int all, longform, one;
+	bool terminal;			/* standard output is the terminal */
 } opt;
 
 static struct passwd_entry users[LS_USERS_MAX];
@@ -74,12 +77,56 @@ time_string(uint64_t t, char *buf, size_t size)
 		 secs / 60 % 60);
 }
 
+#define SHOWN_MAX	(8 * KEEL_NAME_MAX + 8)	/* a name with every byte escaped */
+
+/*
+ * Writes name as ls shows it into out: as it is, unless it holds control characters and
+ * the output is a terminal; then quoted as GNU ls's default "shell-escape" style does, so
+ * that a newline in a name cannot fake a line: 'a'$'\n''b'. Returns out.
+ */
+static const char *
+shown(const char *name, char *out)
+{
+	static const char names[] = "\a\b\t\n\v\f\r";
+	static const char letters[] = "abtnvfr";
+	size_t n = 0;
+	bool control = false, quoted = false;
+
+	for (const char *p = name; *p; p++)
+		control |= (unsigned char)*p < 0x20 || *p == 0x7f;
+	if (!control || !opt.terminal)
+		return name;
+	for (const char *p = name; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f) {
+			const char *e = c ? strchr(names, c) : NULL;
+			if (quoted)
+				out[n++] = '\'', quoted = false;
+			if (e)
+				n += (size_t)snprintf(out + n, 8, "$'\\%c'", letters[e - names]);
+			else
+				n += (size_t)snprintf(out + n, 8, "$'\\%03o'", c);
+			continue;
+		}
+		if (!quoted)
+			out[n++] = '\'', quoted = true;
+		if (c == '\'')
+			n += (size_t)snprintf(out + n, 8, "'\\''");
+		else
+			out[n++] = (char)c;
+	}
+	if (quoted)
+		out[n++] = '\'';
+	out[n] = '\0';
+	return out;
+}
+
 /* Prints one line of ls -l for path, shown as name. Returns 0 or -1. */
 static int
 print_long(const char *path, const char *name)
 {
 	struct keel_stat st;
-	char mode[11], when[20], ubuf[12], gbuf[12];
+	char mode[11], when[20], ubuf[12], gbuf[12], shownbuf[SHOWN_MAX];
 
 	if (stat(path, &st) < 0) {
 		warn("%s", path);
@@ -88,7 +135,7 @@ print_long(const char *path, const char *name)
 	mode_string(st.mode, mode);
 	time_string(st.mtime, when, sizeof(when));
 	printf("%s %2u %-8s %-8s %8lu %s %s\n", mode, st.nlink, user_name(st.uid, ubuf, 12),
-	       user_name(st.gid, gbuf, 12), (unsigned long)st.size, when, name);
+	       user_name(st.gid, gbuf, 12), (unsigned long)st.size, when, shown(name, shownbuf));
 	return 0;
 }
 
@@ -96,12 +143,13 @@ print_long(const char *path, const char *name)
 static void
 print_columns(const struct entry *v, int n)
 {
+	char buf[SHOWN_MAX];
 	size_t width = 1;
 	int cols, rows;
 
 	for (int i = 0; i < n; i++)
-		if (strlen(v[i].name) + 2 > width)
-			width = strlen(v[i].name) + 2;
+		if (strlen(shown(v[i].name, buf)) + 2 > width)
+			width = strlen(shown(v[i].name, buf)) + 2;
 	cols = opt.one || width >= LS_WIDTH ? 1 : (int)(LS_WIDTH / width);
 	rows = (n + cols - 1) / cols;
 	for (int r = 0; r < rows; r++) {
@@ -109,7 +157,7 @@ print_columns(const struct entry *v, int n)
 			int i = c * rows + r;
 			int last = c == cols - 1 || (c + 1) * rows + r >= n;
 
-			printf("%-*s", last ? 0 : (int)width, v[i].name);
+			printf("%-*s", last ? 0 : (int)width, shown(v[i].name, buf));
 		}
 		printf("\n");
 	}
@@ -199,11 +247,11 @@ int
 main(int argc, char **argv)
 {
 	static char text[PASSWD_FILE_MAX];
-	struct keel_stat out;
 	int status = 0, c;
 
 	/* As GNU ls: columns for a terminal, one name a line into a pipe or a file. */
-	if (fstat(STDOUT_FILENO, &out) == 0 && !KEEL_S_ISCHR(out.mode))
+	opt.terminal = isatty(STDOUT_FILENO);
+	if (!opt.terminal)
 		opt.one = 1;
 	while ((c = getopt(argc, argv, "al1")) != -1) {
 		switch (c) {
