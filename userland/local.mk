@@ -37,15 +37,22 @@ ULIB_SRCS = \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
 	userland/lib/getpw.c \
-	userland/lib/inet.c
+	userland/lib/inet.c \
+	userland/lib/linereader.c \
+	userland/lib/outbuf.c \
+	userland/lib/qsort.c \
+	userland/lib/fileutil.c
 ULIB_HDRS = \
 	userland/lib/syscall.h \
 	userland/include/ctype.h \
 	userland/include/err.h \
 	userland/include/errno.h \
 	userland/include/fcntl.h \
+	userland/include/fileutil.h \
 	userland/include/getopt.h \
 	userland/include/keel.h \
+	userland/include/linereader.h \
+	userland/include/outbuf.h \
 	userland/include/signal.h \
 	userland/include/stdio.h \
 	userland/include/stdlib.h \
