@@ -1,0 +1,74 @@
+/*
+ * mv: renames SOURCE to DEST, or moves each SOURCE into the directory DIRECTORY, as GNU
+ * mv does. Between file systems (rename's EXDEV) a regular file is copied and the
+ * original removed; a directory cannot move there. The status is 1 when anything failed.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <keel.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fileutil.h>
+
+static int
+move(const char *from, const char *to)
+{
+	struct keel_stat st;
+
+	if (stat(from, &st) < 0) {
+		warn("cannot stat '%s'", from);
+		return -1;
+	}
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != EXDEV || !S_ISREG(st.mode)) {
+		warn("cannot move '%s' to '%s'", from, to);
+		return -1;
+	}
+	if (copy_file(from, to, st.mode & KEEL_S_PERM) < 0)
+		return -1;
+	if (unlink(from) < 0) {
+		warn("cannot remove '%s'", from);
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *target;
+	int c, status = 0;
+
+	while ((c = getopt(argc, argv, "")) != -1) {
+		fprintf(stderr, "usage: mv SOURCE DEST | mv SOURCE... DIRECTORY\n");
+		return 2;
+	}
+	if (argc - optind < 2) {
+		if (optind == argc)
+			warnx("missing file operand");
+		else
+			warnx("missing destination file operand after '%s'", argv[optind]);
+		return 2;
+	}
+	target = argv[argc - 1];
+	if (!is_directory(target)) {
+		if (argc - optind > 2)
+			errx(1, "target '%s' is not a directory", target);
+		return move(argv[optind], target) < 0;
+	}
+	for (int i = optind; i < argc - 1; i++) {
+		char dst[KEEL_PATH_MAX + 1];
+
+		if (path_join(dst, sizeof(dst), target, path_last(argv[i])) < 0) {
+			warn("%s/%s", target, path_last(argv[i]));
+			status = 1;
+		} else if (move(argv[i], dst) < 0) {
+			status = 1;
+		}
+	}
+	return status;
+}
