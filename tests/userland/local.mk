@@ -91,7 +91,8 @@ tests/userland/host/%: userland/programs/%.c $(USERLAND_HOST_LIB:%=$(top_srcdir)
 	    $(USERLAND_HOST_LIB:%=$(top_srcdir)/%)
 check_DATA += $(USERLAND_HOST_UTIL_BINS)
 CLEANFILES += $(USERLAND_HOST_UTIL_BINS)
-EXTRA_DIST += tests/userland/host_compat.h tests/userland/host_compat.c
+EXTRA_DIST += tests/userland/host_compat.h tests/userland/host_compat.c \
+	tests/userland/utils-fixtures.sh tests/userland/utils-guest.sh
 
 # Tests of what the build makes: the programs' ELF headers, mkpasswd, the image; and the
 # system test that logs in on a booted Keel and runs commands through serialterm.
