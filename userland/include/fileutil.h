@@ -30,4 +30,12 @@ bool is_directory(const char *path);
  */
 int copy_file(const char *from, const char *to, unsigned mode);
 
+/*
+ * The operands of cp and mv: "SOURCE DEST", or "SOURCE... DIRECTORY" when the last names
+ * a directory, for which act(SOURCE, DIRECTORY/name) is called for each SOURCE. Reports
+ * missing operands (returning 2) and a last operand that should be a directory and is
+ * not (returning 1), as GNU's do. Returns 1 if an act failed (returned -1), else 0.
+ */
+int for_each_operand(int n, char **operands, int (*act)(const char *from, const char *to));
+
 #endif

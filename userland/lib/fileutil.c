@@ -83,3 +83,36 @@ copy_file(const char *from, const char *to, unsigned mode)
 	}
 	return status;
 }
+
+int
+for_each_operand(int n, char **operands, int (*act)(const char *from, const char *to))
+{
+	const char *target = n > 0 ? operands[n - 1] : NULL;
+	int status = 0;
+
+	if (n < 2) {
+		if (n == 0)
+			warnx("missing file operand");
+		else
+			warnx("missing destination file operand after '%s'", operands[0]);
+		return 2;
+	}
+	if (!is_directory(target)) {
+		if (n > 2) {
+			warnx("target '%s' is not a directory", target);
+			return 1;
+		}
+		return act(operands[0], target) < 0;
+	}
+	for (int i = 0; i < n - 1; i++) {
+		char to[KEEL_PATH_MAX + 1];
+
+		if (path_join(to, sizeof(to), target, path_last(operands[i])) < 0) {
+			warn("%s/%s", target, path_last(operands[i]));
+			status = 1;
+		} else if (act(operands[i], to) < 0) {
+			status = 1;
+		}
+	}
+	return status;
+}

@@ -40,35 +40,11 @@ move(const char *from, const char *to)
 int
 main(int argc, char **argv)
 {
-	const char *target;
-	int c, status = 0;
+	int c;
 
 	while ((c = getopt(argc, argv, "")) != -1) {
 		fprintf(stderr, "usage: mv SOURCE DEST | mv SOURCE... DIRECTORY\n");
 		return 2;
 	}
-	if (argc - optind < 2) {
-		if (optind == argc)
-			warnx("missing file operand");
-		else
-			warnx("missing destination file operand after '%s'", argv[optind]);
-		return 2;
-	}
-	target = argv[argc - 1];
-	if (!is_directory(target)) {
-		if (argc - optind > 2)
-			errx(1, "target '%s' is not a directory", target);
-		return move(argv[optind], target) < 0;
-	}
-	for (int i = optind; i < argc - 1; i++) {
-		char dst[KEEL_PATH_MAX + 1];
-
-		if (path_join(dst, sizeof(dst), target, path_last(argv[i])) < 0) {
-			warn("%s/%s", target, path_last(argv[i]));
-			status = 1;
-		} else if (move(argv[i], dst) < 0) {
-			status = 1;
-		}
-	}
-	return status;
+	return for_each_operand(argc - optind, argv + optind, move);
 }
