@@ -37,15 +37,22 @@ ULIB_SRCS = \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
 	userland/lib/getpw.c \
-	userland/lib/inet.c
+	userland/lib/inet.c \
+	userland/lib/linereader.c \
+	userland/lib/outbuf.c \
+	userland/lib/qsort.c \
+	userland/lib/fileutil.c
 ULIB_HDRS = \
 	userland/lib/syscall.h \
 	userland/include/ctype.h \
 	userland/include/err.h \
 	userland/include/errno.h \
 	userland/include/fcntl.h \
+	userland/include/fileutil.h \
 	userland/include/getopt.h \
 	userland/include/keel.h \
+	userland/include/linereader.h \
+	userland/include/outbuf.h \
 	userland/include/signal.h \
 	userland/include/stdio.h \
 	userland/include/stdlib.h \
@@ -60,7 +67,8 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
 	hexdump sysbench true crash syscheck spawnloop \
-	ping ifconfig udpecho lspci
+	ping ifconfig udpecho lspci \
+	wc grep head tail sort uniq seq tee yes sleep false cp mv touch
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

@@ -71,11 +71,35 @@ tests_userland_hexdump_host_SOURCES = userland/programs/hexdump.c
 tests_userland_hexdump_host_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_hexdump_host_LDFLAGS = $(UNIT_SANITIZE)
 
+# The utilities that need nothing of Keel but its line reader, output buffer, getopt and
+# qsort are built for the host from their very sources, with those parts of the runtime
+# (getopt and qsort renamed, so as not to meet the C library's), and utils.test holds
+# their output against GNU's. An explicit rule, not automake programs: one for them all.
+USERLAND_HOST_UTILS = wc grep head tail sort uniq seq tee yes
+USERLAND_HOST_UTIL_BINS = $(USERLAND_HOST_UTILS:%=tests/userland/host/%)
+USERLAND_HOST_LIB = userland/lib/linereader.c userland/lib/outbuf.c userland/lib/qsort.c \
+	userland/lib/getopt.c tests/userland/host_compat.c
+USERLAND_HOST_RENAMES = -Dqsort=keel_qsort -Dgetopt=keel_getopt -Doptind=keel_optind \
+	-Doptarg=keel_optarg -Dopterr=keel_opterr -Doptopt=keel_optopt
+USERLAND_HOST_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE) -DKEEL_HOST_TEST $(USERLAND_HOST_RENAMES) \
+	-include $(top_srcdir)/tests/userland/host_compat.h \
+	-idirafter $(top_srcdir)/userland/include
+tests/userland/host/%: userland/programs/%.c $(USERLAND_HOST_LIB:%=$(top_srcdir)/%) \
+		$(top_srcdir)/tests/userland/host_compat.h $(ULIB_HDRS:%=$(top_srcdir)/%)
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CC)$(CC) $(USERLAND_HOST_CFLAGS) $(CFLAGS) -o $@ $< \
+	    $(USERLAND_HOST_LIB:%=$(top_srcdir)/%)
+check_DATA += $(USERLAND_HOST_UTIL_BINS)
+CLEANFILES += $(USERLAND_HOST_UTIL_BINS)
+EXTRA_DIST += tests/userland/host_compat.h tests/userland/host_compat.c \
+	tests/userland/utils-fixtures.sh tests/userland/utils-guest.sh
+
 # Tests of what the build makes: the programs' ELF headers, mkpasswd, the image; and the
 # system test that logs in on a booted Keel and runs commands through serialterm.
 USERLAND_SCRIPT_TESTS = \
 	tests/userland/mkpasswd.test \
 	tests/userland/hexdump.test \
+	tests/userland/utils.test \
 	tests/userland/programs.test \
 	tests/userland/image.test \
 	tests/userland/console.test \

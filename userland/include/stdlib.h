@@ -13,6 +13,9 @@ void *calloc(size_t count, size_t size);
 void *realloc(void *p, size_t size);
 void free(void *p);
 
+/* Sorts n elements of size bytes at base by cmp; stable (lib/qsort.c is a merge sort). */
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 int atoi(const char *s);
 long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
