@@ -116,5 +116,6 @@ EXTRA_DIST += $(USERLAND_SCRIPT_TESTS) tests/userland/local.mk
 # The scripts sh-scripts.test runs in Keel and under the host's sh, and their input.
 EXTRA_DIST += tests/userland/sh/pipes.sh tests/userland/sh/redirs.sh tests/userland/sh/lists.sh \
 	tests/userland/sh/vars.sh tests/userland/sh/jobs.sh tests/userland/sh/scripts.sh \
-	tests/userland/sh/args.sh tests/userland/sh/hashbang.sh tests/userland/sh/small.txt
+	tests/userland/sh/utils.sh tests/userland/sh/args.sh tests/userland/sh/hashbang.sh \
+	tests/userland/sh/small.txt
 check_DATA += ramfs.img
