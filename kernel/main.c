@@ -187,7 +187,11 @@ static void tree_list(const char *path, int depth)
 /* The ramfs gives back the boot image's pages that no file reads from any more. */
 static void module_page_release(void *page)
 {
-	pmm_free((uint64_t)page - (uint64_t)phys_to_virt(0));
+	uint64_t pa = (uint64_t)page - (uint64_t)phys_to_virt(0);
+	int err = pmm_give(pa);
+
+	if (err != 0)
+		kprintf("[!!] ramfs: the image page at %#lx stays out of use (error %d)\n", pa, -err);
 }
 
 static void ramfs_start(void)

@@ -69,6 +69,14 @@ uint64_t pmm_alloc(void);
 void pmm_free(uint64_t pa);
 
 /*
+ * Hands the allocator a frame it did not manage until now, such as a page of a boot
+ * module no one reads any more; it is free at once and checked as others from then on.
+ * Returns 0, -EINVAL for a frame beyond the allocator's bitmap, -EEXIST for one it
+ * manages already, -ENOSPC when it has no room to note the frame (the frame stays out).
+ */
+int pmm_give(uint64_t pa);
+
+/*
  * Returns the address of n contiguous free frames (n <= 2^PMM_MAX_ORDER), aligned to the
  * power of two at or above n, ending at or below limit (PMM_NO_LIMIT for anywhere,
  * PMM_LOW_LIMIT for 32-bit DMA); 0 when there are none.

@@ -354,6 +354,55 @@ void pmm_free(uint64_t pa)
 	free_checked(pa, 1, __builtin_return_address(0));
 }
 
+/*
+ * The frame at pa becomes the allocator's: it joins the range before or after it when it
+ * touches one's handed-out part, else gets a range of its own, counted as handed out,
+ * and is freed like any frame handed out, so later frees of it are checked as theirs.
+ */
+int pmm_give(uint64_t pa)
+{
+	uint64_t flags, end = pa + FRAME_SIZE;
+	size_t lo = 0, hi;
+	int r = 0;
+
+	if (pa % FRAME_SIZE != 0 || frame_of(pa) >= pmm.span_frames)
+		return -EINVAL;
+	flags = arch_irq_save();
+	for (hi = pmm.nfresh; lo < hi;) {	/* the first range that ends above pa */
+		size_t mid = lo + (hi - lo) / 2;
+		if (pmm.fresh[mid].end <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	struct mem_range *prev = lo > 0 ? &pmm.fresh[lo - 1] : NULL;
+	if (lo < pmm.nfresh && pmm.origin[lo] < end) {
+		r = -EEXIST;		/* the allocator's already */
+	} else if (prev && prev->end == pa && prev->start == prev->end &&
+		   zone_of(pmm.origin[lo - 1]) == zone_of(pa)) {
+		prev->start = prev->end = end;
+	} else if (lo < pmm.nfresh && pmm.origin[lo] == end && zone_of(end) == zone_of(pa)) {
+		pmm.origin[lo] = pa;
+	} else if (pmm.nfresh == MEMMAP_MAX_RANGES) {
+		r = -ENOSPC;
+	} else {
+		memmove(&pmm.fresh[lo + 1], &pmm.fresh[lo], (pmm.nfresh - lo) * sizeof(pmm.fresh[0]));
+		memmove(&pmm.origin[lo + 1], &pmm.origin[lo], (pmm.nfresh - lo) * sizeof(pmm.origin[0]));
+		pmm.fresh[lo] = (struct mem_range){ end, end };
+		pmm.origin[lo] = pa;
+		pmm.nfresh++;
+		for (int z = 0; z < PMM_ZONES; z++)
+			if (pmm.cursor[z] > lo)
+				pmm.cursor[z]++;
+	}
+	if (r == 0) {
+		pmm.managed++;
+		range_free(pa, end);
+	}
+	arch_irq_restore(flags);
+	return r;
+}
+
 /* Returns the order of the smallest block of at least n frames. */
 static unsigned order_for(size_t n)
 {

@@ -3,7 +3,9 @@
  * (kernel/mm/pmm.c) on the host. Physical memory is an 8 GiB anonymous mapping that the
  * host only backs where it is touched, so the zone above 4 GiB is real too.
  */
+#include <stdbool.h>
 #include <stdint.h>
+#include <keel/errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -173,6 +175,48 @@ static void test_exhaustion(void)
 	ok(pa != 0 && pa % (32 * FRAME_SIZE) == 0, "and merge into an aligned run of 32");
 }
 
+/*
+ * Frames the allocator was not given at first (a boot module's) handed over one by one:
+ * free at once, handed out and freed again as their own, refused twice or beyond the
+ * bitmap; pages given next to each other or out of order all count.
+ */
+static void test_give(void)
+{
+	/* A hole of 16 frames at 0x240000 between two ranges: the module. */
+	struct mem_range r[] = { { 0x200000, 0x240000 }, { 0x250000, 0x290000 } }, meta;
+	struct pmm_stats s0, s;
+	static uint64_t held[256];
+	size_t n = 0;
+	uint64_t pa;
+	bool all = true;
+
+	pmm_init(r, 2, 0x100000000, &meta);
+	pmm_add_high();
+	pmm_stats(&s0);
+	for (int i = 0; i < 16; i++)	/* odd ones first, then even: out of order */
+		all &= pmm_give(0x240000 + (uint64_t)((i * 2 + (i >= 8)) % 16) * FRAME_SIZE) == 0;
+	ok(all, "16 frames of a hole are given, out of order");
+	pmm_stats(&s);
+	is_int(s.free_frames, s0.free_frames + 16, "... and are free at once");
+	is_int(s.managed_frames, s0.managed_frames + 16, "... and managed");
+	is_int(s.bad_frees, 0, "... with no bad free reported");
+	is_int(pmm_give(0x240000), -EEXIST, "giving a frame twice: EEXIST");
+	is_int(pmm_give(0x200000), -EEXIST, "giving a frame it had from the start: EEXIST");
+	is_int(pmm_give(0x290000 + 64 * FRAME_SIZE), -EINVAL, "a frame beyond the bitmap: EINVAL");
+	is_int(pmm_give(0x240001), -EINVAL, "an unaligned address: EINVAL");
+	while (n < ARRAY_SIZE(held) && (pa = pmm_alloc()) != 0)
+		held[n++] = pa;
+	pmm_stats(&s);
+	is_int(s.free_frames, 0, "every frame can be had, the given ones too");
+	while (n > 0)
+		pmm_free(held[--n]);
+	pmm_stats(&s);
+	is_int(s.free_frames, s0.free_frames + 16, "and all of them are taken back");
+	is_int(s.bad_frees, 0, "... the given ones as the allocator's own");
+	pa = pmm_alloc_contig(16, PMM_NO_LIMIT);
+	ok(pa != 0, "freed, the given frames merge with their neighbours into runs");
+}
+
 int main(void)
 {
 	arena = mmap(NULL, ARENA, PROT_READ | PROT_WRITE,
@@ -186,5 +230,6 @@ int main(void)
 	test_memmap();
 	test_pmm();
 	test_exhaustion();
+	test_give();
 	return done_testing();
 }
