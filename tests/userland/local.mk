@@ -79,6 +79,7 @@ USERLAND_SCRIPT_TESTS = \
 	tests/userland/programs.test \
 	tests/userland/image.test \
 	tests/userland/console.test \
+	tests/userland/tty.test \
 	tests/userland/shell.test
 TESTS += $(USERLAND_SCRIPT_TESTS)
 
