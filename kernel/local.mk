@@ -75,6 +75,7 @@ KERNEL_C_SRCS = \
 	kernel/lib/passwd.c \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
+	kernel/lib/ldisc.c \
 	kernel/lib/proto.c \
 	kernel/lib/path.c \
 	kernel/proto/proto.c \

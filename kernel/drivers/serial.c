@@ -1,7 +1,17 @@
 /*
  * The 16550 UART at COM1 (National Semiconductor PC16550D data sheet; OSDev "Serial
  * Ports"; the registers are in uart16550.h). Output is polled, a byte at a time into the
- * transmit FIFO; input arrives by interrupt into a ring that the console reads.
+ * transmit FIFO; input arrives by interrupt into a ring that the console reads, or into
+ * the handler that takes it over (the tty).
+ *
+ * Flow control (serial_rx_stop): with the "received data available" interrupt off (IER
+ * bit 0) the bytes stay in the receiver FIFO, 16 of them (data sheet, "FIFO Control
+ * Register"); a byte that finds it full is lost and the overrun bit (LSR bit 1) says so.
+ * QEMU's 16550 (hw/char/serial.c, serial_can_receive) tells its chardev it can take no
+ * more while the FIFO is full, and reading RBR asks the chardev for input again
+ * (qemu_chr_accept_input), so a socket or pty sender is simply held back: nothing is
+ * lost. On real hardware the sender must obey RTS, which stopping drops (MCR bit 1): the
+ * 16550 has no automatic flow control.
  */
 #include "arch.h"
 #include "ring.h"
@@ -9,12 +19,27 @@
 #include "uart16550.h"
 
 #define COM1_IRQ	4
-#define TX_SPIN_LIMIT	100000		/* about 100 ms: a dead UART must not hang the kernel */
+/*
+ * How long serial_putc waits for room, in reads of LSR (about 1 us each under QEMU's
+ * TCG). A real 16550 empties its transmitter at the line's rate whatever the other end
+ * does, but QEMU's holds THRE clear while its chardev cannot write, which a host that is
+ * slow to read causes (a unix socket counts each one-byte write QEMU makes at several
+ * hundred bytes): waiting is right then, as on input. A line that stays stuck must not
+ * hang the kernel, so after a byte was dropped the next ones wait only briefly until one
+ * gets through.
+ */
+#define TX_SPIN_LIMIT	1000000		/* about a second */
+#define TX_SPIN_STUCK	1000		/* after a drop, until a byte gets through */
 
 static struct {
 	bool present;
 	struct ring rx;
 	serial_rx_handler_t rx_handler;
+	bool rx_stopped;		/* serial_rx_stop: leave bytes in the FIFO */
+	unsigned overruns;		/* bytes the UART lost (LSR overrun bit) */
+	unsigned lost_reported;
+	unsigned tx_dropped;		/* bytes the transmitter did not take in time */
+	bool tx_stuck;			/* the last byte was dropped */		/* overruns + ring drops at the last serial_rx_lost */
 } com1;
 
 bool serial_init(void)
@@ -36,13 +61,47 @@ bool serial_init(void)
 
 static void serial_irq(void)
 {
-	while (inb(COM1_PORT + UART_LSR) & UART_LSR_DATA_READY) {
-		uint8_t c = inb(COM1_PORT + UART_DATA);
+	while (!com1.rx_stopped) {
+		uint8_t lsr = inb(COM1_PORT + UART_LSR), c;
+
+		if (lsr & UART_LSR_OVERRUN)	/* reading LSR clears it */
+			com1.overruns++;
+		if (!(lsr & UART_LSR_DATA_READY))
+			break;
+		c = inb(COM1_PORT + UART_DATA);
 		if (com1.rx_handler)
-			com1.rx_handler(c);
+			com1.rx_handler(c);	/* which may stop us */
 		else
 			ring_put(&com1.rx, c);
 	}
+}
+
+void serial_rx_stop(void)
+{
+	com1.rx_stopped = true;
+	if (!com1.present)
+		return;
+	outb(COM1_PORT + UART_IER, 0);
+	outb(COM1_PORT + UART_MCR, UART_MCR_DTR | UART_MCR_OUT2);
+}
+
+void serial_rx_start(void)
+{
+	com1.rx_stopped = false;
+	if (!com1.present)
+		return;
+	outb(COM1_PORT + UART_MCR, UART_MCR_DTR_RTS | UART_MCR_OUT2);
+	outb(COM1_PORT + UART_IER, UART_IER_RX_AVAILABLE);
+	serial_irq();	/* what waits in the FIFO, without waiting for the interrupt */
+}
+
+unsigned serial_rx_lost(void)
+{
+	unsigned total = com1.overruns + com1.rx.dropped;
+	unsigned n = total - com1.lost_reported;
+
+	com1.lost_reported = total;
+	return n;
 }
 
 void serial_set_rx_handler(serial_rx_handler_t fn)
@@ -61,7 +120,8 @@ void serial_enable_rx(void)
 	if (!com1.present)
 		return;
 	irq_set_handler(COM1_IRQ, serial_irq);
-	outb(COM1_PORT + UART_IER, UART_IER_RX_AVAILABLE);
+	if (!com1.rx_stopped)
+		outb(COM1_PORT + UART_IER, UART_IER_RX_AVAILABLE);
 	serial_irq();	/* bytes that came before the interrupt was on */
 }
 
@@ -69,9 +129,15 @@ void serial_putc(char c)
 {
 	if (!com1.present)
 		return;
+	int limit = com1.tx_stuck ? TX_SPIN_STUCK : TX_SPIN_LIMIT;
+
 	for (int spin = 0; !(inb(COM1_PORT + UART_LSR) & UART_LSR_THR_EMPTY); spin++)
-		if (spin == TX_SPIN_LIMIT)
+		if (spin == limit) {
+			com1.tx_dropped++;
+			com1.tx_stuck = true;
 			return;
+		}
+	com1.tx_stuck = false;
 	outb(COM1_PORT + UART_DATA, (uint8_t)c);
 }
 
@@ -83,4 +149,12 @@ int serial_getc(void)
 unsigned serial_rx_dropped(void)
 {
 	return com1.rx.dropped;
+}
+
+unsigned serial_tx_dropped(void)
+{
+	unsigned n = com1.tx_dropped;
+
+	com1.tx_dropped = 0;
+	return n;
 }

@@ -1,14 +1,16 @@
 /*
  * The console tty of tty.h, on COM1. Bytes arrive in the serial interrupt handler and go
- * through the line discipline there, so echo and ^C work whether or not anyone is
- * reading. In cooked mode (the default) a line is edited here and handed to readers when
- * it ends: Enter (CR or LF) ends it with "\n"; Backspace or DEL erases a byte; ^U erases
- * the line; ^D hands over the line without a newline or, on an empty line, makes the next
- * read return 0 (end of file); ^C throws the line away and interrupts the foreground
- * process. Other control bytes are ordinary bytes, echoed as ^X (the serial protocol,
- * kernel/proto/, sees every byte first and passes on what is not a frame, a lone 0x01
- * included). In raw mode every byte goes to readers
- * as it is, without echo, and ^C is just a byte.
+ * through the line discipline (ldisc.h: editing, ^C, ^D, echo, the readers' input) there,
+ * so ^C works whether or not anyone is reading. The serial protocol, kernel/proto/, sees
+ * every byte first and passes on what is not a frame, a lone 0x01 included.
+ *
+ * Flow control: when the input cannot take another line, the tty stops the serial line
+ * (serial_rx_stop: the UART's receive interrupt off, its FIFO left to fill), so a paste
+ * waits in the sender instead of being lost, and starts it again when readers have
+ * emptied half of the input. If nobody reads for TTY_STALL_MS while the line is stopped,
+ * it starts anyway and the bytes that find the input full are dropped, counted and
+ * reported: otherwise ^C (which empties the input) and protocol frames could never
+ * arrive past a program that ignores its input. See doc/processes.md, "The console".
  *
  * ^C interrupts the foreground process group, which the shell sets for each job
  * (tcsetpgrp); when its last member ends, the group of that member's parent is foreground
@@ -17,136 +19,161 @@
 #include "arch.h"
 #include "console.h"
 #include "file.h"
+#include "ldisc.h"
 #include "lib.h"
 #include "proc.h"
-#include "ring.h"
 #include "sched.h"
 #include "serial.h"
+#include "timer.h"
 #include "tty.h"
 #include <keel/errno.h>
 
-#define CTRL(c)		((c) & 0x1f)
-#define DEL		0x7f
+#define TTY_STALL_MS	5000	/* a stopped line with nobody reading starts again */
+
+enum rx_state {
+	RX_ON,		/* the serial line runs */
+	RX_STOPPED,	/* the input is full: the line waits for readers */
+	RX_OVERFLOW,	/* full, but nobody read for TTY_STALL_MS: running, dropping */
+};
 
 static struct {
-	int mode;			/* TTY_COOKED or TTY_RAW */
+	struct ldisc ld;		/* guarded by turning interrupts off */
 	int raw_pid;			/* who asked for raw mode */
-	char line[TTY_LINE_MAX];	/* the line being edited */
-	size_t len;
-	struct ring in;			/* finished lines (raw: bytes) for readers */
-	unsigned eofs;			/* ^D on empty lines not yet read */
 	struct waitq readers;
+	unsigned waiting;		/* readers asleep in readers */
+	bool busy;			/* a reader is copying out what it peeked */
+	enum rx_state rx;
+	uint64_t stalled_since;		/* tick of the stop, or of the last read since */
 	int fg;				/* the foreground process group, 0 for none */
 } tty;
 
-static void echo(const char *s, size_t len)
+static void tty_echo(void *ctx, const char *s, size_t len)
 {
+	(void)ctx;
 	console_write_user(s, len);
 }
 
-/* Echoes the byte c as the line shows it: control bytes as ^X. */
-static void echo_byte(char c)
+/* Stops or starts the serial line after the input changed. Interrupts are off. */
+static void tty_flow(void)
 {
-	char caret[2] = { '^', (char)(c ^ 0x40) };
+	if (tty.rx == RX_ON && ldisc_full(&tty.ld)) {
+		tty.rx = RX_STOPPED;
+		tty.stalled_since = timer_ticks();
+		serial_rx_stop();
+	} else if (tty.rx != RX_ON && ldisc_roomy(&tty.ld)) {
+		bool was_stopped = tty.rx == RX_STOPPED;
 
-	if ((unsigned char)c < 0x20 && c != '\t')
-		echo(caret, 2);
-	else
-		echo(&c, 1);
+		tty.rx = RX_ON;
+		if (was_stopped)
+			serial_rx_start();	/* may call tty_input for what waits */
+	}
 }
 
-static void erase_byte(void)
+/* Every tick: a line stopped for TTY_STALL_MS with nobody reading runs again. */
+static void tty_tick(uint64_t ticks)
 {
-	char c = tty.line[--tty.len];
-
-	echo("\b \b", 3);
-	if ((unsigned char)c < 0x20 && c != '\t')
-		echo("\b \b", 3);
-}
-
-/* Hands the edited line to readers. */
-static void commit(void)
-{
-	for (size_t i = 0; i < tty.len; i++)
-		ring_put(&tty.in, (uint8_t)tty.line[i]);
-	tty.len = 0;
-	waitq_wake_all(&tty.readers);
+	if (tty.rx == RX_STOPPED && ticks - tty.stalled_since >= timer_ms_to_ticks(TTY_STALL_MS)) {
+		tty.rx = RX_OVERFLOW;
+		serial_rx_start();
+	}
 }
 
 void tty_input(uint8_t c)
 {
-	if (tty.mode == TTY_RAW) {
-		ring_put(&tty.in, c);
+	unsigned ev = ldisc_input(&tty.ld, c, tty.waiting > 0);
+
+	if (ev & LDISC_WAKE)
 		waitq_wake_all(&tty.readers);
-		return;
-	}
-	switch (c) {
-	case '\r':
-	case '\n':
-		tty.line[tty.len++] = '\n';	/* there is always room for it */
-		echo("\n", 1);
-		commit();
-		break;
-	case '\b':
-	case DEL:
-		if (tty.len > 0)
-			erase_byte();
-		break;
-	case CTRL('U'):
-		while (tty.len > 0)
-			erase_byte();
-		break;
-	case CTRL('C'):
-		tty.len = 0;
-		echo("^C\n", 3);
-		if (tty.fg)
-			proc_interrupt(tty.fg);
-		break;
-	case CTRL('D'):
-		if (tty.len == 0)
-			tty.eofs++;
-		commit();
-		waitq_wake_all(&tty.readers);
-		break;
-	default:
-		if (tty.len < TTY_LINE_MAX - 1) {
-			tty.line[tty.len++] = (char)c;
-			echo_byte((char)c);
-		}
-		break;
-	}
+	if ((ev & LDISC_INTR) && tty.fg)
+		proc_interrupt(tty.fg);
+	tty_flow();
 }
 
 void tty_init(void)
 {
-	tty.mode = TTY_COOKED;
+	ldisc_init(&tty.ld, tty_echo, NULL);
+	if (timer_add_tick_hook(tty_tick) != 0)
+		kprintf("[!!] tty: no timer hook left: a full input may stop the line for good\n");
 	serial_set_rx_handler(tty_input);
 }
 
-long tty_read(char *buf, size_t len)
+/* Says what input or output was lost since the last report (with interrupts on). */
+static void tty_report_losses(void)
 {
 	uint64_t flags = arch_irq_save();
-	size_t n = 0;
-	int c;
+	unsigned dropped = tty.ld.dropped, too_long = tty.ld.too_long;
+	unsigned uart = serial_rx_lost(), out = serial_tx_dropped();
 
-	while (ring_count(&tty.in) == 0 && tty.eofs == 0) {
-		if (waitq_wait(&tty.readers) != 0) {
+	tty.ld.dropped = tty.ld.too_long = 0;
+	arch_irq_restore(flags);
+	if (dropped)
+		kprintf("[!!] tty: %u bytes of input dropped: nobody read for %d s\n",
+			dropped, TTY_STALL_MS / 1000);
+	if (too_long)
+		kprintf("[!!] tty: %u bytes dropped beyond a %d-byte line\n", too_long,
+			TTY_LINE_MAX - 1);
+	if (uart)
+		kprintf("[!!] tty: %u bytes lost by the UART\n", uart);
+	if (out)
+		kprintf("[!!] console: %u bytes of output dropped: the line did not take them\n",
+			out);
+}
+
+/*
+ * Waits for input and copies up to len bytes of it to buf without taking them; the
+ * caller takes them with tty_take (or leaves them, when it could not deliver them).
+ * Returns the count (0 at an end of file) or -EINTR; on success the caller is the only
+ * reader until tty_take.
+ */
+static long tty_peek(char *buf, size_t len, uint32_t *gen)
+{
+	uint64_t flags = arch_irq_save();
+	size_t n;
+
+	while (tty.busy || !ldisc_readable(&tty.ld)) {
+		int r;
+
+		tty.waiting++;
+		r = waitq_wait(&tty.readers);
+		tty.waiting--;
+		if (r != 0) {
 			arch_irq_restore(flags);
 			return -EINTR;
 		}
 	}
-	if (ring_count(&tty.in) == 0) {
-		tty.eofs--;
-		arch_irq_restore(flags);
-		return 0;
-	}
-	while (n < len && (c = ring_get(&tty.in)) >= 0) {
-		buf[n++] = (char)c;
-		if (c == '\n' && tty.mode == TTY_COOKED)
-			break;
-	}
+	n = ldisc_peek(&tty.ld, buf, len, gen);
+	tty.busy = true;
 	arch_irq_restore(flags);
 	return (long)n;
+}
+
+/* Takes the n bytes tty_peek gave once the reader delivered them (0 for none, or EOF). */
+static void tty_take(size_t n, uint32_t gen, bool delivered)
+{
+	uint64_t flags = arch_irq_save();
+
+	if (delivered) {
+		ldisc_take(&tty.ld, n, gen);
+		tty.stalled_since = timer_ticks();
+	}
+	tty.busy = false;
+	waitq_wake_all(&tty.readers);	/* the next reader, if any */
+	tty_flow();
+	arch_irq_restore(flags);
+	tty_report_losses();
+}
+
+long tty_read(char *buf, size_t len)
+{
+	uint32_t gen;
+	long r;
+
+	if (len == 0)
+		return 0;
+	r = tty_peek(buf, len, &gen);
+	if (r >= 0)
+		tty_take((size_t)r, gen, true);
+	return r;
 }
 
 long tty_write(const char *buf, size_t len)
@@ -158,15 +185,15 @@ long tty_write(const char *buf, size_t len)
 int tty_set_mode(int mode, int pid)
 {
 	uint64_t flags;
-	int old = tty.mode;
+	int old;
 
 	if (mode != TTY_COOKED && mode != TTY_RAW)
 		return -EINVAL;
 	flags = arch_irq_save();
-	if (mode == TTY_RAW && tty.mode == TTY_COOKED)
-		commit();	/* what was typed so far is not lost */
-	tty.mode = mode;
+	old = ldisc_set_mode(&tty.ld, mode);
 	tty.raw_pid = mode == TTY_RAW ? pid : 0;
+	waitq_wake_all(&tty.readers);	/* the line typed so far, or raw bytes, are a read now */
+	tty_flow();
 	arch_irq_restore(flags);
 	return old;
 }
@@ -183,22 +210,28 @@ int tty_foreground(void)
 
 void tty_proc_exit(int pid)
 {
-	if (tty.mode == TTY_RAW && tty.raw_pid == pid)
+	if (tty.ld.mode == TTY_RAW && tty.raw_pid == pid)
 		tty_set_mode(TTY_COOKED, 0);
 }
 
 /* --- /dev/tty as an open file (file.h): data pass through a buffer on the caller's stack. */
 
+/* What cannot be copied to the reader (a bad buffer) stays for the next read. */
 static long tty_file_read(struct file *f, const struct iobuf *buf, size_t len)
 {
 	char chunk[TTY_LINE_MAX];
+	uint32_t gen;
+	bool delivered;
 	long r;
 
 	(void)f;
-	if ((r = tty_read(chunk, MIN(len, sizeof(chunk)))) > 0 &&
-	    iobuf_put(buf, 0, chunk, (size_t)r) != 0)
-		return -EFAULT;
-	return r;
+	if (len == 0)
+		return 0;
+	if ((r = tty_peek(chunk, MIN(len, sizeof(chunk)), &gen)) < 0)
+		return r;
+	delivered = r == 0 || iobuf_put(buf, 0, chunk, (size_t)r) == 0;
+	tty_take((size_t)r, gen, delivered);
+	return delivered ? r : -EFAULT;
 }
 
 static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
@@ -221,7 +254,7 @@ static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
 static unsigned tty_file_poll(struct file *f)
 {
 	uint64_t flags = arch_irq_save();
-	bool in = ring_count(&tty.in) > 0 || tty.eofs > 0;
+	bool in = ldisc_readable(&tty.ld);
 
 	(void)f;
 	arch_irq_restore(flags);

@@ -20,8 +20,27 @@ void serial_enable_rx(void);
 typedef void (*serial_rx_handler_t)(uint8_t c);
 void serial_set_rx_handler(serial_rx_handler_t fn);
 
-/* Sends one byte, waiting for room in the transmitter. */
+/*
+ * Flow control for the receiver: serial_rx_stop turns the receive interrupt off and
+ * leaves bytes in the UART, whose 16-byte FIFO then fills and holds the sender back (QEMU
+ * stops reading its chardev; real hardware would need RTS, see serial.c);
+ * serial_rx_start turns it on again and hands what waits to the handler at once. Both
+ * with interrupts off; the handler may call serial_rx_stop.
+ */
+void serial_rx_stop(void);
+void serial_rx_start(void);
+
+/* Returns how many received bytes the UART lost (overruns) since the last call. */
+unsigned serial_rx_lost(void);
+
+/*
+ * Sends one byte, waiting for room in the transmitter (up to about a second, less while
+ * the line stays stuck); a byte that finds none is dropped and counted.
+ */
 void serial_putc(char c);
+
+/* Returns how many bytes serial_putc dropped since the last call. */
+unsigned serial_tx_dropped(void);
 
 /* Returns the next received byte, or -1 when none is waiting. */
 int serial_getc(void);

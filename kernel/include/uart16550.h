@@ -22,10 +22,12 @@
 #define UART_FCR_ENABLE_CLEAR_14 0xc7	/* FIFOs on, both cleared, interrupt at 14 bytes */
 #define UART_LCR_8N1		0x03
 #define UART_LCR_DLAB		0x80
-#define UART_MCR_DTR_RTS	0x03
+#define UART_MCR_DTR		0x01	/* data terminal ready */
+#define UART_MCR_DTR_RTS	0x03	/* ... and request to send: the sender may send */
 #define UART_MCR_OUT2		0x08	/* gates the UART's interrupt onto the bus */
 #define UART_MCR_LOOPBACK	0x10
 #define UART_LSR_DATA_READY	0x01
+#define UART_LSR_OVERRUN	0x02	/* a byte found the receiver FIFO full and was lost */
 #define UART_LSR_THR_EMPTY	0x20
 
 #endif

@@ -20,7 +20,8 @@ UNIT_TESTS = \
 	tests/unit/test_kprintf \
 	tests/unit/test_multiboot2 \
 	tests/unit/test_cmdline \
-	tests/unit/test_string
+	tests/unit/test_string \
+	tests/unit/test_ldisc
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -50,3 +51,10 @@ tests_unit_test_string_CPPFLAGS = $(UNIT_STRING_RENAMES) \
 	-I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
 tests_unit_test_string_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_string_LDFLAGS = $(UNIT_SANITIZE)
+
+# The console's line discipline (kernel/lib/ldisc.c), without the tty around it.
+tests_unit_test_ldisc_SOURCES = tests/unit/test_ldisc.c tests/unit/tap.h \
+	kernel/lib/ldisc.c kernel/include/ldisc.h kernel/include/tty.h
+tests_unit_test_ldisc_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_ldisc_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_ldisc_LDFLAGS = $(UNIT_SANITIZE)

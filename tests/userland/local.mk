@@ -103,6 +103,7 @@ USERLAND_SCRIPT_TESTS = \
 	tests/userland/programs.test \
 	tests/userland/image.test \
 	tests/userland/console.test \
+	tests/userland/tty.test \
 	tests/userland/shell.test \
 	tests/userland/sh-scripts.test
 TESTS += $(USERLAND_SCRIPT_TESTS)
