@@ -79,6 +79,7 @@ KERNEL_C_SRCS = \
 	kernel/proto/proto.c \
 	kernel/mm/memmap.c \
 	kernel/mm/pmm.c \
+	kernel/mm/pmm_ref.c \
 	kernel/mm/vm.c \
 	kernel/mm/heap.c \
 	kernel/mm/usercopy.c \
