@@ -93,6 +93,7 @@ KERNEL_C_SRCS = \
 	kernel/ktest/lib_tests.c \
 	kernel/ktest/mm_tests.c \
 	kernel/ktest/proc_tests.c \
+	kernel/ktest/fork_tests.c \
 	kernel/ktest/bench_mm.c \
 	kernel/ktest/ramfs_tests.c
 

@@ -28,6 +28,7 @@ long sys_getcwd(const uint64_t *a);
 long sys_rmdir(const uint64_t *a);
 long sys_dup2(const uint64_t *a);
 long sys_spawn(const uint64_t *a);
+long sys_execve(const uint64_t *a);
 
 /*
  * Turns the user path at upath into an absolute one in out (KEEL_PATH_MAX + 1 bytes),

@@ -4,8 +4,9 @@
  * errno (errno.h) on failure; rcx and r11 are clobbered. User programs in C and NASM and the
  * kernel all take the numbers from here (NASM through a generated include).
  *
- * Processes are made with spawn (a new process running a ramfs program with argv), not
- * fork+exec: there is no address space to copy, and a shell needs nothing more.
+ * Processes are made with fork (a copy-on-write copy of the caller) and given a new
+ * program with execve, or made with spawn, which is both in one call and copies nothing
+ * (doc/processes.md says when to use which).
  */
 #ifndef KEEL_UAPI_SYSCALL_H
 #define KEEL_UAPI_SYSCALL_H
@@ -22,7 +23,7 @@
 #define SYS_mkdir	7	/* (const char *path, unsigned mode) */
 #define SYS_unlink	8	/* (const char *path) */
 #define SYS_rename	9	/* (const char *from, const char *to) */
-#define SYS_spawn	10	/* (const char *path, char *const argv[]): pid */
+#define SYS_spawn	10	/* (const char *path, char *const argv[], char *const envp[]): pid */
 #define SYS_waitpid	11	/* (int pid, int *status, int flags): pid */
 #define SYS_kill	12	/* (int pid, int sig) */
 #define SYS_getpid	13
@@ -49,7 +50,10 @@
 #define SYS_netinfo	34	/* (int index, struct keel_netinfo *n): 1, 0 past the last */
 #define SYS_pciinfo	35	/* (int index, struct keel_pciinfo *p): 1, 0 past the last */
 #define SYS_uptime_us	36	/* microseconds since boot */
-#define NR_SYSCALLS	37
+/* 37-39: taken by the pipes and process groups work */
+#define SYS_fork	40	/* (): the child's pid, 0 in the child */
+#define SYS_execve	41	/* (const char *path, char *const argv[], char *const envp[]) */
+#define NR_SYSCALLS	42
 
 /* open flags (Linux's values). */
 #define O_RDONLY	0x0000
