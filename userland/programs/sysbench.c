@@ -5,6 +5,8 @@
  *
  *	getpid		a system call round trip
  *	spawn		spawn + exit + waitpid of a process that exits at once
+ *	fork		fork + _exit + waitpid: the child is a copy-on-write copy of us
+ *	forkexec	fork + execv of the program spawn runs + exit + waitpid
  *	yield		one round of yield ping-pong between two processes
  *	devnull		a 1-byte write to /dev/null
  *
@@ -68,6 +70,38 @@ bench_spawn(unsigned long n)
 		wait_child(spawn_child("exit"));
 }
 
+static void
+bench_fork(unsigned long n)
+{
+	while (n-- > 0) {
+		int pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			err(1, "fork");
+		wait_child(pid);
+	}
+}
+
+static void
+bench_forkexec(unsigned long n)
+{
+	char *argv[] = { "sysbench", "--child", "exit", NULL };
+
+	while (n-- > 0) {
+		int pid = fork();
+
+		if (pid == 0) {
+			execv(SYSBENCH_SELF, argv);
+			_exit(127);
+		}
+		if (pid < 0)
+			err(1, "fork");
+		wait_child(pid);
+	}
+}
+
 /*
  * The child yields in a loop; each of our yields lets it run once and come back, so n
  * yields here are n rounds. It is killed at the end (it yields a bounded number of times
@@ -103,6 +137,8 @@ static const struct bench {
 } benches[] = {
 	{ "getpid", bench_getpid, 1000, false },
 	{ "spawn", bench_spawn, 4, true },
+	{ "fork", bench_fork, 4, true },
+	{ "forkexec", bench_forkexec, 4, true },
 	{ "yield", bench_yield, 200, false },
 	{ "devnull", bench_devnull, 1000, false },
 };
@@ -173,7 +209,7 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < NBENCHES; i++)
 			known |= strcmp(argv[k], benches[i].name) == 0;
 		if (!known) {
-			warnx("%s: no such figure (getpid, spawn, yield, devnull)", argv[k]);
+			warnx("%s: no such figure (getpid, spawn, fork, forkexec, yield, devnull)", argv[k]);
 			status = 2;
 		}
 	}
