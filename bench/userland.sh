@@ -1,7 +1,7 @@
 #!/bin/sh
 # Process figures (issue: processes), measured inside the guest by /bin/sysbench, which
 # prints "name value unit" lines, each the median of its own runs: a getpid round trip,
-# spawn + exit + wait, a yield ping-pong between two processes, a 1-byte write to
+# spawn + exit + wait, fork + exit + wait, fork + exec + exit + wait, a yield ping-pong between two processes, a 1-byte write to
 # /dev/null. Also the time from QEMU's start to the login prompt on SeaBIOS. One boot per
 # run, BENCH_RUNS runs; the table shows the median of the runs' medians.
 # Run through `make bench` in a configured build directory.
@@ -27,6 +27,8 @@ figure() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/sysbench" | median; }
 unit() { awk -v n="$1" '$1 == n { print $3; exit }' "$tmp/sysbench"; }
 row "getpid round trip (sysbench)" "$(figure getpid)" "$(unit getpid)" "Linux 6.1 under the same TCG: ~0.8 us"
 row "spawn + exit + wait (sysbench)" "$(figure spawn)" "$(unit spawn)" "Linux: fork+exit+wait ~0.9 ms, fork+exec+wait ~2.1 ms"
+row "fork + exit + wait (sysbench)" "$(figure fork)" "$(unit fork)" "copy-on-write: no page copied at the fork"
+row "fork + exec + exit + wait (sysbench)" "$(figure forkexec)" "$(unit forkexec)" "the same program as the spawn row"
 row "yield ping-pong round (sysbench)" "$(figure yield)" "$(unit yield)" "two processes"
 row "1-byte write to /dev/null (sysbench)" "$(figure devnull)" "$(unit devnull)" ""
 row "pipe round trip, 1 byte each way (sysbench)" "$(figure pipe)" "$(unit pipe)" "two processes, two pipes; Linux ~64 us, goal <= 0.5x"

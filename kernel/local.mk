@@ -81,6 +81,7 @@ KERNEL_C_SRCS = \
 	kernel/proto/proto.c \
 	kernel/mm/memmap.c \
 	kernel/mm/pmm.c \
+	kernel/mm/pmm_ref.c \
 	kernel/mm/vm.c \
 	kernel/mm/heap.c \
 	kernel/mm/usercopy.c \
@@ -94,6 +95,7 @@ KERNEL_C_SRCS = \
 	kernel/ktest/lib_tests.c \
 	kernel/ktest/mm_tests.c \
 	kernel/ktest/proc_tests.c \
+	kernel/ktest/fork_tests.c \
 	kernel/ktest/bench_mm.c \
 	kernel/ktest/ramfs_tests.c
 

@@ -318,7 +318,7 @@ static void __attribute__((noreturn)) init_run(void)
 		panic("init_run: cannot open /dev/tty for init (error %d)", -r);
 	for (;;) {
 		uint64_t started = uptime_ms();
-		if ((pid = proc_spawn(path, 1, argv)) < 0) {
+		if ((pid = proc_spawn(path, 1, argv, NULL)) < 0) {
 			kprintf("[!!] no init: %s: %s (error %d); the console echoes\n", path,
 				spawn_error(pid), -pid);
 			console_echo();

@@ -29,6 +29,7 @@ ULIB_SHARED_SRCS = \
 ULIB_SRCS = \
 	userland/lib/syscalls.c \
 	userland/lib/start.c \
+	userland/lib/env.c \
 	userland/lib/err.c \
 	userland/lib/strerror.c \
 	userland/lib/string.c \

@@ -298,48 +298,102 @@ long sys_dup2(const uint64_t *a)
 	return (long)a[1];
 }
 
-long sys_spawn(const uint64_t *a)
-{
+/* The argument and environment vectors of spawn and execve, copied in from user space. */
+struct exec_args {
 	char path[KEEL_PATH_MAX + 1];
-	const char *argv[ARGV_MAX];
-	const char *const *uargv = (const char *const *)a[1];
-	struct keel_stat st;
-	char *strings;
-	size_t used = 0;
-	int argc = 0, err;
+	const char *argv[ARGV_MAX + 1];
+	const char *envp[ENVP_MAX + 1];		/* NULL-terminated */
+	int argc;
+	char *strings;				/* ARGV_BYTES_MAX bytes of both */
+	size_t used;
+};
 
-	if ((err = path_from_user((const char *)a[0], path)) != 0 ||
-	    (err = vfs_stat(path, true, &st)) != 0)
+/*
+ * Copies the NULL-terminated user vector uv into v (at most max strings, then a NULL),
+ * the strings into a->strings. Returns the count, -EFAULT or -E2BIG.
+ */
+static int vector_from_user(const char *const *uv, const char **v, int max,
+			    struct exec_args *a)
+{
+	int n = 0, err;
+
+	for (;; n++) {
+		const char *s;
+		long len;
+		if ((err = copy_from_user(&s, &uv[n], sizeof(s))) != 0)
+			return err;
+		if (!s)
+			break;
+		if (n == max || a->used == ARGV_BYTES_MAX)
+			return -E2BIG;
+		if ((len = strncpy_from_user(a->strings + a->used, s, ARGV_BYTES_MAX - a->used)) < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
+		v[n] = a->strings + a->used;
+		a->used += (size_t)len + 1;
+	}
+	v[n] = NULL;
+	return n;
+}
+
+/*
+ * The arguments of spawn(path, argv, envp) and execve(path, argv, envp): the program
+ * must be a regular file the caller may execute; argv NULL means { path }, envp NULL an
+ * empty environment. Fills *a (a->strings to kfree, NULL on failure). Returns 0 or -errno.
+ */
+static int exec_args_from_user(const uint64_t *a3, struct exec_args *a)
+{
+	struct keel_stat st;
+	int err;
+
+	a->strings = NULL;
+	a->used = 0;
+	a->argc = 0;
+	a->envp[0] = NULL;
+	if ((err = path_from_user((const char *)a3[0], a->path)) != 0 ||
+	    (err = vfs_stat(a->path, true, &st)) != 0)
 		return err;
 	if (!KEEL_S_ISREG(st.mode) || perm_check(&st, proc_current()->uid, MAY_EXEC) != 0)
 		return -EACCES;
-	if (!uargv) {
-		argv[argc++] = path;
-		return proc_spawn(path, argc, argv);
-	}
-	if (!(strings = kmalloc(ARGV_BYTES_MAX)))
+	if (!(a->strings = kmalloc(ARGV_BYTES_MAX)))
 		return -ENOMEM;
-	for (;; argc++) {
-		const char *s;
-		long len;
-		if ((err = copy_from_user(&s, &uargv[argc], sizeof(s))) != 0)
-			goto out;
-		if (!s)
-			break;
-		if (argc == ARGV_MAX || used == ARGV_BYTES_MAX) {
-			err = -E2BIG;
-			goto out;
-		}
-		if ((len = strncpy_from_user(strings + used, s, ARGV_BYTES_MAX - used)) < 0) {
-			err = len == -ENAMETOOLONG ? -E2BIG : (int)len;
-			goto out;
-		}
-		argv[argc] = strings + used;
-		used += (size_t)len + 1;
+	if (!a3[1]) {
+		a->argv[a->argc++] = a->path;
+		a->argv[1] = NULL;
+	} else if ((err = vector_from_user((const char *const *)a3[1], a->argv, ARGV_MAX, a)) < 0) {
+		goto fail;
+	} else {
+		a->argc = err;
 	}
-	err = proc_spawn(path, argc, argv);
-out:
-	kfree(strings);
+	if (a3[2] && (err = vector_from_user((const char *const *)a3[2], a->envp, ENVP_MAX, a)) < 0)
+		goto fail;
+	return 0;
+fail:
+	kfree(a->strings);
+	a->strings = NULL;
+	return err;
+}
+
+long sys_spawn(const uint64_t *a)
+{
+	struct exec_args args;
+	int err;
+
+	if ((err = exec_args_from_user(a, &args)) != 0)
+		return err;
+	err = proc_spawn(args.path, args.argc, args.argv, args.envp);
+	kfree(args.strings);
+	return err;
+}
+
+long sys_execve(const uint64_t *a)
+{
+	struct exec_args args;
+	int err;
+
+	if ((err = exec_args_from_user(a, &args)) != 0)
+		return err;
+	err = proc_exec(args.path, args.argc, args.argv, args.envp);
+	kfree(args.strings);
 	return err;
 }
 

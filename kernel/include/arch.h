@@ -69,6 +69,15 @@ typedef void (*user_fault_handler_t)(const struct user_fault *f);
 void arch_set_user_fault_handler(user_fault_handler_t fn);
 
 /*
+ * Sets the function that takes a page fault of a kernel copy (copy_to_user and friends,
+ * the exception table) on a user address: it returns true when it fixed the cause (a
+ * copy-on-write page copied), and the copy goes on; false makes the copy fail. Without
+ * one, every such fault fails the copy.
+ */
+typedef bool (*copy_fault_handler_t)(const struct user_fault *f);
+void arch_set_copy_fault_handler(copy_fault_handler_t fn);
+
+/*
  * Sets the function called before every return to user mode, from a system call or an
  * interrupt, with the process's kernel stack current (the process layer: it ends killed
  * processes and switches when the time slice is over). It may switch to other contexts.
@@ -95,6 +104,22 @@ void arch_set_kernel_stack(uint64_t top);
  */
 uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t arg0,
 			  uint64_t arg1);
+
+/*
+ * Prepares a new context at the top of a kernel stack that, when switched to, returns to
+ * user mode with the registers the running process had when it entered the kernel (at
+ * the top of its stack parent_kstack_top), except rax, which is 0: the child of fork.
+ * Returns the value for arch_context_switch's next.
+ */
+uint64_t arch_context_fork(void *kstack_top, const void *parent_kstack_top);
+
+/*
+ * Makes the running process, whose kernel stack's top is kstack_top, return to user mode
+ * at rip with stack pointer rsp, arg0 and arg1 in the first two argument registers and
+ * the other registers zero (as arch_context_new), from the system call it is in: exec.
+ */
+void arch_context_exec(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t arg0,
+		       uint64_t arg1);
 
 /*
  * Prepares a context at the top of a kernel stack that, when switched to, calls fn in
@@ -182,6 +207,7 @@ void arch_kernel_image(uint64_t *start, uint64_t *end);
 #define ARCH_PT_USER	0x04	/* reachable from user mode */
 #define ARCH_PT_GLOBAL	0x08	/* stays in the TLB when the address space changes */
 #define ARCH_PT_OWNED	0x10	/* for the caller: kept in the entry, no meaning to the CPU */
+#define ARCH_PT_COW	0x20	/* for the caller too: a shared page to copy on its first write */
 
 struct arch_pt {
 	uint64_t root;		/* physical address of the top-level table */
@@ -224,10 +250,26 @@ int arch_pt_map(struct arch_pt *pt, uint64_t va, uint64_t pa, unsigned flags);
 int arch_pt_unmap(struct arch_pt *pt, uint64_t va, uint64_t *pa, unsigned *flags);
 
 /*
- * Sets the ARCH_PT_WRITE and ARCH_PT_EXEC rights of the 4 KiB page at va to those of
- * flags, keeping its frame and other flags. Returns 0, or -ENOENT when it is not mapped.
+ * Sets the ARCH_PT_WRITE and ARCH_PT_EXEC rights and the ARCH_PT_COW mark of the 4 KiB
+ * page at va to those of flags, keeping its frame and other flags. Returns 0, or -ENOENT
+ * when it is not mapped.
  */
 int arch_pt_protect(struct arch_pt *pt, uint64_t va, unsigned flags);
+
+/*
+ * Points the mapped 4 KiB page at va at the frame pa with flags instead, and flushes it
+ * from the TLB. Returns 0, or -ENOENT when it is not mapped.
+ */
+int arch_pt_remap(struct arch_pt *pt, uint64_t va, uint64_t pa, unsigned flags);
+
+/*
+ * Calls fn(va, pa, &flags, ctx) for every page mapped in the user half of pt, in address
+ * order. fn may change the flags (the rights and ARCH_PT_COW; the frame stays), which
+ * the entry then keeps; a nonzero return stops the walk. Flushes the TLB of what changed.
+ * Returns 0 or what fn returned.
+ */
+typedef int (*arch_pt_visit_fn)(uint64_t va, uint64_t pa, unsigned *flags, void *ctx);
+int arch_pt_visit(struct arch_pt *pt, arch_pt_visit_fn fn, void *ctx);
 
 /*
  * Looks up any address. Returns 0 with the physical address in *pa and the rights in

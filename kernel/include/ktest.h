@@ -117,6 +117,12 @@ int kbench_run(const char *name);
  */
 uint64_t ktest_random(void);
 
+/*
+ * Writes the bytes [start, end) (a user program of user_progs.asm) to /ktest/name, unless
+ * it is there already, for the process tests to spawn.
+ */
+void ktest_install(const char *name, const char *start, const char *end);
+
 /* Returns the frames free in the frame allocator: what leak checks compare. */
 uint64_t ktest_free_frames(void);
 

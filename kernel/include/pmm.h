@@ -89,6 +89,20 @@ uint64_t pmm_alloc_contig(size_t n, uint64_t limit);
  */
 void pmm_free_contig(uint64_t pa, size_t n);
 
+/*
+ * Shared frames (pmm_ref.c): a frame handed out has one user until pmm_ref adds more
+ * (copy-on-write after fork: each address space that owns the frame is a user).
+ * pmm_ref returns 0, or -ENOMEM when the count's leaf cannot be allocated. pmm_unref
+ * drops a user and frees the frame with the last one, so it stands for pmm_free for any
+ * frame that may be shared. pmm_refs returns the users (1 for a frame never shared).
+ */
+int pmm_ref(uint64_t pa);
+void pmm_unref(uint64_t pa);
+unsigned pmm_refs(uint64_t pa);
+
+/* Returns the frames holding use counts now: 0 when no frame is shared (for tests). */
+uint64_t pmm_ref_leaves(void);
+
 /* Figures for the memory-information interface and the tests. */
 struct pmm_stats {
 	uint64_t managed_frames;	/* frames given to pmm_init, its bitmap included */

@@ -1,10 +1,11 @@
 /*
  * Processes: a table of PROC_MAX slots, each a user program in its own address space with
  * a kernel stack, open files, a current directory and its saved FPU/SSE state. Processes
- * are made by proc_spawn (a program of the ramfs with argv: there is no fork), end by
- * proc_exit or a fault, and are reaped by their parent with proc_wait. Slot 0 is the
- * kernel itself (pid 0): kmain after boot, the parent of init and of every orphan.
- * See doc/processes.md.
+ * are made by proc_fork (a copy-on-write copy of the caller) or proc_spawn (a new
+ * process running a program with argv: fork and exec in one), change their program with
+ * proc_exec, end by proc_exit or a fault, and are reaped by their parent with proc_wait.
+ * Slot 0 is the kernel itself (pid 0): kmain after boot, the parent of init and of every
+ * orphan. See doc/processes.md.
  */
 #ifndef KEEL_PROC_H
 #define KEEL_PROC_H
@@ -19,8 +20,9 @@
 #define PROC_MAX	64		/* processes at once, the kernel's slot included */
 #define PID_MAX		32767		/* pids count up to this, then wrap to 1 */
 #define FD_MAX		KEEL_FD_MAX	/* open files per process */
-#define ARGV_MAX	32		/* arguments of spawn, the program's name included */
-#define ARGV_BYTES_MAX	4096		/* their strings, NULs included */
+#define ARGV_MAX	32		/* arguments of spawn and exec, the program's name included */
+#define ENVP_MAX	64		/* environment strings of spawn and exec */
+#define ARGV_BYTES_MAX	4096		/* the strings of both, NULs included */
 #define PROC_KERNEL_PID	0
 
 enum proc_state {
@@ -71,12 +73,33 @@ struct proc *proc_current(void);
 struct proc *proc_at(int i);
 
 /*
- * Starts the program at the absolute ramfs path with argc strings of argv as a child of
- * the running process, which it inherits uid, current directory and open files from.
+ * Starts the program at the absolute ramfs path with argc strings of argv and the
+ * NULL-terminated environment envp (NULL: none) as a child of the running process, which
+ * it inherits uid, current directory and the open files not marked FD_CLOEXEC from; it
+ * becomes the tty's foreground when its standard input is the tty.
  * Returns the new pid, or -EAGAIN when the table or kernel stacks are full, -ENOMEM,
  * -E2BIG for too many or too long arguments, -ENOENT, -EACCES, -ENOEXEC (loader.c).
  */
-int proc_spawn(const char *path, int argc, const char *const argv[]);
+int proc_spawn(const char *path, int argc, const char *const argv[], const char *const envp[]);
+
+/*
+ * Makes a child of the running process that is its copy: the address space copy-on-write
+ * (vm_space_fork), the open files (shared, offsets included) and their flags, directory,
+ * uid, break, name, FPU state and user registers, but rax 0. The tty's foreground stays.
+ * Returns the child's pid (the child returns 0 from the system call), or -EAGAIN when the
+ * table or kernel stacks are full, -ENOMEM (then nothing is left allocated), -EINVAL for
+ * a process without user space.
+ */
+int proc_fork(void);
+
+/*
+ * Replaces the running process's program with the one at path, with argv and envp as
+ * for proc_spawn. The new image is loaded into a new address space first, so on failure
+ * the caller is as it was. On success the old space is freed, descriptors marked
+ * FD_CLOEXEC are closed, the name, break and FPU state are new, and the system call
+ * returns into the new program. Returns 0 or the errors of proc_spawn.
+ */
+int proc_exec(const char *path, int argc, const char *const argv[], const char *const envp[]);
 
 /*
  * Starts a kernel thread: a process without user space (uid 0, directory "/", no open
@@ -135,8 +158,10 @@ long proc_sbrk(int64_t incr);
 
 /*
  * The loader (loader.c): maps the program at path (flat or static ELF64, told apart by
- * the ELF magic) into as with a stack holding argv in the System V layout. Fills *img.
- * Returns 0, -ENOENT, -ENOEXEC for a malformed or unsupported program, -ENOMEM, -E2BIG.
+ * the ELF magic) into as with a stack holding argv and the NULL-terminated envp (may be
+ * NULL) in the System V layout. Fills *img. Returns 0, -ENOENT, -ENOEXEC for a malformed
+ * or unsupported program, -ENOMEM, -E2BIG for more than ARGV_MAX arguments, ENVP_MAX
+ * environment strings or ARGV_BYTES_MAX bytes of both.
  */
 struct loader_image {
 	uint64_t entry, sp;		/* where to start, and the stack pointer (at argc) */
@@ -145,6 +170,6 @@ struct loader_image {
 	uint64_t pages;			/* user pages mapped */
 };
 int loader_load(struct vm_space *as, const char *path, int argc, const char *const argv[],
-		struct loader_image *img);
+		const char *const envp[], struct loader_image *img);
 
 #endif

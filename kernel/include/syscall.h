@@ -31,6 +31,7 @@ long sys_dup(const uint64_t *a);
 long sys_fcntl(const uint64_t *a);
 long sys_pipe(const uint64_t *a);
 long sys_spawn(const uint64_t *a);
+long sys_execve(const uint64_t *a);
 
 /*
  * Turns the user path at upath into an absolute one in out (KEEL_PATH_MAX + 1 bytes),

@@ -71,8 +71,8 @@ int vm_alloc(struct vm_space *as, uint64_t va, size_t len, unsigned prot);
 int vm_unmap(struct vm_space *as, uint64_t va, size_t len);
 
 /*
- * Changes the protection of every page of [va, va + len) (VM_SHARED is kept as it was).
- * Returns 0, -EINVAL for a bad range, -ENOENT when a page is not mapped (then nothing
+ * Changes the protection of every page of [va, va + len) (VM_SHARED is kept as it was;
+ * a frame another space owns too gets copy-on-write instead of write access). Returns 0, -EINVAL for a bad range, -ENOENT when a page is not mapped (then nothing
  * changes).
  */
 int vm_protect(struct vm_space *as, uint64_t va, size_t len, unsigned prot);
@@ -83,7 +83,27 @@ int vm_protect(struct vm_space *as, uint64_t va, size_t len, unsigned prot);
  */
 int vm_translate(struct vm_space *as, uint64_t va, uint64_t *pa, unsigned *prot);
 
-/* Returns the frames the space holds: its page tables and the frames it owns. */
+/*
+ * Returns a copy-on-write copy of the user half of parent (fork): the new space maps
+ * every page of parent to the same frame with the same rights, but the writable pages
+ * of both become read-only until a write fault copies them (vm_fault). No page is
+ * copied now. Frames parent does not own (VM_SHARED) are mapped again, not shared by
+ * count. Returns NULL when memory is short, with nothing allocated.
+ */
+struct vm_space *vm_space_fork(struct vm_space *parent);
+
+/*
+ * Resolves a fault at the user address va of as, if it can: a write to a copy-on-write
+ * page gets the page a frame of its own (a copy, or the same frame when no other space
+ * uses it any more) and write access. Returns 0 when the access can be retried, -EFAULT
+ * when the fault is not one to resolve, -ENOMEM when the copy cannot be made.
+ */
+int vm_fault(struct vm_space *as, uint64_t va, bool write);
+
+/*
+ * Returns the frames the space holds: its page tables and the frames it owns (shared
+ * ones counted in every space that owns them).
+ */
 uint64_t vm_space_frames(const struct vm_space *as);
 
 /*

@@ -27,8 +27,7 @@ PROG(yield_loop); PROG(null_loop);
 #define BENCH_ITERATIONS	20000	/* as in user_progs.asm */
 #define SPAWN_CYCLES		1000
 
-/* Writes the bytes [start, end) to /ktest/name, unless it is there already. */
-static void install(const char *name, const char *start, const char *end)
+void ktest_install(const char *name, const char *start, const char *end)
 {
 	char path[64];
 	struct iobuf b = { (void *)start, false };
@@ -42,7 +41,7 @@ static void install(const char *name, const char *start, const char *end)
 	vnode_put(n);
 }
 
-#define INSTALL(name) install(#name, ktest_prog_##name, ktest_prog_##name##_end)
+#define INSTALL(name) ktest_install(#name, ktest_prog_##name, ktest_prog_##name##_end)
 
 /* Spawns /ktest/name with no other argument and waits for it; returns its status. */
 static int run(const char *name)
@@ -52,7 +51,7 @@ static int run(const char *name)
 	int pid, status = -1;
 
 	ksnprintf(path, sizeof(path), "/ktest/%s", name);
-	pid = proc_spawn(path, 1, argv);
+	pid = proc_spawn(path, 1, argv, NULL);
 	if (pid < 0)
 		return pid;
 	if (proc_wait(pid, &status, 0) != pid)
@@ -86,8 +85,8 @@ KTEST(proc, spawn_missing_program_is_enoent)
 {
 	const char *argv[1] = { "nothing" };
 
-	KEXPECT_EQ(proc_spawn("/ktest/no-such-program", 1, argv), -ENOENT);
-	KEXPECT_EQ(proc_spawn("/", 1, argv), -EACCES);
+	KEXPECT_EQ(proc_spawn("/ktest/no-such-program", 1, argv, NULL), -ENOENT);
+	KEXPECT_EQ(proc_spawn("/", 1, argv, NULL), -EACCES);
 }
 
 KTEST(proc, faults_kill_with_their_signal)
@@ -115,7 +114,7 @@ KTEST(proc, argv_on_the_initial_stack)
 	int pid, status = -1;
 
 	INSTALL(argv);
-	pid = proc_spawn("/ktest/argv", 3, argv);
+	pid = proc_spawn("/ktest/argv", 3, argv, NULL);
 	KEXPECT(pid > 0);
 	KEXPECT_EQ(proc_wait(pid, &status, 0), pid);
 	KEXPECT_EQ(status, W_EXITCODE(3));
@@ -128,7 +127,7 @@ KTEST(proc, too_many_arguments_is_e2big)
 	INSTALL(exit42);
 	for (int i = 0; i <= ARGV_MAX; i++)
 		argv[i] = "x";
-	KEXPECT_EQ(proc_spawn("/ktest/exit42", ARGV_MAX + 1, argv), -E2BIG);
+	KEXPECT_EQ(proc_spawn("/ktest/exit42", ARGV_MAX + 1, argv, NULL), -E2BIG);
 }
 
 KTEST(proc, preemption_and_kill)
@@ -138,7 +137,7 @@ KTEST(proc, preemption_and_kill)
 	uint64_t start;
 
 	INSTALL(spin);
-	pid = proc_spawn("/ktest/spin", 1, argv);
+	pid = proc_spawn("/ktest/spin", 1, argv, NULL);
 	KEXPECT(pid > 0);
 	/* The spinner never gives up the CPU: only the timer can take it back for us. */
 	start = uptime_ms();
@@ -158,7 +157,7 @@ KTEST(proc, sse_state_survives_switches)
 
 	INSTALL(sse);
 	for (int i = 0; i < 3; i++)
-		pids[i] = proc_spawn("/ktest/sse", 1, argv);
+		pids[i] = proc_spawn("/ktest/sse", 1, argv, NULL);
 	for (int i = 0; i < 3; i++) {
 		status = -1;
 		KEXPECT_EQ(proc_wait(pids[i], &status, 0), pids[i]);
@@ -183,10 +182,10 @@ KTEST(proc, table_full_is_eagain)
 	int pids[PROC_MAX], n = 0, r, status;
 
 	INSTALL(spin);
-	while (n < PROC_MAX && (r = proc_spawn("/ktest/spin", 1, argv)) > 0)
+	while (n < PROC_MAX && (r = proc_spawn("/ktest/spin", 1, argv, NULL)) > 0)
 		pids[n++] = r;
 	KEXPECT_EQ(n, PROC_MAX - 1);
-	KEXPECT_EQ(proc_spawn("/ktest/spin", 1, argv), -EAGAIN);
+	KEXPECT_EQ(proc_spawn("/ktest/spin", 1, argv, NULL), -EAGAIN);
 	/* All killed first, so they all end in one round of the scheduler. */
 	for (int i = 0; i < n; i++)
 		KEXPECT_EQ(proc_kill(pids[i], SIGKILL), 0);
@@ -263,7 +262,7 @@ static void bench(const char *label, const char *name, int procs, uint64_t per_r
 	for (int r = 0; r < BENCH_RUNS; r++) {
 		uint64_t start = rdtsc();
 		for (int i = 0; i < procs; i++)
-			pids[i] = proc_spawn(path, 1, argv);
+			pids[i] = proc_spawn(path, 1, argv, NULL);
 		for (int i = 0; i < procs; i++) {
 			KEXPECT(pids[i] > 0);
 			KEXPECT_EQ(proc_wait(pids[i], &status, 0), pids[i]);

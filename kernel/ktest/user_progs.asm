@@ -9,6 +9,10 @@
 %define EFAULT	14
 %define ENOSYS	38
 %define ENOMEM	12
+%define ENOENT	2
+%define EACCES	13
+%define EBADF	9
+%define ENOEXEC	8
 %define BENCH_ITERATIONS	20000
 
 section .rodata
@@ -103,8 +107,9 @@ PROG badptr
 	xor edx, edx
 	SYS SYS_waitpid
 	CHECK -EFAULT, 6
-	mov edi, 0x10				; spawn(0x10, NULL)
+	mov edi, 0x10				; spawn(0x10, NULL, NULL)
 	xor esi, esi
+	xor edx, edx
 	SYS SYS_spawn
 	CHECK -EFAULT, 7
 	xor edi, edi				; read(0, kernel address, 10)
@@ -134,12 +139,14 @@ PROG badptr
 	jg .pid_ok
 	bts r12, 13
 .pid_ok:
-	lea rdi, [rel .path]			; spawn(a program, argv with a kernel pointer)
+	lea rdi, [rel .path]			; spawn(a program, argv with a kernel pointer, NULL)
 	lea rsi, [rel .argv_bad]
+	xor edx, edx
 	SYS SYS_spawn
 	CHECK -EFAULT, 14
-	lea rdi, [rel .path]			; spawn(a program, argv at a bad address)
+	lea rdi, [rel .path]			; spawn(a program, argv at a bad address, NULL)
 	mov esi, 0x10
+	xor edx, edx
 	SYS SYS_spawn
 	CHECK -EFAULT, 15
 	mov edi, r12d
@@ -273,5 +280,212 @@ PROG null_loop
 .bad:	EXIT_WITH 1
 .null:	db "/dev/null", 0
 END null_loop
+
+; fork: both sides return; the child sees the parent's memory, and what either writes
+; after the fork stays its own (copy-on-write), data, stack and registers alike. The
+; parent's waitpid stores the status in a page both still share, so the kernel's copy
+; must copy that page, not fail. Exit 0, or the number of the check that failed.
+PROG fork_cow
+	mov qword [rel .var], 1
+	push 0x11
+	SYS SYS_getpid
+	mov r13, rax
+	SYS SYS_fork
+	test rax, rax
+	js .f1
+	jz .child
+	mov r12, rax
+	mov qword [rel .var], 3			; the child must not see this
+	mov rdi, r12
+	lea rsi, [rel .status]
+	xor edx, edx
+	SYS SYS_waitpid
+	cmp rax, r12
+	jne .f2
+	cmp dword [rel .status], 2 << 8		; W_EXITCODE(2): what the child saw was right
+	jne .f3
+	cmp qword [rel .var], 3			; and its writes stayed its own
+	jne .f4
+	pop rax
+	cmp rax, 0x11
+	jne .f5
+	EXIT_WITH 0
+.child:
+	SYS SYS_getppid
+	cmp rax, r13
+	jne .cf
+	cmp qword [rel .var], 1
+	jne .cf
+	pop rax
+	cmp rax, 0x11
+	jne .cf
+	push 0x22
+	mov qword [rel .var], 2
+	EXIT_WITH 2
+.cf:	EXIT_WITH 9
+.f1:	EXIT_WITH 1
+.f2:	EXIT_WITH 2
+.f3:	EXIT_WITH 3
+.f4:	EXIT_WITH 4
+.f5:	EXIT_WITH 5
+.var:	dq 0
+	times (4096 - ($ - ktest_prog_fork_cow) % 4096) % 4096 db 0
+.status: dd 0
+END fork_cow
+
+; fork while the test holds (nearly) all memory: exit 0 when it worked (the child exits
+; 0 and is reaped), else the error number.
+PROG fork_nomem
+	SYS SYS_fork
+	test rax, rax
+	jz .child
+	js .err
+	mov rdi, rax
+	xor esi, esi
+	xor edx, edx
+	SYS SYS_waitpid
+	EXIT_WITH 0
+.child:	EXIT_WITH 0
+.err:	neg eax
+	mov edi, eax
+	SYS SYS_exit
+END fork_nomem
+
+; Forks, then the child writes to a page it shares with its parent after the test has
+; taken all memory: the copy cannot be made, and the child must die of it (SIGKILL),
+; by its own store or (with an argument) by the kernel's copy of getcwd. The parent
+; sleeps until killed, so that the page stays shared.
+PROG cow_oom
+	mov r12, rdi				; argc
+	SYS SYS_fork
+	test rax, rax
+	jz .child
+.wait:	mov edi, 1000
+	SYS SYS_sleep_ms
+	jmp .wait
+.child:	mov edi, 30				; the test takes the memory meanwhile
+	SYS SYS_sleep_ms
+	cmp r12, 1
+	jne .kernel
+	mov qword [rel .var], 1
+	EXIT_WITH 0
+.kernel:
+	lea rdi, [rel .var]
+	mov esi, 8
+	SYS SYS_getcwd
+	EXIT_WITH 0
+.var:	dq 0
+END cow_oom
+
+; execve with everything a hostile caller could pass, each of which must fail and leave
+; us running, then for real: /ktest/fdcheck with one argument and one environment string.
+; Exit with a bit set for each failed check if we are still here.
+PROG exec_bad
+	xor r12d, r12d
+	mov edi, 0x10				; execve(0x10, NULL, NULL)
+	xor esi, esi
+	xor edx, edx
+	SYS SYS_execve
+	CHECK -EFAULT, 0
+	lea rdi, [rel .missing]			; a program that is not there
+	xor esi, esi
+	xor edx, edx
+	SYS SYS_execve
+	CHECK -ENOENT, 1
+	lea rdi, [rel .garbage]			; ELF magic, then garbage
+	xor esi, esi
+	xor edx, edx
+	SYS SYS_execve
+	CHECK -ENOEXEC, 2
+	lea rdi, [rel .path]			; argv at a bad address
+	mov esi, 0x10
+	xor edx, edx
+	SYS SYS_execve
+	CHECK -EFAULT, 3
+	lea rdi, [rel .path]			; envp with a kernel pointer
+	xor esi, esi
+	lea rdx, [rel .argv_bad]
+	SYS SYS_execve
+	CHECK -EFAULT, 4
+	lea rdi, [rel .path]			; envp in kernel space
+	xor esi, esi
+	mov rdx, KERNEL_VMA
+	SYS SYS_execve
+	CHECK -EFAULT, 5
+	lea rdi, [rel .slash]			; a directory
+	xor esi, esi
+	xor edx, edx
+	SYS SYS_execve
+	CHECK -EACCES, 6
+	lea rdi, [rel .path]
+	lea rsi, [rel .argv]
+	lea rdx, [rel .envp]
+	lea rax, [rel .arg0]
+	mov [rsi], rax
+	lea rax, [rel .arg1]
+	mov [rsi + 8], rax
+	lea rax, [rel .env0]
+	mov [rdx], rax
+	SYS SYS_execve
+	bts r12, 7				; still here
+	mov edi, r12d
+	SYS SYS_exit
+.path:	db "/ktest/fdcheck", 0
+.missing: db "/ktest/no-such-program", 0
+.garbage: db "/ktest/garbage", 0
+.slash:	db "/", 0
+.arg0:	db "fdcheck", 0
+.arg1:	db "x", 0
+.env0:	db "K=v", 0
+align 8
+.argv_bad: dq KERNEL_VMA, 0
+.argv:	dq 0, 0, 0
+.envp:	dq 0, 0
+END exec_bad
+
+; What exec_bad's execve must give: fd 3 (close-on-exec) closed, fd 4 open, argc 2,
+; argv[1] "x", envp { "K=v" }, the directory kept (/ktest). Exit 42, or 64 + the check.
+PROG fdcheck
+	mov rbx, rsp				; argc, argv..., NULL, envp..., NULL
+	mov edi, 3
+	lea rsi, [rel .st]
+	SYS SYS_fstat
+	cmp rax, -EBADF
+	jne .f1
+	mov edi, 4
+	lea rsi, [rel .st]
+	SYS SYS_fstat
+	test rax, rax
+	jnz .f2
+	cmp qword [rbx], 2
+	jne .f3
+	mov rax, [rbx + 16]			; argv[1]
+	cmp word [rax], 'x'			; "x" and its NUL
+	jne .f4
+	cmp qword [rbx + 24], 0			; argv's NULL
+	jne .f4
+	mov rax, [rbx + 32]			; envp[0]
+	cmp dword [rax], 'K=v'			; "K=v" and its NUL
+	jne .f5
+	cmp qword [rbx + 40], 0			; envp's NULL
+	jne .f5
+	lea rdi, [rel .cwd]
+	mov esi, 64
+	SYS SYS_getcwd
+	cmp rax, 6				; "/ktest"
+	jne .f6
+	cmp dword [rel .cwd + 2], 'test'
+	jne .f6
+	EXIT_WITH 42
+.f1:	EXIT_WITH 65
+.f2:	EXIT_WITH 66
+.f3:	EXIT_WITH 67
+.f4:	EXIT_WITH 68
+.f5:	EXIT_WITH 69
+.f6:	EXIT_WITH 70
+align 8
+.st:	times 128 db 0
+.cwd:	times 64 db 0
+END fdcheck
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -74,7 +74,7 @@ static void release_page(uint64_t pa, unsigned flags, void *ctx)
 	struct vm_space *as = ctx;
 
 	if (flags & ARCH_PT_OWNED) {
-		pmm_free(pa);
+		pmm_unref(pa);
 		as->owned--;
 	}
 }
@@ -141,7 +141,7 @@ int vm_unmap(struct vm_space *as, uint64_t va, size_t len)
 		return -EINVAL;
 	for (uint64_t p = va; p < va + len; p += PAGE_SIZE)
 		if (arch_pt_unmap(&as->pt, p, &pa, &flags) == 0 && (flags & ARCH_PT_OWNED)) {
-			pmm_free(pa);
+			pmm_unref(pa);
 			as->owned--;
 		}
 	return 0;
@@ -155,8 +155,15 @@ int vm_protect(struct vm_space *as, uint64_t va, size_t len, unsigned prot)
 	for (uint64_t p = va; p < va + len; p += PAGE_SIZE)
 		if (arch_pt_lookup(&as->pt, p, NULL, NULL) != 0)
 			return -ENOENT;
-	for (uint64_t p = va; p < va + len; p += PAGE_SIZE)
-		arch_pt_protect(&as->pt, p, pt_flags(prot));
+	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t pa;
+		unsigned flags, want = pt_flags(prot);
+		arch_pt_lookup(&as->pt, p, &pa, &flags);
+		/* A frame another space owns too may not be written: it is copied first. */
+		if ((want & ARCH_PT_WRITE) && (flags & ARCH_PT_OWNED) && pmm_refs(pa) > 1)
+			want = (want & ~ARCH_PT_WRITE) | ARCH_PT_COW;
+		arch_pt_protect(&as->pt, p, want);
+	}
 	return 0;
 }
 
@@ -170,6 +177,69 @@ int vm_translate(struct vm_space *as, uint64_t va, uint64_t *pa, unsigned *prot)
 		*prot = ((flags & ARCH_PT_WRITE) ? VM_WRITE : 0) |
 			((flags & ARCH_PT_EXEC) ? VM_EXEC : 0) |
 			(va < USER_END && !(flags & ARCH_PT_OWNED) ? VM_SHARED : 0);
+	return 0;
+}
+
+/*
+ * vm_space_fork's step for each page of the parent: the child maps the same frame. A
+ * frame the parent owns gets one more user, and a writable one becomes read-only and
+ * copy-on-write in both; a frame it does not own (VM_SHARED) is just mapped again.
+ */
+static int fork_page(uint64_t va, uint64_t pa, unsigned *flags, void *ctx)
+{
+	struct vm_space *child = ctx;
+	unsigned f = *flags;
+	int r;
+
+	if (!(f & ARCH_PT_OWNED))
+		return arch_pt_map(&child->pt, va, pa, f);
+	if (f & ARCH_PT_WRITE)
+		f = (f & ~ARCH_PT_WRITE) | ARCH_PT_COW;
+	if ((r = pmm_ref(pa)) != 0)
+		return r;
+	if ((r = arch_pt_map(&child->pt, va, pa, f)) != 0) {
+		pmm_unref(pa);		/* the parent's user stays */
+		return r;
+	}
+	child->owned++;
+	*flags = f;
+	return 0;
+}
+
+struct vm_space *vm_space_fork(struct vm_space *parent)
+{
+	struct vm_space *child = vm_space_create();
+
+	if (!child)
+		return NULL;
+	/*
+	 * On failure the parent keeps the pages already marked copy-on-write: harmless, its
+	 * next write to one finds it the only user again and just makes it writable.
+	 */
+	if (arch_pt_visit(&parent->pt, fork_page, child) != 0) {
+		vm_space_destroy(child);
+		return NULL;
+	}
+	return child;
+}
+
+int vm_fault(struct vm_space *as, uint64_t va, bool write)
+{
+	uint64_t pa, copy;
+	unsigned flags;
+
+	va = ALIGN_DOWN(va, PAGE_SIZE);
+	if (!write || va < USER_BASE || va >= USER_END ||
+	    arch_pt_lookup(&as->pt, va, &pa, &flags) != 0 || !(flags & ARCH_PT_COW))
+		return -EFAULT;
+	flags = (flags | ARCH_PT_WRITE) & ~ARCH_PT_COW;
+	if (pmm_refs(pa) == 1)		/* the others have copied or gone: no copy */
+		return arch_pt_protect(&as->pt, va, flags);
+	if (!(copy = pmm_alloc()))
+		return -ENOMEM;
+	memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+	arch_pt_remap(&as->pt, va, copy, flags);
+	pmm_unref(pa);
 	return 0;
 }
 

@@ -3,8 +3,9 @@
  * loaded at USER_BASE as one read-write-execute region and entered at its first byte; a
  * static ELF64 executable has its PT_LOAD segments mapped with their own permissions.
  * The two are told apart by the ELF magic; a file that starts with "#!" is a script, no
- * program (-ENOEXEC, so that a shell runs it with its interpreter). Then the stack: USER_STACK_SIZE bytes below
- * USER_END with an unmapped guard page below, holding argv in the System V layout.
+ * program (-ENOEXEC, so that a shell runs it with its interpreter). Then the stack:
+ * USER_STACK_SIZE bytes below USER_END with an unmapped guard page below, holding argv
+ * and the environment in the System V layout.
  *
  * Everything about the file is checked before anything is mapped; a malformed file is
  * -ENOEXEC, never a fault. Bytes go into the new space through the direct map (the space
@@ -176,22 +177,40 @@ static int load_elf(struct vm_space *as, struct vnode *n, struct loader_image *i
 	return 0;
 }
 
+/* Pushes the n strings of v below *sp, their user addresses into ptrs from *nwords. */
+static void strings_push(struct vm_space *as, int n, const char *const v[], uint64_t *sp,
+			 uint64_t *ptrs, size_t *nwords)
+{
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(v[i]) + 1;
+		*sp -= len;
+		space_write(as, *sp, v[i], NULL, 0, len);
+		ptrs[(*nwords)++] = *sp;
+	}
+	ptrs[(*nwords)++] = 0;		/* the vector's NULL */
+}
+
 /*
  * Builds the initial stack (System V ABI AMD64 3.4.1, figure 3.9): from the top, the
- * argument strings, then, 16-aligned, argc, argv[0..argc-1], NULL, an empty environment
- * (NULL) and an auxiliary vector holding only AT_NULL. rsp points at argc.
+ * argument and environment strings, then, 16-aligned, argc, argv[0..argc-1], NULL,
+ * envp[0..], NULL and an auxiliary vector holding only AT_NULL. rsp points at argc.
  */
 static int stack_build(struct vm_space *as, int argc, const char *const argv[],
-		       struct loader_image *img)
+		       const char *const envp[], struct loader_image *img)
 {
-	uint64_t ptrs[ARGV_MAX + 5], sp = USER_END;
+	uint64_t ptrs[ARGV_MAX + ENVP_MAX + 5], sp = USER_END;
 	size_t bytes = 0, nwords;
-	int err;
+	int envc = 0, err;
 
 	if (argc < 0 || argc > ARGV_MAX)
 		return -E2BIG;
+	while (envp && envp[envc])
+		if (++envc > ENVP_MAX)
+			return -E2BIG;
 	for (int i = 0; i < argc; i++)
 		bytes += strnlen(argv[i], ARGV_BYTES_MAX) + 1;
+	for (int i = 0; i < envc; i++)
+		bytes += strnlen(envp[i], ARGV_BYTES_MAX) + 1;
 	if (bytes > ARGV_BYTES_MAX)
 		return -E2BIG;
 	if ((err = vm_alloc(as, STACK_BOTTOM, USER_STACK_SIZE, VM_WRITE)) != 0)
@@ -199,14 +218,8 @@ static int stack_build(struct vm_space *as, int argc, const char *const argv[],
 	img->pages += USER_STACK_SIZE / PAGE_SIZE;
 	nwords = 0;
 	ptrs[nwords++] = (uint64_t)argc;
-	for (int i = 0; i < argc; i++) {
-		size_t len = strlen(argv[i]) + 1;
-		sp -= len;
-		space_write(as, sp, argv[i], NULL, 0, len);
-		ptrs[nwords++] = sp;
-	}
-	ptrs[nwords++] = 0;		/* argv's NULL */
-	ptrs[nwords++] = 0;		/* envp's NULL */
+	strings_push(as, argc, argv, &sp, ptrs, &nwords);
+	strings_push(as, envc, envp, &sp, ptrs, &nwords);
 	ptrs[nwords++] = AT_NULL;	/* auxv: one entry, type and value */
 	ptrs[nwords++] = 0;
 	sp = ALIGN_DOWN(sp, 16) - nwords * 8;
@@ -218,7 +231,7 @@ static int stack_build(struct vm_space *as, int argc, const char *const argv[],
 }
 
 int loader_load(struct vm_space *as, const char *path, int argc, const char *const argv[],
-		struct loader_image *img)
+		const char *const envp[], struct loader_image *img)
 {
 	static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 	unsigned char magic[4] = { 0 };
@@ -239,6 +252,6 @@ int loader_load(struct vm_space *as, const char *path, int argc, const char *con
 		err = load_flat(as, n, img);
 	vnode_put(n);
 	if (err == 0)
-		err = stack_build(as, argc, argv, img);
+		err = stack_build(as, argc, argv, envp, img);
 	return err;
 }

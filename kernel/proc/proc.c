@@ -71,11 +71,42 @@ static const char *fault_name(unsigned vector)
 	}
 }
 
+/*
+ * A write to a copy-on-write page (after fork) by the program or by a copy the kernel
+ * makes for it: the page gets a frame of its own. Returns 0 when the access may be
+ * retried, -EFAULT for a fault to report as such, -ENOMEM when no frame was left: then
+ * the console has its line and the process is marked to end with SIGKILL.
+ */
+static int cow_fault(struct proc *p, const struct user_fault *f)
+{
+	int r;
+
+	if (f->vector != 14 || !f->write || !f->present || !p->space)
+		return -EFAULT;
+	if ((r = vm_fault(p->space, f->addr, true)) == -ENOMEM) {
+		kprintf("pid %d (%s): out of memory copying the page at 0x%lx (rip 0x%lx)\n",
+			p->pid, p->name, f->addr, f->rip);
+		p->killed = SIGKILL;
+	}
+	return r;
+}
+
+/* A kernel copy to a copy-on-write page goes on once it has been copied. */
+static bool proc_copy_fault(const struct user_fault *f)
+{
+	return cow_fault(proc_current(), f) == 0;
+}
+
 /* A fault of user code: one line on the console, then the process ends with the signal. */
 static void proc_fault(const struct user_fault *f)
 {
 	struct proc *p = proc_current();
+	int r = cow_fault(p, f);
 
+	if (r == 0)
+		return;
+	if (r == -ENOMEM)
+		proc_exit(W_SIGNALED(SIGKILL));
 	if (f->vector == 14)
 		kprintf("pid %d (%s): page fault at 0x%lx (rip 0x%lx)\n", p->pid, p->name, f->addr,
 			f->rip);
@@ -96,6 +127,7 @@ void proc_init(void)
 	k->started_ms = uptime_ms();
 	sched_init(k);
 	arch_set_user_fault_handler(proc_fault);
+	arch_set_copy_fault_handler(proc_copy_fault);
 	arch_set_user_return_handler(sched_user_return);
 	arch_syscall_init(syscall_dispatch);
 }
@@ -161,7 +193,16 @@ static void set_name(struct proc *p, const char *path)
 	p->name[n] = '\0';
 }
 
-int proc_spawn(const char *path, int argc, const char *const argv[])
+/* What a child gets from its parent whether it is forked or spawned. */
+static void inherit(struct proc *p, struct proc *parent)
+{
+	p->parent = parent;
+	p->uid = parent->uid;
+	memcpy(p->cwd, parent->cwd, sizeof(p->cwd));
+	p->started_ms = uptime_ms();
+}
+
+int proc_spawn(const char *path, int argc, const char *const argv[], const char *const envp[])
 {
 	struct proc *parent = proc_current(), *p;
 	struct loader_image img;
@@ -177,27 +218,93 @@ int proc_spawn(const char *path, int argc, const char *const argv[])
 		slot_free(p);
 		return -ENOMEM;
 	}
-	if ((err = loader_load(p->space, path, argc, argv, &img)) != 0) {
+	if ((err = loader_load(p->space, path, argc, argv, envp, &img)) != 0) {
 		slot_free(p);
 		return err;
 	}
-	p->parent = parent;
+	inherit(p, parent);
 	/* The kernel's children (init) lead groups of their own; others join their parent's. */
 	p->pgid = parent->pid == PROC_KERNEL_PID ? p->pid : parent->pgid;
 	set_name(p, path);
-	p->uid = parent->uid;
-	memcpy(p->cwd, parent->cwd, sizeof(p->cwd));
 	/* spawn is fork and exec in one: descriptors marked close-on-exec stay behind. */
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (parent->fds[fd] && !(parent->fdflags[fd] & FD_CLOEXEC))
 			p->fds[fd] = file_dup(parent->fds[fd]);
 	p->brk_start = p->brk = img.brk;
 	p->user_pages = img.pages;
-	p->started_ms = uptime_ms();
 	arch_fpu_init_state(p->fpu);
 	p->ctx = arch_context_new(p->kstack, img.entry, img.sp, (uint64_t)argc, img.argv);
 	sched_start(p);
 	return p->pid;
+}
+
+int proc_fork(void)
+{
+	struct proc *parent = proc_current(), *p;
+
+	if (!parent->space)
+		return -EINVAL;		/* the kernel and its threads have no user half */
+	if (!(p = slot_alloc()))
+		return -EAGAIN;
+	if (!(p->kstack = kstack_alloc())) {
+		slot_free(p);
+		return -EAGAIN;
+	}
+	if (!(p->space = vm_space_fork(parent->space))) {
+		slot_free(p);
+		return -ENOMEM;
+	}
+	inherit(p, parent);
+	p->pgid = parent->pgid;
+	p->sigignore = parent->sigignore;	/* spawn clears it; fork and exec keep it */
+	memcpy(p->name, parent->name, sizeof(p->name));
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (parent->fds[fd]) {
+			p->fds[fd] = file_dup(parent->fds[fd]);
+			p->fdflags[fd] = parent->fdflags[fd];
+		}
+	p->brk_start = parent->brk_start;
+	p->brk = parent->brk;
+	p->user_pages = parent->user_pages;
+	/* The kernel never touches the FPU: the registers hold the parent's state. */
+	arch_fpu_save(p->fpu);
+	p->ctx = arch_context_fork(p->kstack, parent->kstack);
+	sched_start(p);
+	return p->pid;
+}
+
+int proc_exec(const char *path, int argc, const char *const argv[], const char *const envp[])
+{
+	struct proc *p = proc_current();
+	struct vm_space *space, *old = p->space;
+	struct loader_image img;
+	int err;
+
+	if (!old)
+		return -EINVAL;
+	/* The new image is built aside: on any failure the caller goes on untouched. */
+	if (!(space = vm_space_create()))
+		return -ENOMEM;
+	if ((err = loader_load(space, path, argc, argv, envp, &img)) != 0) {
+		vm_space_destroy(space);
+		return err;
+	}
+	p->space = space;
+	vm_switch(space);
+	vm_space_destroy(old);
+	set_name(p, path);
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (p->fds[fd] && (p->fdflags[fd] & FD_CLOEXEC)) {
+			file_put(p->fds[fd]);
+			p->fds[fd] = NULL;
+			p->fdflags[fd] = 0;
+		}
+	p->brk_start = p->brk = img.brk;
+	p->user_pages = img.pages;
+	arch_fpu_init_state(p->fpu);
+	arch_fpu_restore(p->fpu);
+	arch_context_exec(p->kstack, img.entry, img.sp, (uint64_t)argc, img.argv);
+	return 0;
 }
 
 int proc_start_kthread(const char *name, void (*fn)(void))

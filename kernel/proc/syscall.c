@@ -39,6 +39,12 @@ static long sys_waitpid(const uint64_t *a)
 	return r;
 }
 
+static long sys_fork(const uint64_t *a)
+{
+	(void)a;
+	return proc_fork();
+}
+
 static long sys_kill(const uint64_t *a)
 {
 	return proc_kill((int)a[0], (int)a[1]);
@@ -242,6 +248,8 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_tcsetpgrp] = sys_tcsetpgrp,
 	[SYS_tcgetpgrp] = sys_tcgetpgrp,
 	[SYS_sigignore] = sys_sigignore,
+	[SYS_fork] = sys_fork,
+	[SYS_execve] = sys_execve,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -596,7 +596,7 @@ static int do_run(uint32_t seq, const struct proto_msg *m)
 	P.op = OP_RUN;		/* before the child runs: its first write needs it */
 	P.run.exited = false;
 	P.run.exit_tries = 0;
-	pid = proc_spawn(path, argc, argv);
+	pid = proc_spawn(path, argc, argv, NULL);
 	for (int fd = 0; fd < 3; fd++) {
 		file_put(self->fds[fd]);
 		self->fds[fd] = NULL;

@@ -13,9 +13,10 @@
 #include <keel/syscall.h>
 
 /*
- * Starts the program at path in a new process with the NULL-terminated argv; the child
- * inherits the caller's uid, working directory and open files. Returns its pid. There is
- * no fork: spawn and waitpid are how a shell runs a command.
+ * Starts the program at path in a new process with the NULL-terminated argv and the
+ * caller's environ; the child inherits the caller's uid, working directory and the open
+ * files not marked FD_CLOEXEC. Returns its pid. It is fork and execv in one call, without
+ * copying anything of the caller (unistd.h has fork and execve).
  */
 int spawn(const char *path, char *const argv[]);
 

@@ -20,6 +20,15 @@ int atoi(const char *s);
 long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
 
+/*
+ * The environment (lib/env.c): getenv returns the value of NAME or NULL; setenv sets it
+ * (overwrite 0 keeps a value already there) and unsetenv removes it; both return 0, or
+ * -1 with errno EINVAL for an empty name or one with '=', ENOMEM.
+ */
+char *getenv(const char *name);
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
+
 __attribute__((noreturn)) void exit(int status);
 __attribute__((noreturn)) void abort(void);
 

@@ -29,6 +29,23 @@ int rename(const char *from, const char *to);
 int chdir(const char *path);
 char *getcwd(char *buf, size_t len);	/* buf, or NULL */
 
+/* The environment, "NAME=value" strings ending in a NULL (lib/env.c; getenv in stdlib.h). */
+extern char **environ;
+
+/*
+ * Makes a child that is a copy of the caller (memory copied lazily, on write; open files
+ * shared). Returns the child's pid in the parent and 0 in the child, or -1.
+ */
+pid_t fork(void);
+
+/*
+ * Runs the program at path in place of the caller, with argv and the environment envp
+ * (execv: environ). Descriptors marked FD_CLOEXEC are closed. Returns only on failure:
+ * -1, with the caller as it was.
+ */
+int execve(const char *path, char *const argv[], char *const envp[]);
+int execv(const char *path, char *const argv[]);
+
 pid_t getpid(void);
 pid_t getppid(void);
 uid_t getuid(void);

@@ -1,6 +1,6 @@
 /*
- * What runs around main: start() is called by crt0.asm with argc and argv, names the
- * program for error messages, and exits with main's return value.
+ * What runs around main: start() is called by crt0.asm with argc, argv and envp, names
+ * the program for error messages, sets environ, and exits with main's return value.
  */
 #include <err.h>
 #include <stdlib.h>
@@ -8,13 +8,14 @@
 #include <unistd.h>
 
 int main(int argc, char **argv);
-__attribute__((noreturn)) void start(int argc, char **argv);
+__attribute__((noreturn)) void start(int argc, char **argv, char **envp);
 
 const char *progname = "?";
 
 void
-start(int argc, char **argv)
+start(int argc, char **argv, char **envp)
 {
+	environ = envp;
 	if (argc > 0 && argv[0] != NULL) {
 		const char *slash = strrchr(argv[0], '/');
 

@@ -74,7 +74,16 @@ pid_t getppid(void) { return (pid_t)SYS0(SYS_getppid); }
 uid_t getuid(void) { return (uid_t)SYS0(SYS_getuid); }
 int setuid(uid_t uid) { return (int)SYS1(SYS_setuid, uid); }
 
-int spawn(const char *path, char *const argv[]) { return (int)SYS2(SYS_spawn, path, argv); }
+int spawn(const char *path, char *const argv[]) { return (int)SYS3(SYS_spawn, path, argv, environ); }
+pid_t fork(void) { return (pid_t)SYS0(SYS_fork); }
+
+int
+execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)SYS3(SYS_execve, path, argv, envp);
+}
+
+int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
 int waitpid(int pid, int *status, int flags) { return (int)SYS3(SYS_waitpid, pid, status, flags); }
 int kill(int pid, int sig) { return (int)SYS2(SYS_kill, pid, sig); }
 

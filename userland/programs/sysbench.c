@@ -5,6 +5,8 @@
  *
  *	getpid		a system call round trip
  *	spawn		spawn + exit + waitpid of a process that exits at once
+ *	fork		fork + _exit + waitpid: the child is a copy-on-write copy of us
+ *	forkexec	fork + execv of the program spawn runs + exit + waitpid
  *	yield		one round of yield ping-pong between two processes
  *	devnull		a 1-byte write to /dev/null
  *	pipe		a 1-byte round trip through two pipes to a child and back
@@ -69,6 +71,38 @@ bench_spawn(unsigned long n)
 {
 	while (n-- > 0)
 		wait_child(spawn_child("exit"));
+}
+
+static void
+bench_fork(unsigned long n)
+{
+	while (n-- > 0) {
+		int pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			err(1, "fork");
+		wait_child(pid);
+	}
+}
+
+static void
+bench_forkexec(unsigned long n)
+{
+	char *argv[] = { "sysbench", "--child", "exit", NULL };
+
+	while (n-- > 0) {
+		int pid = fork();
+
+		if (pid == 0) {
+			execv(SYSBENCH_SELF, argv);
+			_exit(127);
+		}
+		if (pid < 0)
+			err(1, "fork");
+		wait_child(pid);
+	}
 }
 
 /*
@@ -181,6 +215,8 @@ static const struct bench {
 } benches[] = {
 	{ "getpid", bench_getpid, 1000, NS },
 	{ "spawn", bench_spawn, 4, US },
+	{ "fork", bench_fork, 4, US },
+	{ "forkexec", bench_forkexec, 4, US },
 	{ "yield", bench_yield, 200, NS },
 	{ "devnull", bench_devnull, 1000, NS },
 	{ "pipe", bench_pipe, 200, NS },
@@ -266,8 +302,8 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < NBENCHES; i++)
 			known |= strcmp(argv[k], benches[i].name) == 0;
 		if (!known) {
-			warnx("%s: no such figure (getpid, spawn, yield, devnull, pipe, pipe64k, devnull64k)",
-			      argv[k]);
+			warnx("%s: no such figure (getpid, spawn, fork, forkexec, yield, devnull, pipe, "
+			      "pipe64k, devnull64k)", argv[k]);
 			status = 2;
 		}
 	}

@@ -26,8 +26,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "syscall.h"
@@ -568,6 +570,169 @@ check_unknown(void)
 		expect("syscall", nrs[i].name, sys((long)nrs[i].nr, 0, 0, 0), -ENOSYS);
 }
 
+/* execve with bad pointers and too much, each of which must fail and leave us running. */
+static void
+check_exec_refusals(void)
+{
+	static char *argv[40], *envp[80], long_arg[5000];
+	static char *const good_argv[] = { (char *)TRUE_PATH, NULL };
+
+	for (size_t i = 0; i < NBAD; i++)
+		expect("execve path", bad_ptrs[i].name,
+		       sys(SYS_execve, bad_ptrs[i].addr, 0, 0), -EFAULT);
+	for (size_t i = 1; i < NBAD; i++) {	/* NULL argv and envp are allowed */
+		expect("execve argv", bad_ptrs[i].name,
+		       sys(SYS_execve, (uint64_t)TRUE_PATH, bad_ptrs[i].addr, 0), -EFAULT);
+		expect("execve envp", bad_ptrs[i].name,
+		       sys(SYS_execve, (uint64_t)TRUE_PATH, 0, bad_ptrs[i].addr), -EFAULT);
+		expect("spawn envp", bad_ptrs[i].name,
+		       sys(SYS_spawn, (uint64_t)TRUE_PATH, 0, bad_ptrs[i].addr), -EFAULT);
+		envp[0] = (char *)bad_ptrs[i].addr;
+		envp[1] = NULL;
+		expect("execve envp[0]", bad_ptrs[i].name,
+		       sys(SYS_execve, (uint64_t)TRUE_PATH, (uint64_t)good_argv, (uint64_t)envp),
+		       -EFAULT);
+	}
+	for (size_t i = 0; i < 39; i++)
+		argv[i] = (char *)TRUE_PATH;
+	argv[39] = NULL;
+	expect("execve argv", "39 arguments (ARGV_MAX 32)",
+	       sys(SYS_execve, (uint64_t)TRUE_PATH, (uint64_t)argv, 0), -E2BIG);
+	for (size_t i = 0; i < 79; i++)
+		envp[i] = (char *)"A=1";
+	envp[79] = NULL;
+	expect("execve envp", "79 strings (ENVP_MAX 64)",
+	       sys(SYS_execve, (uint64_t)TRUE_PATH, 0, (uint64_t)envp), -E2BIG);
+	expect("spawn envp", "79 strings (ENVP_MAX 64)",
+	       sys(SYS_spawn, (uint64_t)TRUE_PATH, 0, (uint64_t)envp), -E2BIG);
+	memset(long_arg, 'a', sizeof(long_arg) - 1);
+	long_arg[1] = '=';
+	envp[0] = long_arg;
+	envp[1] = NULL;
+	expect("execve envp", "a string of 5000 bytes",
+	       sys(SYS_execve, (uint64_t)TRUE_PATH, 0, (uint64_t)envp), -E2BIG);
+	for (size_t i = 0; i < 30; i++)		/* each fits, together they do not */
+		argv[i] = long_arg + sizeof(long_arg) - 200;
+	argv[30] = NULL;
+	for (size_t i = 0; i < 30; i++)
+		envp[i] = long_arg + sizeof(long_arg) - 200;
+	envp[30] = NULL;
+	expect("execve", "30 + 30 strings of 200 bytes",
+	       sys(SYS_execve, (uint64_t)TRUE_PATH, (uint64_t)argv, (uint64_t)envp), -E2BIG);
+	expect("execve", "a program that is not there",
+	       sys(SYS_execve, (uint64_t)"/bin/no-such-program", 0, 0), -ENOENT);
+	expect("execve", "a directory", sys(SYS_execve, (uint64_t)"/", 0, 0), -EACCES);
+	expect("waitpid", "no failed spawn or execve left a child",
+	       sys(SYS_waitpid, UINT64_MAX, 0, WNOHANG), -ECHILD);
+}
+
+/*
+ * fork: both sides return, and writes after it stay on the side that made them, in the
+ * data, the heap and the stack; an 8 MiB heap is not copied at the fork.
+ */
+static void
+check_fork(void)
+{
+	static volatile int data = 1;
+	volatile int on_stack = 1;
+	const size_t heap_size = 8UL << 20;
+	struct keel_meminfo before, after;
+	volatile char *heap = sbrk((intptr_t)heap_size);
+	long pid, free_drop;
+	int st = -1;
+
+	if (heap == (void *)-1) {
+		report(false, "fork", "sbrk of 8 MiB for the check", -ENOMEM, "success");
+		return;
+	}
+	for (size_t off = 0; off < heap_size; off += PAGE)
+		heap[off] = 7;
+	meminfo(&before);
+	pid = sys(SYS_fork, KERNEL_IMAGE, UINT64_MAX, 0);	/* it takes no arguments */
+	if (pid == 0) {
+		int bad = (data != 1) | (on_stack != 1) << 1 | (heap[heap_size - PAGE] != 7) << 2;
+		data = 2;
+		on_stack = 2;
+		heap[0] = 2;
+		_exit(bad ? 10 + bad : 3);
+	}
+	meminfo(&after);	/* the child has not run yet: we have not blocked */
+	data = 5;
+	on_stack = 5;
+	heap[0] = 5;
+	expect_ok("fork", "with junk arguments", pid);
+	if (pid < 0)
+		return;
+	free_drop = (long)(before.free - after.free);
+	report(free_drop < (long)(heap_size / 8), "fork", "of an 8 MiB heap copies no page",
+	       free_drop, "below 1 MiB");
+	expect("fork", "the child is reaped", sys(SYS_waitpid, pid, (uint64_t)&st, 0), pid);
+	expect("fork", "the child saw the memory as it was, and exits 3", st, W_EXITCODE(3));
+	expect("fork", "the child's writes stayed its own", data + on_stack + heap[0], 15);
+	sbrk(-(intptr_t)heap_size);
+}
+
+/*
+ * execve for real, in a forked child and through spawn: the program (this one, with
+ * --exec-child) must find a descriptor, its pid, its directory and the environment.
+ */
+static void
+check_exec(void)
+{
+	char fd[16], pid_s[16], cwd[KEEL_PATH_MAX + 1];
+	char *argv[] = { "syscheck", "--exec-child", fd, pid_s, cwd, "exec", NULL };
+	char *envp[] = { "KEEL_CHECK=exec", NULL };
+	long pid;
+	int st = -1;
+
+	snprintf(fd, sizeof(fd), "%d", sc.file_fd);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		strcpy(cwd, "?");
+	pid = sys(SYS_fork, 0, 0, 0);
+	if (pid == 0) {
+		snprintf(pid_s, sizeof(pid_s), "%d", getpid());
+		execve("/bin/syscheck", argv, envp);
+		_exit(100);
+	}
+	expect_ok("fork", "for execve", pid);
+	expect("execve", "the new image ran and found what it kept",
+	       sys(SYS_waitpid, pid, (uint64_t)&st, 0) == pid ? st : -1, W_EXITCODE(0));
+
+	/* spawn passes environ; setenv puts it on the heap first (past sc.edge: last). */
+	strcpy(pid_s, "0");
+	argv[5] = "spawn";
+	if (setenv("KEEL_CHECK", "spawn", 1) < 0 || setenv("KEEL_OTHER", "x", 1) < 0 ||
+	    unsetenv("KEEL_OTHER") < 0 || strcmp(getenv("KEEL_CHECK"), "spawn") != 0 ||
+	    getenv("KEEL_OTHER") != NULL) {
+		report(false, "setenv", "then getenv", -1, "the value set");
+		return;
+	}
+	pid = spawn("/bin/syscheck", argv);
+	expect_ok("spawn", "with environ", pid);
+	if (pid > 0)
+		expect("spawn", "the child found environ",
+		       waitpid((int)pid, &st, 0) == pid ? st : -1, W_EXITCODE(0));
+}
+
+/*
+ * The program check_exec runs: argv FD PID CWD VALUE. Exits with a bit for each thing
+ * that is not as the parent left it (PID 0: not checked).
+ */
+static int
+exec_child(char **argv)
+{
+	struct keel_stat st;
+	char cwd[KEEL_PATH_MAX + 1];
+	const char *v = getenv("KEEL_CHECK");
+	int bad = 0, pid = atoi(argv[3]);
+
+	bad |= (v == NULL || strcmp(v, argv[5]) != 0) << 0;
+	bad |= (fstat(atoi(argv[1]), &st) < 0) << 1;
+	bad |= (pid != 0 && getpid() != pid) << 2;
+	bad |= (getcwd(cwd, sizeof(cwd)) == NULL || strcmp(cwd, argv[4]) != 0) << 3;
+	return bad;
+}
+
 /*
  * Numbers this program has no checks for (calls added after it): each is called with a
  * descriptor 0 and kernel addresses, and counts as checked if the kernel answers.
@@ -588,8 +753,10 @@ check_the_rest(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (argc == 6 && strcmp(argv[1], "--exec-child") == 0)
+		return exec_child(argv);
 	edge_init();
 	files_init();
 	check_paths();
@@ -600,6 +767,9 @@ main(void)
 	check_pipes();
 	check_numbers();
 	check_unknown();
+	check_exec_refusals();
+	check_fork();
+	check_exec();
 	check_the_rest();
 	close(sc.tmp_fd);
 	if (unlink(sc.tmp_path) < 0)

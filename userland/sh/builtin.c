@@ -1,6 +1,6 @@
 /*
- * The shell's builtins, one function each and one table: cd, pwd, exit, logout, help,
- * run, jobs and wait. Each takes its words and returns its status.
+ * The shell's builtins, one function each and one table: cd, pwd, export, exit, logout,
+ * help, run, jobs and wait. Each takes its words and returns its status.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -68,6 +68,48 @@ builtin_logout(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * export NAME=value... puts each into the environment the shell's programs get (spawn
+ * passes environ); export alone lists the environment.
+ */
+static int
+builtin_export(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc == 1) {
+		for (char **e = environ; e != NULL && *e != NULL; e++)
+			printf("%s\n", *e);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (eq == NULL && var_lookup(argv[i], NULL) != NULL) {
+			/* export NAME: the shell variable's value goes to the programs too. */
+			if (setenv(argv[i], var_lookup(argv[i], NULL), 1) < 0) {
+				warn("export: %s", argv[i]);
+				status = 1;
+			}
+			continue;
+		}
+		if (eq == NULL && getenv(argv[i]) != NULL)
+			continue;	/* exported already */
+		if (eq == NULL || eq == argv[i]) {
+			warnx("export: %s: NAME=value, or the name of a variable, is needed", argv[i]);
+			status = 1;
+			continue;
+		}
+		*eq = '\0';
+		if (setenv(argv[i], eq + 1, 1) < 0) {
+			warn("export: %s", argv[i]);
+			status = 1;
+		}
+		*eq = '=';
+	}
+	return status;
+}
+
 static int
 builtin_run(int argc, char **argv)
 {
@@ -111,6 +153,7 @@ static int builtin_help(int argc, char **argv);
 static const struct builtin builtins[] = {
 	{ "cd", "cd [DIR]        go to DIR, or to your home directory", builtin_cd },
 	{ "pwd", "pwd             print the working directory", builtin_pwd },
+	{ "export", "export [N[=V]]  give variable N (set to V) to the programs run; alone, list", builtin_export },
 	{ "run", "run NAME [ARG]  run the program NAME (the same as typing NAME [ARG])", builtin_run },
 	{ "jobs", "jobs            list the background jobs (started with &)", builtin_jobs },
 	{ "wait", "wait [PID...]   wait for background jobs: all, or those given", builtin_wait },

@@ -1,10 +1,12 @@
 /*
- * Shell variables: NAME=VALUE sets one, $NAME expands it, and $0-$9 and $# are the
- * script's name and arguments (sh FILE ARG...). A small table; names and values have
- * fixed limits, and an assignment past them is refused with a message.
+ * Shell variables: NAME=VALUE sets one, $NAME expands it (or the environment's NAME when
+ * the shell has none; an exported one is set in the environment too), and $0-$9 and $#
+ * are the script's name and arguments (sh FILE ARG...). A small table; names and values
+ * have fixed limits, and an assignment past them is refused with a message.
  */
 #include <err.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sh.h"
@@ -48,7 +50,7 @@ var_lookup(const char *name, void *ctx)
 		return sh.last_bg ? count : NULL;
 	}
 	v = find(name, strlen(name));
-	return v != NULL ? v->value : NULL;
+	return v != NULL ? v->value : getenv(name);	/* then the environment */
 }
 
 /* The length of the NAME in a word NAME=VALUE, or 0 when the word is no assignment. */
@@ -96,6 +98,10 @@ var_assign(int argc, char **argv)
 		memcpy(v->name, argv[i], n);
 		v->name[n] = '\0';
 		strcpy(v->value, value);
+		if (getenv(v->name) != NULL && setenv(v->name, value, 1) < 0) {
+			warn("%s", v->name);	/* exported: the programs see the new value */
+			return 1;
+		}
 	}
 	return 0;
 }

@@ -66,12 +66,10 @@ void arch_set_kernel_stack(uint64_t top)
 	syscall_kernel_rsp = top;
 }
 
-uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t arg0,
-			  uint64_t arg1)
+/* Fills tf with a fresh entry to user mode at rip: every register zero but the two arguments. */
+static void user_frame(struct trap_frame *tf, uint64_t rip, uint64_t rsp, uint64_t arg0,
+		       uint64_t arg1)
 {
-	struct trap_frame *tf = (struct trap_frame *)kstack_top - 1;
-	struct switch_frame *sf = (struct switch_frame *)tf - 1;
-
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = rip;
 	tf->cs = SEL_USER_CS;
@@ -80,9 +78,49 @@ uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t
 	tf->ss = SEL_USER_SS;
 	tf->rdi = arg0;
 	tf->rsi = arg1;
+}
+
+/* Puts a switch frame below tf that "returns" to context_first_entry (switch.asm). */
+static uint64_t first_entry(struct trap_frame *tf)
+{
+	struct switch_frame *sf = (struct switch_frame *)tf - 1;
+
 	memset(sf, 0, sizeof(*sf));
 	sf->rip = (uint64_t)context_first_entry;
 	return (uint64_t)sf;
+}
+
+uint64_t arch_context_new(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t arg0,
+			  uint64_t arg1)
+{
+	struct trap_frame *tf = (struct trap_frame *)kstack_top - 1;
+
+	user_frame(tf, rip, rsp, arg0, arg1);
+	return first_entry(tf);
+}
+
+/*
+ * Every way in from ring 3 (syscall.asm, isr.asm) saves the user's registers as a
+ * trap_frame at the very top of the process's kernel stack (TSS.RSP0 and the syscall
+ * stack are that top), so the parent's frame is found there.
+ */
+uint64_t arch_context_fork(void *kstack_top, const void *parent_kstack_top)
+{
+	struct trap_frame *tf = (struct trap_frame *)kstack_top - 1;
+
+	*tf = *((const struct trap_frame *)parent_kstack_top - 1);
+	tf->rax = 0;
+	return first_entry(tf);
+}
+
+/*
+ * The system call's return takes rip, rsp and rflags from the frame (sysret leaves the
+ * entry in rcx and the flags in r11, as after any system call).
+ */
+void arch_context_exec(void *kstack_top, uint64_t rip, uint64_t rsp, uint64_t arg0,
+		       uint64_t arg1)
+{
+	user_frame((struct trap_frame *)kstack_top - 1, rip, rsp, arg0, arg1);
 }
 
 /* The switch frame "returns" to kthread_entry (switch.asm), which calls rbx. */

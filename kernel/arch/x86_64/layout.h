@@ -46,6 +46,7 @@
 #define PTE_PS			0x080
 #define PTE_G			0x100
 #define PTE_OWNED		0x200	/* software (bit 9): vm.c's ARCH_PT_OWNED */
+#define PTE_COW			0x400	/* software (bit 10): vm.c's ARCH_PT_COW */
 #define PTE_ADDR		0x000ffffffffff000	/* bits 12-51: the frame or next table */
 #define PTE_NX			0x8000000000000000
 #define PTE_NX_HIGH		0x80000000	/* bit 63, as the high dword 32-bit code writes */

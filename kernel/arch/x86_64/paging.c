@@ -103,7 +103,8 @@ static uint64_t pte_bits(unsigned flags)
 {
 	return PTE_P | ((flags & ARCH_PT_WRITE) ? PTE_W : 0) |
 	       ((flags & ARCH_PT_EXEC) ? 0 : paging.nx) | ((flags & ARCH_PT_USER) ? PTE_U : 0) |
-	       ((flags & ARCH_PT_GLOBAL) ? PTE_G : 0) | ((flags & ARCH_PT_OWNED) ? PTE_OWNED : 0);
+	       ((flags & ARCH_PT_GLOBAL) ? PTE_G : 0) | ((flags & ARCH_PT_OWNED) ? PTE_OWNED : 0) |
+	       ((flags & ARCH_PT_COW) ? PTE_COW : 0);
 }
 
 /* The ARCH_PT_* flags of entry bits (rights as combined by walk()). */
@@ -111,7 +112,7 @@ static unsigned pt_flags(uint64_t e)
 {
 	return ((e & PTE_W) ? ARCH_PT_WRITE : 0) | ((e & PTE_NX) ? 0 : ARCH_PT_EXEC) |
 	       ((e & PTE_U) ? ARCH_PT_USER : 0) | ((e & PTE_G) ? ARCH_PT_GLOBAL : 0) |
-	       ((e & PTE_OWNED) ? ARCH_PT_OWNED : 0);
+	       ((e & PTE_OWNED) ? ARCH_PT_OWNED : 0) | ((e & PTE_COW) ? ARCH_PT_COW : 0);
 }
 
 /* Drops va from the TLB when pt is in use (the kernel half is in use in every space). */
@@ -162,7 +163,18 @@ int arch_pt_protect(struct arch_pt *pt, uint64_t va, unsigned flags)
 
 	if (!e)
 		return -ENOENT;
-	*e = (*e & ~(PTE_W | PTE_NX)) | (pte_bits(flags) & (PTE_W | PTE_NX));
+	*e = (*e & ~(PTE_W | PTE_NX | PTE_COW)) | (pte_bits(flags) & (PTE_W | PTE_NX | PTE_COW));
+	flush(pt, va);
+	return 0;
+}
+
+int arch_pt_remap(struct arch_pt *pt, uint64_t va, uint64_t pa, unsigned flags)
+{
+	uint64_t *e = small_page(pt, va);
+
+	if (!e)
+		return -ENOENT;
+	*e = pa | pte_bits(flags);
 	flush(pt, va);
 	return 0;
 }
@@ -204,32 +216,95 @@ int arch_pt_create(struct arch_pt *pt, const struct arch_pt *kernel)
 	return 0;
 }
 
-/* Frees a user-half table at level (3: PDPT, 2: PD, 1: PT) and every table below it. */
-static void table_free(struct arch_pt *pt, uint64_t pa, int level,
-		       void (*leaf)(uint64_t pa, unsigned flags, void *ctx), void *ctx)
+/* What a traversal of the user half does at each page, and what it found. */
+struct visit {
+	arch_pt_visit_fn fn;
+	void *ctx;
+	bool free;		/* free each table once visited (arch_pt_destroy) */
+	bool changed;		/* fn changed an entry */
+};
+
+/*
+ * Visits the user-half table at pa of level (3: PDPT, 2: PD, 1: PT), which maps from va:
+ * v->fn for each page mapped, its flags written back when fn changed them. Stops at fn's
+ * first nonzero answer and returns it (the tables stay then, even with v->free).
+ */
+static int table_each(struct arch_pt *pt, uint64_t pa, int level, uint64_t va,
+		      struct visit *v)
 {
 	uint64_t *t = phys_to_virt(pa);
+	int r;
 
 	for (size_t i = 0; i < ENTRIES; i++) {
+		uint64_t at = va + (i << (12 + 9 * (level - 1)));
 		if (!(t[i] & PTE_P))
 			continue;
-		if (level > 1)
-			table_free(pt, t[i] & PTE_ADDR, level - 1, leaf, ctx);
-		else
-			leaf(t[i] & PTE_ADDR, pt_flags(t[i]), ctx);
+		if (level > 1) {
+			if ((r = table_each(pt, t[i] & PTE_ADDR, level - 1, at, v)) != 0)
+				return r;
+			continue;
+		}
+		unsigned flags = pt_flags(t[i]), was = flags;
+		if ((r = v->fn(at, t[i] & PTE_ADDR, &flags, v->ctx)) != 0)
+			return r;
+		if (flags != was) {
+			t[i] = (t[i] & ~(PTE_W | PTE_NX | PTE_COW)) |
+			       (pte_bits(flags) & (PTE_W | PTE_NX | PTE_COW));
+			v->changed = true;
+		}
 	}
-	pmm_free(pa);
-	pt->tables--;
+	if (v->free) {
+		pmm_free(pa);
+		pt->tables--;
+	}
+	return 0;
+}
+
+static int user_half_each(struct arch_pt *pt, struct visit *v)
+{
+	uint64_t *pml4 = phys_to_virt(pt->root);
+	int r;
+
+	for (size_t i = 0; i < PML4_KERNEL; i++)
+		if ((pml4[i] & PTE_P) &&
+		    (r = table_each(pt, pml4[i] & PTE_ADDR, 3, (uint64_t)i << 39, v)) != 0)
+			return r;
+	return 0;
+}
+
+int arch_pt_visit(struct arch_pt *pt, arch_pt_visit_fn fn, void *ctx)
+{
+	struct visit v = { .fn = fn, .ctx = ctx };
+	int r = user_half_each(pt, &v);
+
+	/* Intel SDM 3A 4.10.4.1: loading CR3 drops every non-global entry, the user half's. */
+	if (v.changed && (read_cr3() & PTE_ADDR) == pt->root)
+		write_cr3(pt->root);
+	return r;
+}
+
+/* arch_pt_destroy's leaf function, called through the traversal. */
+struct destroy_leaf {
+	void (*leaf)(uint64_t pa, unsigned flags, void *ctx);
+	void *ctx;
+};
+
+static int destroy_page(uint64_t va, uint64_t pa, unsigned *flags, void *ctx)
+{
+	const struct destroy_leaf *d = ctx;
+
+	(void)va;
+	d->leaf(pa, *flags, d->ctx);
+	return 0;
 }
 
 void arch_pt_destroy(struct arch_pt *pt, void (*leaf)(uint64_t pa, unsigned flags, void *ctx),
 		     void *ctx)
 {
-	uint64_t *pml4 = phys_to_virt(pt->root);
+	struct destroy_leaf d = { leaf, ctx };
+	struct visit v = { .fn = destroy_page, .ctx = &d, .free = true };
 
-	for (size_t i = 0; i < PML4_KERNEL; i++)
-		if (pml4[i] & PTE_P)
-			table_free(pt, pml4[i] & PTE_ADDR, 3, leaf, ctx);
+	user_half_each(pt, &v);
 	pmm_free(pt->root);
 	pt->tables--;
 	pt->root = 0;

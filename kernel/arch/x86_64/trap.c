@@ -9,6 +9,7 @@
 #include "console.h"
 #include "ksyms.h"
 #include "lib.h"
+#include "memlayout.h"
 #include "panic.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -43,6 +44,7 @@ static irq_handler_t irq_handlers[NR_IRQS];
 
 static struct {
 	user_fault_handler_t user_fault;
+	copy_fault_handler_t copy_fault;
 	user_return_handler_t user_return;
 	struct fixup_record last_fixup;
 } trap;
@@ -174,9 +176,26 @@ static void __attribute__((noreturn)) kernel_exception(const struct trap_frame *
 }
 
 /*
- * A kernel fault at an instruction of the exception table resumes at its fixup. Returns
- * true when tf was redirected. Page faults (a bad or protected address) and general
- * protection faults (a non-canonical one) are the faults a copy can take.
+ * A page fault of a copy on a user page that the process layer can fix (a write to a
+ * copy-on-write page): true when the copy may go on where it stopped (rep movsb resumes
+ * with its registers as the fault left them).
+ */
+static bool copy_fault_fixed(const struct trap_frame *tf)
+{
+	struct user_fault f = {
+		.vector = VEC_PF, .rip = tf->rip, .addr = read_cr2(),
+		.write = tf->error & 2, .present = tf->error & 1,
+	};
+
+	return tf->vector == VEC_PF && f.addr < USER_END && trap.copy_fault &&
+	       trap.copy_fault(&f);
+}
+
+/*
+ * A kernel fault at an instruction of the exception table resumes at its fixup, unless
+ * the fault could be fixed and the instruction goes on. Returns true when tf may resume.
+ * Page faults (a bad or protected address) and general protection faults (a
+ * non-canonical one) are the faults a copy can take.
  */
 static bool fixup(struct trap_frame *tf)
 {
@@ -184,6 +203,8 @@ static bool fixup(struct trap_frame *tf)
 		return false;
 	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
 		if (e->insn == tf->rip) {
+			if (copy_fault_fixed(tf))
+				return true;
 			trap.last_fixup.count++;
 			trap.last_fixup.vector = tf->vector;
 			trap.last_fixup.addr = tf->vector == VEC_PF ? read_cr2() : 0;
@@ -203,6 +224,11 @@ void arch_last_fixup(struct fixup_record *r)
 void arch_set_user_fault_handler(user_fault_handler_t fn)
 {
 	trap.user_fault = fn;
+}
+
+void arch_set_copy_fault_handler(copy_fault_handler_t fn)
+{
+	trap.copy_fault = fn;
 }
 
 void arch_set_user_return_handler(user_return_handler_t fn)

@@ -17,3 +17,11 @@ echo "$# args"
 echo dollar $ alone "$"
 echo café naïve
 echo "tab	inside"
+export EXPORTED=given
+sh -c 'echo "child sees $EXPORTED"'
+EXPORTED=changed
+sh -c 'echo "child sees $EXPORTED"'
+LOCAL=mine
+sh -c 'echo "child sees [$LOCAL]"'
+export LOCAL
+sh -c 'echo "child sees [$LOCAL]"'

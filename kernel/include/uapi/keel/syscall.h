@@ -4,8 +4,9 @@
  * errno (errno.h) on failure; rcx and r11 are clobbered. User programs in C and NASM and the
  * kernel all take the numbers from here (NASM through a generated include).
  *
- * Processes are made with spawn (a new process running a ramfs program with argv), not
- * fork+exec: there is no address space to copy, and a shell needs nothing more.
+ * Processes are made with fork (a copy-on-write copy of the caller) and given a new
+ * program with execve, or made with spawn, which is both in one call and copies nothing
+ * (doc/processes.md says when to use which).
  */
 #ifndef KEEL_UAPI_SYSCALL_H
 #define KEEL_UAPI_SYSCALL_H
@@ -22,7 +23,7 @@
 #define SYS_mkdir	7	/* (const char *path, unsigned mode) */
 #define SYS_unlink	8	/* (const char *path) */
 #define SYS_rename	9	/* (const char *from, const char *to) */
-#define SYS_spawn	10	/* (const char *path, char *const argv[]): pid */
+#define SYS_spawn	10	/* (const char *path, char *const argv[], char *const envp[]): pid */
 #define SYS_waitpid	11	/* (int pid, int *status, int flags): pid */
 #define SYS_kill	12	/* (int pid, int sig) */
 #define SYS_getpid	13
@@ -52,6 +53,8 @@
 #define SYS_pipe	37	/* (int fds[2], int flags): fds[0] reads, fds[1] writes; flags 0 or O_CLOEXEC */
 #define SYS_dup		38	/* (int fd): the lowest free descriptor, sharing fd's open file */
 #define SYS_fcntl	39	/* (int fd, int cmd, long arg): F_* below */
+#define SYS_fork	40	/* (): the child's pid, 0 in the child */
+#define SYS_execve	41	/* (const char *path, char *const argv[], char *const envp[]) */
 #define SYS_setpgid	42	/* (int pid, int pgid): 0 for pid is the caller, 0 for pgid is pid */
 #define SYS_getpgid	43	/* (int pid): 0 is the caller */
 #define SYS_tcsetpgrp	44	/* (int fd, int pgid): the terminal fd's foreground group */
