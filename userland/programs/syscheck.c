@@ -461,6 +461,8 @@ check_processes(void)
 	for (size_t i = 0; i < 39; i++)
 		argv[i] = (char *)TRUE_PATH;
 	argv[39] = NULL;
+	expect("spawn", "a file with no x bit, even for root", sys(SYS_spawn, (uint64_t)"/etc/motd", 0, 0),
+	       -EACCES);
 	expect("spawn argv", "39 arguments (ARGV_MAX 32)",
 	       sys(SYS_spawn, (uint64_t)TRUE_PATH, (uint64_t)argv, 0), -E2BIG);
 	memset(long_arg, 'a', sizeof(long_arg) - 1);
