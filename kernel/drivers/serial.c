@@ -6,13 +6,16 @@
 #include "arch.h"
 #include "ring.h"
 #include "serial.h"
+#include "timer.h"
 #include "uart16550.h"
 
 #define COM1_IRQ	4
-#define TX_SPIN_LIMIT	100000		/* about 100 ms: a dead UART must not hang the kernel */
+#define TX_STALL_MS	250		/* a transmitter that takes no byte for this long is stuck */
+#define TX_SPIN_MAX	2000000		/* the same while the clock stands still (interrupts off) */
 
 static struct {
 	bool present;
+	bool tx_stuck;			/* gave up waiting: not waited for until it takes a byte */
 	struct ring rx;
 	serial_rx_handler_t rx_handler;
 } com1;
@@ -65,14 +68,33 @@ void serial_enable_rx(void)
 	serial_irq();	/* bytes that came before the interrupt was on */
 }
 
+/*
+ * Waits for room in the transmitter. Returns false when it is stuck. A line that pushes
+ * back keeps it busy for a while: QEMU's does, for tens of milliseconds at a time, while
+ * the far end of its socket reads slowly, and a byte dropped then is a byte lost (a
+ * damaged frame of the serial protocol). So the limit is time, not a count of reads,
+ * which take 0.1 to 1 us depending on the machine; and a transmitter given up once is not
+ * waited for again until it takes a byte by itself, so that a dead one costs the wait
+ * once, not for every byte.
+ */
+static bool serial_tx_ready(void)
+{
+	uint64_t start = uptime_ms();
+
+	for (unsigned long spin = 0; !(inb(COM1_PORT + UART_LSR) & UART_LSR_THR_EMPTY); spin++) {
+		if (com1.tx_stuck || uptime_ms() - start > TX_STALL_MS || spin == TX_SPIN_MAX) {
+			com1.tx_stuck = true;
+			return false;
+		}
+	}
+	com1.tx_stuck = false;
+	return true;
+}
+
 void serial_putc(char c)
 {
-	if (!com1.present)
-		return;
-	for (int spin = 0; !(inb(COM1_PORT + UART_LSR) & UART_LSR_THR_EMPTY); spin++)
-		if (spin == TX_SPIN_LIMIT)
-			return;
-	outb(COM1_PORT + UART_DATA, (uint8_t)c);
+	if (com1.present && serial_tx_ready())
+		outb(COM1_PORT + UART_DATA, (uint8_t)c);
 }
 
 int serial_getc(void)

@@ -20,7 +20,11 @@ void serial_enable_rx(void);
 typedef void (*serial_rx_handler_t)(uint8_t c);
 void serial_set_rx_handler(serial_rx_handler_t fn);
 
-/* Sends one byte, waiting for room in the transmitter. */
+/*
+ * Sends one byte, waiting for room in the transmitter; drops it when the transmitter has
+ * taken nothing for a quarter of a second (and then drops bytes without waiting until it
+ * takes one again).
+ */
 void serial_putc(char c);
 
 /* Returns the next received byte, or -1 when none is waiting. */
