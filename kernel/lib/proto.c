@@ -498,20 +498,25 @@ static void sender_track(struct proto_sender *s, uint64_t off, uint64_t n, int a
 				  .again = again };
 }
 
+static void sender_gap(struct proto_sender *s, uint64_t from, uint64_t to);
+
 size_t proto_sender_next(struct proto_sender *s, uint64_t now, uint64_t *off)
 {
 	struct proto_gap *g = &s->gaps[0];
 	uint64_t n, wait = s->measured ? s->srtt + 4 * s->rttvar + 50 : PROTO_RTO_MAX_MS;
 
 	/*
-	 * A resend not answered in time is taken for lost: the answers that would tell (one
-	 * to a frame sent after it) may never come when nothing new goes out. A frame sent
-	 * once is not: a queue on the way may hold a second of frames, and a timeout covers
-	 * the last ones.
+	 * A resend not answered in time is taken for lost, and goes again: the answers that
+	 * would tell (one to a frame sent after it) may never come when nothing new goes out.
+	 * A frame sent once is not: a queue on the way may hold a second of frames, and a
+	 * timeout covers the last ones.
 	 */
-	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
-		if (f->ms && f->again && now + 1 - f->ms > wait)
+	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++) {
+		if (f->ms && f->again && now + 1 - f->ms > wait) {
 			sender_fate(s, f, 1);
+			sender_gap(s, f->from, f->to);
+		}
+	}
 	if (s->sent[s->nsent % PROTO_SAMPLES].ms)
 		return 0;	/* as many frames on their way as can be told apart */
 	/* The gaps the receiver asked for come first, in order. */
@@ -534,21 +539,50 @@ size_t proto_sender_next(struct proto_sender *s, uint64_t now, uint64_t *off)
 }
 
 /*
- * The receiver lacks from to to: it goes again, before anything new, unless a frame with
- * those bytes is on its way still (sent after the frame the answer was for).
+ * Where the bytes from off on that are on their way (in a frame not answered yet) or due
+ * to go (in a gap) end: off itself when byte off is neither.
+ */
+static uint64_t sender_covered(const struct proto_sender *s, uint64_t off)
+{
+	for (uint64_t was = UINT64_MAX; was != off;) {
+		was = off;
+		for (const struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+			if (f->ms && f->from <= off && f->to > off)
+				off = f->to;
+		for (const struct proto_gap *g = s->gaps; g < s->gaps + s->ngaps; g++)
+			if (g->at <= off && g->to > off)
+				off = g->to;
+	}
+	return off;
+}
+
+/* The first byte after from and before to that is on its way or due to go, or to. */
+static uint64_t sender_uncovered(const struct proto_sender *s, uint64_t from, uint64_t to)
+{
+	for (const struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
+		if (f->ms && f->from > from && f->from < to)
+			to = f->from;
+	for (const struct proto_gap *g = s->gaps; g < s->gaps + s->ngaps; g++)
+		if (g->at > from && g->at < to)
+			to = g->at;
+	return to;
+}
+
+/*
+ * The receiver lacks from to to: it goes again, before anything new, but for the bytes
+ * of frames on their way still (sent after the frame the answer was for) and of gaps due
+ * to go already. Only those: one frame on its way must not hold back the rest.
  */
 static void sender_gap(struct proto_sender *s, uint64_t from, uint64_t to)
 {
 	to = MIN(to, s->next);
-	if (from >= to || s->ngaps == PROTO_GAPS)
-		return;
-	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
-		if (f->ms && f->from < to && f->to > from)
-			return;
-	for (struct proto_gap *g = s->gaps; g < s->gaps + s->ngaps; g++)
-		if (g->at < to && g->to > from)
-			return;		/* to go out already */
-	s->gaps[s->ngaps++] = (struct proto_gap){ .at = from, .to = to };
+	while (from < to && s->ngaps < PROTO_GAPS) {
+		uint64_t at = MIN(sender_covered(s, from), to), end = sender_uncovered(s, at, to);
+
+		if (at < end)
+			s->gaps[s->ngaps++] = (struct proto_gap){ .at = at, .to = end };
+		from = end;
+	}
 }
 
 /*
@@ -629,7 +663,8 @@ void proto_sender_timer(struct proto_sender *s, uint64_t now)
 	/*
 	 * Nothing heard for a while: frames or their answers were lost, or the receiver was
 	 * busy. The frames not answered count as lost, and the first bytes go again as a
-	 * probe; its answer shows what else is missing (recover). Fewer bytes go out at once.
+	 * probe, in four frames, so that one loss more does not cost another timeout; the
+	 * answers show what else is missing (recover). Fewer bytes go out at once.
 	 */
 	s->retries++;
 	s->heard_ms = now;
@@ -637,9 +672,9 @@ void proto_sender_timer(struct proto_sender *s, uint64_t now)
 	for (struct proto_sent *f = s->sent; f < s->sent + PROTO_SAMPLES; f++)
 		if (f->ms)
 			sender_fate(s, f, 1);
-	s->ngaps = 1;
-	s->gaps[0] = (struct proto_gap){ .at = s->base, .to = MIN(s->base + s->chunk, s->next) };
 	s->cwnd = MAX(s->cwnd / 2, MAX(4 * s->chunk, (uint32_t)PROTO_CWND_MIN));
+	s->ngaps = 1;
+	s->gaps[0] = (struct proto_gap){ .at = s->base, .to = MIN(s->base + 4 * s->chunk, s->next) };
 }
 
 /* --- The stream receiver. */
