@@ -16,20 +16,12 @@
 #include "arch.h"
 #include "ring.h"
 #include "serial.h"
+#include "timer.h"
 #include "uart16550.h"
 
 #define COM1_IRQ	4
-/*
- * How long serial_putc waits for room, in reads of LSR (about 1 us each under QEMU's
- * TCG). A real 16550 empties its transmitter at the line's rate whatever the other end
- * does, but QEMU's holds THRE clear while its chardev cannot write, which a host that is
- * slow to read causes (a unix socket counts each one-byte write QEMU makes at several
- * hundred bytes): waiting is right then, as on input. A line that stays stuck must not
- * hang the kernel, so after a byte was dropped the next ones wait only briefly until one
- * gets through.
- */
-#define TX_SPIN_LIMIT	1000000		/* about a second */
-#define TX_SPIN_STUCK	1000		/* after a drop, until a byte gets through */
+#define TX_STALL_MS	250		/* a transmitter that takes no byte for this long is stuck */
+#define TX_SPIN_MAX	2000000		/* the same while the clock stands still (interrupts off) */
 
 static struct {
 	bool present;
@@ -37,9 +29,9 @@ static struct {
 	serial_rx_handler_t rx_handler;
 	bool rx_stopped;		/* serial_rx_stop: leave bytes in the FIFO */
 	unsigned overruns;		/* bytes the UART lost (LSR overrun bit) */
-	unsigned lost_reported;
+	unsigned lost_reported;		/* overruns + ring drops at the last serial_rx_lost */
 	unsigned tx_dropped;		/* bytes the transmitter did not take in time */
-	bool tx_stuck;			/* the last byte was dropped */		/* overruns + ring drops at the last serial_rx_lost */
+	bool tx_stuck;			/* gave up waiting: not waited for until it takes a byte */
 } com1;
 
 bool serial_init(void)
@@ -125,20 +117,37 @@ void serial_enable_rx(void)
 	serial_irq();	/* bytes that came before the interrupt was on */
 }
 
+/*
+ * Waits for room in the transmitter. Returns false when it is stuck. A line that pushes
+ * back keeps it busy for a while: QEMU's does, for tens of milliseconds at a time, while
+ * the far end of its socket reads slowly, and a byte dropped then is a byte lost (a
+ * damaged frame of the serial protocol). So the limit is time, not a count of reads,
+ * which take 0.1 to 1 us depending on the machine; and a transmitter given up once is not
+ * waited for again until it takes a byte by itself, so that a dead one costs the wait
+ * once, not for every byte.
+ */
+static bool serial_tx_ready(void)
+{
+	uint64_t start = uptime_ms();
+
+	for (unsigned long spin = 0; !(inb(COM1_PORT + UART_LSR) & UART_LSR_THR_EMPTY); spin++) {
+		if (com1.tx_stuck || uptime_ms() - start > TX_STALL_MS || spin == TX_SPIN_MAX) {
+			com1.tx_stuck = true;
+			return false;
+		}
+	}
+	com1.tx_stuck = false;
+	return true;
+}
+
 void serial_putc(char c)
 {
 	if (!com1.present)
 		return;
-	int limit = com1.tx_stuck ? TX_SPIN_STUCK : TX_SPIN_LIMIT;
-
-	for (int spin = 0; !(inb(COM1_PORT + UART_LSR) & UART_LSR_THR_EMPTY); spin++)
-		if (spin == limit) {
-			com1.tx_dropped++;
-			com1.tx_stuck = true;
-			return;
-		}
-	com1.tx_stuck = false;
-	outb(COM1_PORT + UART_DATA, (uint8_t)c);
+	if (serial_tx_ready())
+		outb(COM1_PORT + UART_DATA, (uint8_t)c);
+	else
+		com1.tx_dropped++;
 }
 
 int serial_getc(void)

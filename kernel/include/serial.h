@@ -34,8 +34,9 @@ void serial_rx_start(void);
 unsigned serial_rx_lost(void);
 
 /*
- * Sends one byte, waiting for room in the transmitter (up to about a second, less while
- * the line stays stuck); a byte that finds none is dropped and counted.
+ * Sends one byte, waiting for room in the transmitter; drops it (and counts it) when the
+ * transmitter has taken nothing for a quarter of a second, and then drops bytes without
+ * waiting until it takes one again.
  */
 void serial_putc(char c);
 

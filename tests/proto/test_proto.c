@@ -353,6 +353,42 @@ static void test_receiver(void)
 	   "receiver: swapped frames across the ring's wrap come out in order");
 }
 
+/* A NAK's payload: it answers the frame that ends at last; the receiver lacks from to to. */
+static size_t nak(uint8_t *p, uint32_t last, uint32_t from, uint32_t to)
+{
+	proto_put32(p, last);
+	proto_put32(p + 4, from);
+	proto_put32(p + 8, to);
+	return 12;
+}
+
+static void test_sender(void)
+{
+	static struct proto_sender s;
+	uint8_t p[PROTO_ANSWER_MAX];
+	uint64_t off;
+	size_t n, first[5];
+
+	proto_sender_init(&s, 0, 65536, PROTO_PAYLOAD_MAX, 16384, 0);
+	for (int i = 0; i < 5; i++)
+		first[i] = proto_sender_next(&s, 0, &off);
+	ok(first[0] == PROTO_PAYLOAD_MIN && first[3] == PROTO_PAYLOAD_MIN && first[4] == 0,
+	   "sender: a stream starts with four frames of 1 KiB, whatever the largest payload");
+
+	/* Frames of 1 KiB; the first is lost: the answer to the second names it. */
+	proto_sender_init(&s, 0, 65536, PROTO_PAYLOAD_MIN, 16384, 0);
+	while (proto_sender_next(&s, 0, &off) > 0)
+		;
+	n = nak(p, 2048, 0, 1024);
+	proto_sender_ack(&s, PT_NAK, 0, p, n, 100);
+	n = proto_sender_next(&s, 100, &off);
+	ok(n > 0 && off == 0, "sender: the bytes a NAK names go again first");
+	while (proto_sender_next(&s, 100, &off) > 0)
+		;
+	n = proto_sender_next(&s, 5000, &off);
+	ok(n > 0 && off == 0, "sender: a resend not answered in time goes again");
+}
+
 /*
  * A simulated serial line between a sender and a receiver, rate bytes a second each way
  * with a latency, whose bytes are damaged with a chance p each. A damaged frame is lost;
@@ -512,6 +548,7 @@ int main(void)
 	test_bad_payloads();
 	test_good_payloads();
 	test_receiver();
+	test_sender();
 	test_streams();
 	return done_testing();
 }

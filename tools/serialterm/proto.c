@@ -31,6 +31,7 @@
 #define PR_QUEUE	256	/* frames received and not yet looked at */
 #define PR_WINDOW	16384	/* bytes we accept in flight, and send at most */
 #define PR_RETRY_MS	1000	/* requests are sent again after this, and ACKs when idle */
+#define PR_AGAIN_MS	100	/* ... or after this when a stream's data come instead */
 #define PR_HELLO_MS	3000	/* HELLO is sent again after this (a refusal takes 1 s) */
 #define PR_PROGRESS_MS	200	/* the progress bar is redrawn this often */
 
@@ -150,7 +151,8 @@ static int refused(const struct frame *f, const char *what)
 
 /*
  * Sends a request and waits for its answer (OK, ERROR or WELCOME with the same number),
- * sending it again every try_ms. Returns 1 with *ans, 0 when no answer came in time, or
+ * sending it again every try_ms, or sooner when a stream's data show that its answer was
+ * lost. Returns 1 with *ans, 0 when no answer came in time, or
  * a negated event.
  */
 static int request(uint8_t type, const void *payload, size_t len, int64_t try_ms,
@@ -160,14 +162,18 @@ static int request(uint8_t type, const void *payload, size_t len, int64_t try_ms
 	int64_t deadline = deadline_after(run_timeout());
 
 	for (;;) {
-		int64_t t = now_ms() + try_ms;
+		int64_t sent = now_ms(), t = sent + try_ms;
 		int r;
 
 		send_frame(type, seq, payload, len);
-		while ((r = frame_next(ans, t < deadline ? t : deadline)) == 1)
+		while ((r = frame_next(ans, t < deadline ? t : deadline)) == 1) {
 			if (((*ans)->type == PT_OK || (*ans)->type == PT_ERROR ||
 			     (*ans)->type == PT_WELCOME) && (*ans)->seq == seq)
 				return 1;
+			/* A stream's data and no answer: the answer was lost, ask again now. */
+			if ((*ans)->type == PT_DATA && now_ms() - sent >= PR_AGAIN_MS)
+				break;
+		}
 		if (r < 0)
 			return r;
 		if (now_ms() >= deadline)

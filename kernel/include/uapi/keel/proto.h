@@ -227,7 +227,7 @@ int proto_args_decode(const uint8_t *p, size_t len, const char **argv, int max);
 #define PROTO_RTO_MAX_MS	3000
 #define PROTO_RTT_INIT_MS	300	/* the round trip assumed until one is measured */
 #define PROTO_SAMPLES		128	/* frames remembered until their fate is known */
-#define PROTO_CWND_MIN		2048	/* bytes beyond base a long round trip leaves at least */
+#define PROTO_CWND_MIN		2048	/* bytes on their way a long round trip leaves at least */
 #define PROTO_GAPS		8	/* gaps a sender has to send again at once */
 #define PROTO_LOSS_HORIZON	256	/* frames of history the error rate is taken over */
 #define PROTO_REORDER_MAX	32768	/* bytes a receiver keeps beyond a gap (>= windows) */
@@ -257,8 +257,8 @@ struct proto_sender {
 	int measured;		/* a round trip was measured */
 	uint64_t frames, lost, bytes;	/* the error rate: frames whose fate is known, */
 					/* those lost, their bytes and their answers' */
-	uint32_t payload_max, window;	/* negotiated */
-	uint32_t chunk, cwnd;	/* the payload, and the bytes beyond base allowed now */
+	uint32_t payload_max, window;	/* negotiated; window: the most beyond base */
+	uint32_t chunk, cwnd;	/* the payload, and the bytes on their way allowed now */
 	int retries;		/* timeouts since base last moved */
 	unsigned nsent;		/* frames sent */
 	struct proto_sent sent[PROTO_SAMPLES];
