@@ -91,7 +91,7 @@ expansion_name(const char *p, char *name, size_t size)
 {
 	size_t n = 0, len;
 
-	if (*p == '?' || *p == '$' || *p == '#' || is_digit(*p)) {
+	if (*p == '?' || *p == '$' || *p == '#' || *p == '!' || is_digit(*p)) {
 		name[0] = *p;
 		name[1] = '\0';
 		return 1;

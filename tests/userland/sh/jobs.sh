@@ -8,3 +8,10 @@ wait
 cat bgcopy.txt | cat > bgcopy2.txt
 echo "waited: $?"
 echo done
+false &
+wait $!
+echo "wait \$! gives the job's status: $?"
+cat nosuch 2>/dev/null &
+pid=$!
+wait "$pid"
+echo "and through a variable: $?"
