@@ -364,6 +364,24 @@ static int image_copy_out(struct ramfs_node *n, uint64_t size)
 	return 0;
 }
 
+/*
+ * Makes *page the file's own before it changes: a page lent to programs (their text, see
+ * ramfs_lend_page) keeps its bytes for them, and the file goes on in a copy.
+ */
+static int page_own(unsigned char **page)
+{
+	unsigned char *copy;
+
+	if (!*page || !kpage_lent(*page))
+		return 0;
+	if (!(copy = kpage_alloc()))
+		return -ENOSPC;
+	memcpy(copy, *page, RAMFS_PAGE);
+	kpage_free(*page);
+	*page = copy;
+	return 0;
+}
+
 static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, size_t len)
 {
 	struct ramfs_node *n = node_of(v);
@@ -386,6 +404,8 @@ static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, 
 			if (!(*page = kpage_alloc()))
 				break;
 			memset(*page, 0, RAMFS_PAGE);
+		} else if (page_own(page) != 0) {
+			break;
 		}
 		if (iobuf_get(buf, done, *page + in_page, chunk) != 0)
 			return done ? (long)done : -EFAULT;
@@ -419,7 +439,7 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
 			kpage_free(n->pages[i]);
 			n->pages[i] = NULL;
 		}
-		if (size % RAMFS_PAGE && n->pages[keep - 1])
+		if (size % RAMFS_PAGE && n->pages[keep - 1] && page_own(&n->pages[keep - 1]) == 0)
 			memset(n->pages[keep - 1] + size % RAMFS_PAGE, 0,
 			       RAMFS_PAGE - size % RAMFS_PAGE);
 	}
@@ -477,6 +497,27 @@ static void ramfs_inactive(struct vnode *v)
 		node_free(n);
 }
 
+/*
+ * Lends page index of a file to a program that maps it (its text). A file still read from
+ * the boot image moves into pages of its own first: the image's bytes are not page-aligned.
+ */
+static uint64_t ramfs_lend_page(struct vnode *v, uint64_t index)
+{
+	struct ramfs_node *n = node_of(v);
+	unsigned char **page;
+
+	if (KEEL_S_ISDIR(n->mode) || index >= RAMFS_FILE_MAX / RAMFS_PAGE ||
+	    image_copy_out(n, n->size) != 0 || pages_reserve(n, (index + 1) * RAMFS_PAGE) != 0)
+		return 0;
+	page = &n->pages[index];
+	if (!*page) {		/* a hole, or past the end: zeros */
+		if (!(*page = kpage_alloc()))
+			return 0;
+		memset(*page, 0, RAMFS_PAGE);
+	}
+	return kpage_lend(*page);
+}
+
 static const struct vnode_ops ramfs_ops = {
 	.lookup = ramfs_lookup,
 	.create = ramfs_create,
@@ -489,6 +530,7 @@ static const struct vnode_ops ramfs_ops = {
 	.stat = ramfs_stat,
 	.chmod = ramfs_chmod,
 	.inactive = ramfs_inactive,
+	.lend_page = ramfs_lend_page,
 };
 
 /*

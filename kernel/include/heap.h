@@ -7,6 +7,7 @@
 #ifndef KEEL_HEAP_H
 #define KEEL_HEAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,8 +50,20 @@ size_t kmalloc_size(const void *p);
 #define HEAP_PAGE		4096
 void *kpage_alloc(void);
 
-/* Gives back a page of kpage_alloc; NULL is ignored. */
+/*
+ * Gives up a page of kpage_alloc; NULL is ignored. The frame goes back to the allocator
+ * with its last user: a page lent to address spaces (kpage_lend) outlives its owner's free.
+ */
 void kpage_free(void *page);
+
+/*
+ * Lends a page of kpage_alloc to a mapping: the page gets one more user, which the mapping
+ * drops with pmm_unref when it goes. Returns the page's frame, or 0 when memory is out.
+ */
+uint64_t kpage_lend(void *page);
+
+/* True while a page of kpage_alloc is lent out: its owner may not change it in place. */
+bool kpage_lent(const void *page);
 
 struct heap_stats {
 	uint64_t bytes_in_use;		/* as asked for by the callers */

@@ -59,6 +59,13 @@ struct vnode_ops {
 	int (*chmod)(struct vnode *v, uint32_t perm);
 	/* The last reference is gone: a node no longer in the tree may be freed. */
 	void (*inactive)(struct vnode *v);
+	/*
+	 * Optional: lends the frame holding the file's page index (its bytes from index *
+	 * PAGE_SIZE, zeros past the end) to a mapping, which drops it with pmm_unref. A file
+	 * system that has it lets programs share their text instead of copying it. Returns the
+	 * frame's address, or 0 when memory is out.
+	 */
+	uint64_t (*lend_page)(struct vnode *v, uint64_t index);
 };
 
 /*

@@ -101,7 +101,19 @@ void kpage_free(void *page)
 	if (!page)
 		return;
 	heap.stats.pages--;
-	pmm_free((uint64_t)page - (uint64_t)phys_to_virt(0));
+	pmm_unref((uint64_t)page - (uint64_t)phys_to_virt(0));
+}
+
+uint64_t kpage_lend(void *page)
+{
+	uint64_t pa = (uint64_t)page - (uint64_t)phys_to_virt(0);
+
+	return pmm_ref(pa) == 0 ? pa : 0;
+}
+
+bool kpage_lent(const void *page)
+{
+	return pmm_refs((uint64_t)page - (uint64_t)phys_to_virt(0)) > 1;
 }
 
 /* Returns the header of a new block for size bytes, or NULL. */

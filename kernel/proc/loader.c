@@ -17,6 +17,7 @@
 #include "vfs.h"
 #include "vm.h"
 #include "memlayout.h"
+#include "pmm.h"
 #include <keel/errno.h>
 
 #define FLAT_MAX	(64UL << 20)	/* bytes of a flat binary */
@@ -152,6 +153,41 @@ static int elf_headers(struct vnode *n, struct elf64_ehdr *eh, struct elf64_phdr
 	return nload > 0 && entry_ok ? nload : -ENOEXEC;
 }
 
+/*
+ * True when a segment can map the file's own pages instead of copies: it is never written,
+ * holds only file bytes (no zeroed tail), and lies in the file as it lies in memory. Its
+ * first and last pages then show the file's bytes around it, as on every Unix.
+ */
+static bool segment_shared(struct vnode *n, const struct elf64_phdr *ph)
+{
+	return n->ops->lend_page && !(ph->p_flags & PF_W) && ph->p_filesz == ph->p_memsz &&
+	       ph->p_offset % PAGE_SIZE == ph->p_vaddr % PAGE_SIZE;
+}
+
+/*
+ * Maps the file's pages under a read-only segment. Programs started from one file share
+ * these frames, and so does the file until it is written (ramfs copies the page then): no
+ * copy at each start and, under emulation, no retranslation of code that did not change.
+ */
+static int segment_map(struct vm_space *as, struct vnode *n, const struct elf64_phdr *ph,
+		       unsigned prot)
+{
+	uint64_t first, end, index = (ph->p_offset - ph->p_vaddr % PAGE_SIZE) / PAGE_SIZE;
+	int err;
+
+	segment_pages(ph, &first, &end);
+	for (uint64_t va = first; va < end; va += PAGE_SIZE, index++) {
+		uint64_t pa = n->ops->lend_page(n, index);
+		if (!pa)
+			return -ENOMEM;
+		if ((err = vm_map(as, va, pa, prot)) != 0) {
+			pmm_unref(pa);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int load_elf(struct vm_space *as, struct vnode *n, struct loader_image *img)
 {
 	struct elf64_ehdr eh;
@@ -166,10 +202,15 @@ static int load_elf(struct vm_space *as, struct vnode *n, struct loader_image *i
 		unsigned prot = ((ph[i].p_flags & PF_W) ? VM_WRITE : 0) |
 				((ph[i].p_flags & PF_X) ? VM_EXEC : 0);
 		segment_pages(&ph[i], &first, &end);
-		/* Mapped writable first so the bytes can go in, then given their rights. */
-		if ((err = vm_alloc(as, first, end - first, prot)) != 0)
-			return err;
-		space_write(as, ph[i].p_vaddr, NULL, n, ph[i].p_offset, ph[i].p_filesz);
+		if (segment_shared(n, &ph[i])) {
+			if ((err = segment_map(as, n, &ph[i], prot)) != 0)
+				return err;
+		} else {
+			/* Fresh zeroed frames of the space's own; the bytes go in through the direct map. */
+			if ((err = vm_alloc(as, first, end - first, prot)) != 0)
+				return err;
+			space_write(as, ph[i].p_vaddr, NULL, n, ph[i].p_offset, ph[i].p_filesz);
+		}
 		img->pages += (end - first) / PAGE_SIZE;
 		img->brk = MAX(img->brk, end);
 	}

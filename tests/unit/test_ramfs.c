@@ -264,10 +264,55 @@ kpage_alloc(void)
 	return p;
 }
 
+/*
+ * Pages lent to mappings (kpage_lend), as the frame allocator's use counts keep them: the
+ * users beyond the first. A pretend mapping gives its page back with kpage_free too.
+ */
+static struct {
+	const void *page;
+	int extra;
+} lent[8];
+
+static int *
+lent_extra(const void *p, bool add)
+{
+	for (size_t i = 0; i < sizeof(lent) / sizeof(lent[0]); i++)
+		if (lent[i].page == p && lent[i].extra > 0)
+			return &lent[i].extra;
+	for (size_t i = 0; add && i < sizeof(lent) / sizeof(lent[0]); i++)
+		if (lent[i].extra == 0) {
+			lent[i].page = p;
+			return &lent[i].extra;
+		}
+	return NULL;
+}
+
+uint64_t
+kpage_lend(void *p)
+{
+	int *extra = lent_extra(p, true);
+
+	if (!extra)
+		abort();	/* more than the test lends */
+	++*extra;
+	return (uint64_t)(uintptr_t)p;
+}
+
+bool
+kpage_lent(const void *p)
+{
+	return lent_extra(p, false) != NULL;
+}
+
 void
 kpage_free(void *p)
 {
-	kfree(p);
+	int *extra = lent_extra(p, false);
+
+	if (extra)
+		--*extra;
+	else
+		kfree(p);
 }
 
 /* The ramfs formats its messages with ksnprintf, which comes with kprintf; no console here. */
@@ -1002,6 +1047,53 @@ test_image_copy_out(void)
 	free(saved);
 }
 
+/*
+ * A program's text maps the file's pages (loader.c): they stay as they were for it while
+ * the file is written, truncated or removed, and go with the last of their users.
+ */
+static void
+test_lent_pages(void)
+{
+	static char text[6000];
+	char buf[16];
+	struct ramfs_node *n;
+
+	memset(text, 'T', sizeof(text) - 1);
+	img_start();
+	FILE_("prog", text);
+	TRAILER();
+	is_int(mount_im(), 0, "an image with a program mounts");
+	n = node("/prog");
+	long live = mem.live;
+	const unsigned char *p0 = (const unsigned char *)(uintptr_t)n->vn.ops->lend_page(&n->vn, 0);
+	ok(p0 != NULL && n->image_data == NULL, "lending a page moves an image file into pages");
+	is_int(mem.live, live + 3, "a page array and its two pages");
+	ok(p0 && p0[0] == 'T' && p0[4095] == 'T', "the lent page holds the file's bytes");
+	const unsigned char *p1 = (const unsigned char *)(uintptr_t)n->vn.ops->lend_page(&n->vn, 1);
+	ok(p1 && p1[5998 - 4096] == 'T' && p1[5999 - 4096] == 0 && p1[4095] == 0,
+	   "the last page has zeros past the end");
+	const unsigned char *p9 = (const unsigned char *)(uintptr_t)n->vn.ops->lend_page(&n->vn, 9);
+	ok(p9 && p9[0] == 0 && p9[4095] == 0, "a page past the end lends zeros");
+	is_int(mem.live, live + 4, "and takes one page");
+
+	is_int(ramfs_write(n, 0, "W", 1), 1, "writing over a lent page works");
+	ok(p0[0] == 'T', "the program still sees the old byte");
+	slurp("/prog", buf, sizeof(buf));
+	ok(buf[0] == 'W' && buf[1] == 'T', "the file reads the new one");
+	is_int(mem.live, live + 5, "the file went on in a copy");
+	is_int(ramfs_truncate(n, 4100), 0, "truncating into a lent page works");
+	ok(p1[4] == 'T', "the program's copy keeps the cut bytes");
+	is_int(mem.live, live + 6, "the file's last page is a copy now too");
+	kpage_free((void *)p0);
+	is_int(mem.live, live + 5, "the program's old first page goes with it");
+
+	ramfs_unlink("/prog");
+	ok(p9[0] == 0 && p1[0] == 'T', "removing the file leaves the lent pages to the program");
+	kpage_free((void *)p1);
+	kpage_free((void *)p9);
+	is_int(mem.live, live - 1, "the last users free them, with the node");
+}
+
 static void
 test_open_unlinked(void)
 {
@@ -1287,6 +1379,7 @@ main(void)
 	test_read_write();
 	test_truncate();
 	test_image_copy_out();
+	test_lent_pages();
 	test_open_unlinked();
 	test_rmdir_unlink();
 	test_rename();
