@@ -68,6 +68,11 @@ utils_steps() {
 	utils_case 'mv missing adir'
 	utils_case 'sleep 0.2'
 	utils_case 'false'
+	utils_case 'env -i A=1 B=two env'
+	utils_case 'env -i A=1 B=2 env -u A C=3'
+	utils_case "env - X=y sh -c 'echo \$X'"
+	utils_case 'env -i nosuch'
+	utils_case 'env -i ./text'
 	utils_typed 'tee teed' 'typed line'
 	utils_case 'cat teed'
 	utils_typed 'wc' 'one two'

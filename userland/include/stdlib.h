@@ -28,6 +28,8 @@ unsigned long strtoul(const char *s, char **end, int base);
 char *getenv(const char *name);
 int setenv(const char *name, const char *value, int overwrite);
 int unsetenv(const char *name);
+/* Empties the environment (glibc's clearenv); returns 0. */
+int clearenv(void);
 
 __attribute__((noreturn)) void exit(int status);
 __attribute__((noreturn)) void abort(void);

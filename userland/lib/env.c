@@ -127,3 +127,15 @@ unsetenv(const char *name)
 		environ[i] = environ[i + 1];
 	return 0;
 }
+
+int
+clearenv(void)
+{
+	static char *empty[1];
+
+	/* A fresh, unowned array: the next setenv makes a heap one. The old is left, as above. */
+	environ = empty;
+	env.owned = 0;
+	env.cap = 0;
+	return 0;
+}

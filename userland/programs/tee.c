@@ -1,8 +1,8 @@
 /*
  * tee: copies standard input to standard output and to each FILE (created, or emptied;
  * -a appends). An output that fails is reported and dropped, and the others go on; tee
- * stops when none is left (its reader gone: EPIPE, as Keel has no SIGPIPE) or at the end
- * of the input. The status is 1 if anything failed.
+ * stops when none is left or at the end of the input (a pipe whose reader is gone ends it
+ * by SIGPIPE, or fails with EPIPE when that is ignored). The status is 1 if anything failed.
  */
 #include <err.h>
 #include <errno.h>
