@@ -136,9 +136,10 @@ static void proto_irq_byte(uint8_t c)
 
 /* --- Sending. */
 
+/* DATA frames go back to back without the lead byte: the last one's end closes the way (doc/protocol.md). */
 static void send(uint8_t type, uint32_t seq, const void *payload, size_t len)
 {
-	size_t n = proto_frame_encode(type, seq, payload, len, 1, P.tx);
+	size_t n = proto_frame_encode(type, seq, payload, len, type != PT_DATA, P.tx);
 
 	console_raw_write(P.tx, n);
 }

@@ -372,8 +372,19 @@ static void test_sender(void)
 	proto_sender_init(&s, 0, 65536, PROTO_PAYLOAD_MAX, 16384, 0);
 	for (int i = 0; i < 5; i++)
 		first[i] = proto_sender_next(&s, 0, &off);
-	ok(first[0] == PROTO_PAYLOAD_MIN && first[3] == PROTO_PAYLOAD_MIN && first[4] == 0,
-	   "sender: a stream starts with four frames of 1 KiB, whatever the largest payload");
+	ok(first[0] == PROTO_CHUNK_FIRST && first[3] == PROTO_CHUNK_FIRST && first[4] == 0,
+	   "sender: a stream starts with four frames of 512 bytes, whatever the largest payload");
+	/* Each answered at once, without a loss: the frames grow as the root of the bytes. */
+	for (uint32_t end = PROTO_CHUNK_FIRST; end <= 4 * PROTO_CHUNK_FIRST; end += PROTO_CHUNK_FIRST) {
+		proto_put32(p, end);
+		proto_sender_ack(&s, PT_ACK, end, p, 4, 1);
+	}
+	for (off = 0, n = 0; off < 32768 && (n = proto_sender_next(&s, 1, &off)) > 0;) {
+		proto_put32(p, (uint32_t)(off + n));	/* the frame it answers ends there */
+		proto_sender_ack(&s, PT_ACK, (uint32_t)(off + n), p, 4, 1);
+	}
+	ok(s.chunk > 1024 && s.chunk < 2048,
+	   "sender: after 32 KiB on a clean line, frames of 1-2 KiB (%u)", s.chunk);
 
 	/* Frames of 1 KiB; the first is lost: the answer to the second names it. */
 	proto_sender_init(&s, 0, 65536, PROTO_PAYLOAD_MIN, 16384, 0);
@@ -425,7 +436,7 @@ static double sim_random(void)
 static struct sim_frame *sim_send(struct sim_dir *d, uint64_t now, double p, uint8_t type,
 				  uint32_t seq, size_t len)
 {
-	size_t wire = len + 21;
+	size_t wire = len + 20;
 	double ok_chance = 1;
 	struct sim_frame *f = &d->q[d->head % 8192];
 

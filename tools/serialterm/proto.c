@@ -103,7 +103,8 @@ static void send_frame(uint8_t type, uint32_t seq, const void *payload, size_t l
 
 	if (getenv("ST_PROTO_DEBUG"))
 		fprintf(stderr, "%lld > %02x %u %zu\n", (long long)now_ms() % 100000, type, seq, len);
-	loop_send(wire, proto_frame_encode(type, seq, payload, len, C.on, wire));
+	/* DATA without the lead byte, as the kernel sends it (doc/protocol.md, "Frames"). */
+	loop_send(wire, proto_frame_encode(type, seq, payload, len, C.on && type != PT_DATA, wire));
 }
 
 /* Waits for the next frame. Returns 1 with *f, 0 at the deadline, or a negated event. */

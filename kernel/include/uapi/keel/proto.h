@@ -35,6 +35,7 @@
 #define PROTO_ARGS_MAX		4096	/* bytes of RUN's arguments, NULs included */
 #define PROTO_WINDOW_MAX	65536	/* bytes in flight a receiver may offer */
 #define PROTO_CHUNK_MIN		32	/* the smallest DATA payload a sender shrinks to */
+#define PROTO_CHUNK_FIRST	512	/* the DATA payload a sender starts with */
 #define PROTO_ERROR_TEXT_MAX	120	/* bytes of an ERROR's message */
 
 /*
