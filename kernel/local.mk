@@ -63,6 +63,7 @@ KERNEL_C_SRCS = \
 	kernel/fs/dev.c \
 	kernel/fs/file.c \
 	kernel/fs/pipe.c \
+	kernel/fs/poll.c \
 	kernel/fs/vfile.c \
 	kernel/fs/sysfile.c \
 	kernel/panic.c \

@@ -41,6 +41,7 @@ ULIB_SRCS = \
 	userland/lib/inet.c \
 	userland/lib/linereader.c \
 	userland/lib/outbuf.c \
+	userland/lib/poll.c \
 	userland/lib/qsort.c \
 	userland/lib/fileutil.c
 ULIB_HDRS = \
@@ -54,6 +55,7 @@ ULIB_HDRS = \
 	userland/include/keel.h \
 	userland/include/linereader.h \
 	userland/include/outbuf.h \
+	userland/include/poll.h \
 	userland/include/signal.h \
 	userland/include/stdio.h \
 	userland/include/stdlib.h \

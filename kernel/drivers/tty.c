@@ -21,6 +21,7 @@
 #include "file.h"
 #include "ldisc.h"
 #include "lib.h"
+#include "poll.h"
 #include "proc.h"
 #include "sched.h"
 #include "serial.h"
@@ -82,8 +83,10 @@ void tty_input(uint8_t c)
 {
 	unsigned ev = ldisc_input(&tty.ld, c, tty.waiting > 0);
 
-	if (ev & LDISC_WAKE)
+	if (ev & LDISC_WAKE) {
 		waitq_wake_all(&tty.readers);
+		poll_wake();
+	}
 	if ((ev & LDISC_INTR) && tty.fg)
 		proc_interrupt(tty.fg);
 	tty_flow();
@@ -193,6 +196,7 @@ int tty_set_mode(int mode, int pid)
 	old = ldisc_set_mode(&tty.ld, mode);
 	tty.raw_pid = mode == TTY_RAW ? pid : 0;
 	waitq_wake_all(&tty.readers);	/* the line typed so far, or raw bytes, are a read now */
+	poll_wake();
 	tty_flow();
 	arch_irq_restore(flags);
 	return old;

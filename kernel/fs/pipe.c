@@ -14,6 +14,7 @@
 #include "lib.h"
 #include "lock.h"
 #include "pipe.h"
+#include "poll.h"
 #include "proc.h"
 #include "sched.h"
 #include <keel/errno.h>
@@ -79,8 +80,10 @@ static long pipe_read(struct file *f, const struct iobuf *buf, size_t len)
 				return err;
 			}
 		size_t n = ring_take(p, chunk, MIN(len - done, sizeof(chunk)));
-		if (n > 0)
+		if (n > 0) {
 			waitq_wake_all(&p->can_write);
+			poll_wake();
+		}
 		lock_release(&p->lock);
 		if (n == 0)
 			break;
@@ -137,6 +140,7 @@ static long pipe_write(struct file *f, const struct iobuf *buf, size_t len)
 			}
 			put += ring_put(p, chunk + put, n - put);
 			waitq_wake_all(&p->can_read);
+			poll_wake();
 		}
 		lock_release(&p->lock);
 		done += n;
@@ -144,16 +148,24 @@ static long pipe_write(struct file *f, const struct iobuf *buf, size_t len)
 	return (long)done;
 }
 
+/*
+ * As Linux answers: the read end is readable with bytes in the ring and hung up with no
+ * writer left (a read then gives 0); the write end is writable with room for a write of
+ * PIPE_BUF bytes, which does not block then, and in error with no reader left.
+ */
 static unsigned pipe_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
 	unsigned ready = 0;
 
 	lock_acquire(&p->lock);
-	if (p->len > 0 || p->writers == 0)
-		ready |= POLL_IN;
-	if (p->len < PIPE_SIZE || p->readers == 0)
-		ready |= POLL_OUT;
+	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+		ready |= p->len > 0 ? POLL_IN : 0;
+		ready |= p->writers == 0 ? POLL_HUP : 0;
+	} else {
+		ready |= PIPE_SIZE - p->len >= PIPE_CHUNK ? POLL_OUT : 0;
+		ready |= p->readers == 0 ? POLL_ERR : 0;
+	}
 	lock_release(&p->lock);
 	return ready;
 }
@@ -184,6 +196,7 @@ static void pipe_close(struct file *f)
 		waitq_wake_all(&p->can_read);
 	}
 	last = p->readers == 0 && p->writers == 0;
+	poll_wake();
 	lock_release(&p->lock);
 	if (last)
 		kfree(p);

@@ -19,9 +19,11 @@
 
 #define FILE_MAX	1024		/* open files in the whole system */
 
-/* poll readiness bits, for the poll call to come */
-#define POLL_IN		1
-#define POLL_OUT	4
+/* What a file kind's poll operation reports: the uapi's bits (keel/fs.h). */
+#define POLL_IN		KEEL_POLLIN
+#define POLL_OUT	KEEL_POLLOUT
+#define POLL_ERR	KEEL_POLLERR
+#define POLL_HUP	KEEL_POLLHUP
 
 struct file;
 struct vnode;
@@ -43,7 +45,10 @@ struct file_ops {
 	 * the end, or -errno; the position moves only when the entry was delivered.
 	 */
 	int (*readdir)(struct file *f, const struct iobuf *buf);
-	/* Which of POLL_IN/POLL_OUT would not block now. NULL: always ready. */
+	/*
+	 * Which of POLL_IN/POLL_OUT would not block now, with POLL_ERR/POLL_HUP. NULL: always
+	 * ready. A kind with a poll operation calls poll_wake() whenever the answer may change.
+	 */
 	unsigned (*poll)(struct file *f);
 	/* The last reference is gone: release what the kind holds (priv, the vnode is the VFS's). */
 	void (*close)(struct file *f);

@@ -30,6 +30,7 @@ long sys_dup2(const uint64_t *a);
 long sys_dup(const uint64_t *a);
 long sys_fcntl(const uint64_t *a);
 long sys_pipe(const uint64_t *a);
+long sys_poll(const uint64_t *a);
 long sys_spawn(const uint64_t *a);
 long sys_execve(const uint64_t *a);
 

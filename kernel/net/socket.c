@@ -8,6 +8,7 @@
 #include "heap.h"
 #include "lib.h"
 #include "net.h"
+#include "poll.h"
 #include "sched.h"
 #include "timer.h"
 #include "uaccess.h"
@@ -64,6 +65,7 @@ static void enqueue(struct socket *s, uint32_t addr, uint16_t port, const uint8_
 	d->len = (uint16_t)MIN(len, sizeof(d->data));
 	memcpy(d->data, data, d->len);
 	waitq_wake_all(&s->readers);
+	poll_wake();
 }
 
 bool socket_deliver_udp(const struct ipv4_info *ip, const struct udp_info *u)

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <keel.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -436,6 +437,87 @@ check_pipes(void)
 	close(fds[1]);
 }
 
+/* poll of fds (n entries) with timeout: its result, and the first entry's revents in *rev. */
+static long
+poll_one(struct pollfd *fds, unsigned long n, int timeout, int *rev)
+{
+	long r;
+
+	fds[0].revents = -1;
+	r = sys(SYS_poll, (uint64_t)fds, n, (uint64_t)(long)timeout);
+	*rev = fds[0].revents;
+	return r;
+}
+
+/*
+ * poll over pipes and a file, as Linux answers: readiness, hang-up and error ends, bad
+ * descriptors, a timeout that waits as long as asked, a wake-up when a child writes, and
+ * bad arguments.
+ */
+static void
+check_poll(void)
+{
+	struct pollfd p[3];
+	int fds[2], more[2], rev, pid, st;
+	uint64_t t0, waited;
+
+	if (pipe(fds) < 0 || pipe(more) < 0) {
+		expect_ok("pipe", "two pipes for poll", -errno);
+		return;
+	}
+	p[0] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	expect("poll", "an empty pipe, timeout 0", poll_one(p, 1, 0, &rev), 0);
+	expect("poll", "... no revents", rev, 0);
+	p[0] = (struct pollfd){ .fd = fds[1], .events = POLLIN | POLLOUT };
+	expect("poll", "the write end", poll_one(p, 1, 0, &rev), 1);
+	expect("poll", "... is writable only", rev, POLLOUT);
+	write(more[1], "x", 1);
+	p[0] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = -1, .events = POLLIN };
+	p[2] = (struct pollfd){ .fd = more[0], .events = POLLIN };
+	expect("poll", "three entries, the third ready", poll_one(p, 3, 0, &rev), 1);
+	expect("poll", "... its revents", p[2].revents, POLLIN);
+	expect("poll", "... none for a negative fd", p[1].revents, 0);
+	p[0] = (struct pollfd){ .fd = 60, .events = POLLIN };
+	expect("poll", "a descriptor not open", poll_one(p, 1, 0, &rev), 1);
+	expect("poll", "... is POLLNVAL", rev, POLLNVAL);
+	p[0] = (struct pollfd){ .fd = sc.tmp_fd, .events = POLLIN | POLLOUT };
+	expect("poll", "a regular file", poll_one(p, 1, -1, &rev), 1);
+	expect("poll", "... is always ready", rev, POLLIN | POLLOUT);
+
+	p[0] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	t0 = uptime_ms();
+	expect("poll", "nothing for 100 ms", poll_one(p, 1, 100, &rev), 0);
+	waited = uptime_ms() - t0;
+	report(waited >= 100 && waited < 1000, "poll", "the timeout waits 100 ms", (long)waited,
+	       "100-999");
+	if ((pid = fork()) == 0) {
+		sleep_ms(50);
+		_exit(write(fds[1], "y", 1) == 1 ? 0 : 1);
+	}
+	expect("poll", "with no timeout, a child's write wakes it", poll_one(p, 1, -1, &rev), 1);
+	expect("poll", "... readable", rev, POLLIN);
+	waitpid(pid, &st, 0);
+	close(fds[1]);
+	expect("poll", "the writer gone, data left", poll_one(p, 1, 0, &rev), 1);
+	expect("poll", "... readable and hung up", rev, POLLIN | POLLHUP);
+	read(fds[0], &st, 1);
+	expect("poll", "hung up even when not asked for", poll_one(p, 1, 0, &rev), 1);
+	expect("poll", "... POLLHUP alone", rev, POLLHUP);
+	close(more[0]);
+	p[0] = (struct pollfd){ .fd = more[1], .events = POLLOUT };
+	expect("poll", "the reader gone", poll_one(p, 1, 0, &rev), 1);
+	expect("poll", "... writable and in error", rev, POLLOUT | POLLERR);
+	close(fds[0]);
+	close(more[1]);
+
+	expect("poll", "nfds 257", sys(SYS_poll, (uint64_t)p, 257, 0), -EINVAL);
+	expect("poll", "nfds 2^63", sys(SYS_poll, (uint64_t)p, 1UL << 63, 0), -EINVAL);
+	expect("poll", "entries in the kernel", sys(SYS_poll, KERNEL_IMAGE, 1, 0), -EFAULT);
+	expect("poll", "NULL entries", sys(SYS_poll, 0, 1, 0), -EFAULT);
+	expect("poll", "no entries, timeout 0", sys(SYS_poll, 0, 0, 0), 0);
+}
+
 /* spawn's argv, and waitpid with a bad status pointer on a child that has ended. */
 static void
 check_processes(void)
@@ -778,6 +860,7 @@ main(int argc, char **argv)
 	check_descriptors();
 	check_processes();
 	check_pipes();
+	check_poll();
 	check_numbers();
 	check_unknown();
 	check_exec_refusals();

@@ -7,13 +7,16 @@
  *   read: 4 "abc\n"        read: 0 (end of file)        read: error 14 (Bad address)
  *
  * With -b the first read goes to an unmapped address; the line it could not deliver must
- * come with the next. Exits 0, or 2 on a usage error.
+ * come with the next. With -p MS it first says "ttycheck: polling" and polls standard
+ * input for reading, at most MS milliseconds, and prints "poll: N revents 0xX". Exits 0,
+ * or 2 on a usage error.
  *
- *   ttycheck [-s MS] [-n COUNT] [-b]
+ *   ttycheck [-s MS] [-p MS] [-n COUNT] [-b]
  */
 #include <errno.h>
 #include <getopt.h>
 #include <keel.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +56,12 @@ int
 main(int argc, char **argv)
 {
 	unsigned long ms = 0, count = 1;
+	long poll_ms = -1;
 	bool bad = false;
 	char buf[300];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:n:b")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:n:b")) != -1) {
 		switch (opt) {
 		case 's':
 			ms = strtoul(optarg, NULL, 10);
@@ -68,14 +72,24 @@ main(int argc, char **argv)
 		case 'b':
 			bad = true;
 			break;
+		case 'p':
+			poll_ms = strtol(optarg, NULL, 10);
+			break;
 		default:
-			fprintf(stderr, "usage: ttycheck [-s MS] [-n COUNT] [-b]\n");
+			fprintf(stderr, "usage: ttycheck [-s MS] [-p MS] [-n COUNT] [-b]\n");
 			return 2;
 		}
 	}
 	printf("ttycheck: sleeping\n");
 	if (ms)
 		sleep_ms(ms);
+	if (poll_ms >= 0) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		printf("ttycheck: polling\n");
+		int n = poll(&p, 1, (int)poll_ms);
+		printf("poll: %d revents 0x%x\n", n, (unsigned)p.revents);
+	}
 	printf("ttycheck: reading\n");
 	for (unsigned long i = 0; i < count; i++) {
 		ssize_t n = read(STDIN_FILENO, bad && i == 0 ? UNMAPPED : buf, sizeof(buf));

@@ -41,4 +41,18 @@ struct keel_dirent {
 	char name[KEEL_NAME_MAX + 1];
 };
 
+/* poll: one entry per descriptor, laid out as POSIX's struct pollfd; Linux's bit values. */
+struct keel_pollfd {
+	int32_t fd;		/* negative: the entry is skipped (revents 0) */
+	int16_t events;		/* what the caller waits for: KEEL_POLLIN, KEEL_POLLOUT */
+	int16_t revents;	/* what holds: those of events, and ERR, HUP, NVAL always */
+};
+
+#define KEEL_POLLIN	0x0001	/* a read would not block (data, or the end of file) */
+#define KEEL_POLLOUT	0x0004	/* a write would not block */
+#define KEEL_POLLERR	0x0008	/* a write would fail: a pipe with no reader left */
+#define KEEL_POLLHUP	0x0010	/* the other end is gone: a pipe with no writer left */
+#define KEEL_POLLNVAL	0x0020	/* fd is not open */
+#define KEEL_POLL_MAX	256	/* entries one poll call takes */
+
 #endif

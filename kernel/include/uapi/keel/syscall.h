@@ -60,7 +60,9 @@
 #define SYS_tcsetpgrp	44	/* (int fd, int pgid): the terminal fd's foreground group */
 #define SYS_tcgetpgrp	45	/* (int fd) */
 #define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
-#define NR_SYSCALLS	47
+/* 47-60: taken by work on other branches (sessions, the clock, the screen) */
+#define SYS_poll	61	/* (struct keel_pollfd *fds, size_t nfds, int timeout_ms): entries ready */
+#define NR_SYSCALLS	62
 
 /* open flags (Linux's values). */
 #define O_RDONLY	0x0000
