@@ -51,6 +51,7 @@ KERNEL_C_SRCS = \
 	kernel/drivers/rtl8139.c \
 	kernel/net/net.c \
 	kernel/net/wire.c \
+	kernel/net/tcpbuf.c \
 	kernel/net/arp.c \
 	kernel/net/ipv4.c \
 	kernel/net/udp.c \

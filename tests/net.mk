@@ -3,7 +3,7 @@
 # 10.0.2.2), and a tap device in a network namespace of the test's own (the host's ping
 # and socat, malformed frames from tests/netfuzz), with both cards. `make bench` adds the
 # round-trip figures of bench/net.sh.
-UNIT_TESTS_NET = tests/unit/test_net tests/unit/test_arp
+UNIT_TESTS_NET = tests/unit/test_net tests/unit/test_arp tests/unit/test_tcp
 check_PROGRAMS += $(UNIT_TESTS_NET) tests/netfuzz
 TESTS += $(UNIT_TESTS_NET) tests/net-user.test tests/net-tap.test
 EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh
@@ -14,6 +14,12 @@ tests_unit_test_net_SOURCES = tests/unit/test_net.c tests/unit/tap.h \
 tests_unit_test_net_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_net_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_net_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_unit_test_tcp_SOURCES = tests/unit/test_tcp.c tests/unit/tap.h \
+	kernel/net/wire.c kernel/net/tcpbuf.c kernel/include/netproto.h kernel/include/tcpbuf.h
+tests_unit_test_tcp_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_tcp_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_tcp_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_unit_test_arp_SOURCES = tests/unit/test_arp.c tests/unit/tap.h \
 	kernel/net/arp.c kernel/net/wire.c kernel/include/net.h

@@ -1,5 +1,5 @@
 /*
- * The wire formats of the protocols Keel speaks (Ethernet II, ARP, IPv4, ICMP, UDP, DHCP)
+ * The wire formats of the protocols Keel speaks (Ethernet II, ARP, IPv4, ICMP, UDP, TCP, DHCP)
  * and the pure functions that check and build their headers (kernel/net/wire.c). Nothing
  * here touches a device or the stack's state, so the host unit tests (tests/unit/test_net)
  * run the same code on malformed input. Everything on the wire is big-endian; the
@@ -38,6 +38,25 @@
 #define ICMP_ECHO_REQUEST	8
 
 #define UDP_HLEN		8
+
+/* RFC 9293 3.1: the header; 3.2: the options this stack reads and writes. */
+#define IP_PROTO_TCP		6
+#define TCP_HLEN		20	/* without options */
+#define TCP_HLEN_MAX		60
+#define TCP_FIN			0x01
+#define TCP_SYN			0x02
+#define TCP_RST			0x04
+#define TCP_PSH			0x08
+#define TCP_ACK			0x10
+#define TCP_URG			0x20
+#define TCP_OPT_END		0
+#define TCP_OPT_NOP		1
+#define TCP_OPT_MSS		2	/* RFC 9293 3.2, length 4 */
+#define TCP_OPT_WSCALE		3	/* RFC 7323 2.2, length 3 */
+#define TCP_OPT_SACK_OK		4	/* RFC 2018 2, length 2 */
+#define TCP_OPT_SACK		5	/* RFC 2018 3, length 2 + 8n */
+#define TCP_WSCALE_MAX		14	/* RFC 7323 2.3: larger shifts are taken as 14 */
+#define TCP_SACK_MAX		4	/* blocks in one option (3 beside timestamps) */
 
 /* Where each layer starts in a frame we build: there are never options or VLAN tags. */
 #define NET_IP_OFF		ETH_HLEN
@@ -142,6 +161,59 @@ struct udp_info {
 	size_t len;
 };
 int udp_parse(const struct ipv4_info *ip, struct udp_info *u);
+
+/* A TCP segment: its header's fields and the options we know (RFC 9293 3.1, 3.2). */
+struct tcp_info {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;			/* TCP_FIN ... TCP_URG */
+	uint16_t window;		/* as sent: not yet scaled */
+	uint16_t urgent;
+	uint16_t mss;			/* 0: no MSS option */
+	int8_t wscale;			/* -1: no window scale option; else 0-14 */
+	bool sack_ok;
+	uint8_t nsack;
+	uint32_t sack[TCP_SACK_MAX][2];	/* [left, right) edges */
+	const uint8_t *payload;
+	size_t len;
+};
+int tcp_parse(const struct ipv4_info *ip, struct tcp_info *t);
+
+/*
+ * What tcp_build writes: the header's fields and the options to send (mss 0, wscale
+ * -1, sack_ok false and nsack 0 leave them out).
+ */
+struct tcp_out {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t window;
+	uint16_t mss;
+	int8_t wscale;
+	bool sack_ok;
+	uint8_t nsack;
+	uint32_t sack[TCP_SACK_MAX][2];
+};
+
+/* The header length (options padded to 4 bytes) that tcp_build will write for o. */
+size_t tcp_header_len(const struct tcp_out *o);
+
+/*
+ * Writes the header for o at p, whose payload of len bytes already follows at p +
+ * tcp_header_len(o), and the checksum over both with the pseudo-header.
+ */
+void tcp_build(uint8_t *p, uint32_t src, uint32_t dst, const struct tcp_out *o, size_t len);
+
+/*
+ * Sequence numbers compare modulo 2^32 (RFC 9293 3.4): a is before b when b - a, as a
+ * signed 32-bit number, is positive, which holds within half the space.
+ */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+/* lo <= a < hi, for a window [lo, hi) shorter than 2^31. */
+static inline bool seq_in(uint32_t a, uint32_t lo, uint32_t hi) { return a - lo < hi - lo; }
 
 /* Writes an Ethernet header at p. */
 void eth_build(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type);

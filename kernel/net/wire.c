@@ -1,5 +1,5 @@
 /*
- * Checking and building the headers of Ethernet, ARP, IPv4, ICMP, UDP and DHCP: pure
+ * Checking and building the headers of Ethernet, ARP, IPv4, ICMP, UDP, TCP and DHCP: pure
  * functions over byte buffers, shared by the stack and the host unit tests. Every length
  * a packet claims is checked against the bytes that arrived before anything is read.
  */
@@ -181,6 +181,119 @@ void udp_build(uint8_t *p, uint32_t src, uint32_t dst, uint16_t sport, uint16_t 
 	put16(p + 6, 0);
 	sum = net_fold(net_sum(p, ulen, net_pseudo_sum(src, dst, IP_PROTO_UDP, ulen)));
 	put16(p + 6, sum ? sum : 0xffff);	/* RFC 768: a computed 0 is sent as all ones */
+}
+
+/*
+ * Reads TCP options (RFC 9293 3.2): kinds 0 and 1 are one byte, every other kind has a
+ * length byte that counts itself and the kind. One that runs past the header makes the
+ * segment bad; unknown kinds, and known ones of the wrong length, are skipped.
+ */
+static int tcp_options(const uint8_t *p, size_t len, struct tcp_info *t)
+{
+	for (size_t i = 0; i < len;) {
+		uint8_t kind = p[i], olen;
+
+		if (kind == TCP_OPT_END)
+			break;
+		if (kind == TCP_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || (olen = p[i + 1]) < 2 || olen > len - i)
+			return -1;
+		if (kind == TCP_OPT_MSS && olen == 4) {
+			t->mss = get16(p + i + 2);
+		} else if (kind == TCP_OPT_WSCALE && olen == 3) {
+			t->wscale = (int8_t)MIN(p[i + 2], TCP_WSCALE_MAX);
+		} else if (kind == TCP_OPT_SACK_OK && olen == 2) {
+			t->sack_ok = true;
+		} else if (kind == TCP_OPT_SACK && olen >= 10 && (olen - 2) % 8 == 0) {
+			for (size_t b = i + 2; b < i + olen && t->nsack < TCP_SACK_MAX; b += 8) {
+				t->sack[t->nsack][0] = get32(p + b);
+				t->sack[t->nsack++][1] = get32(p + b + 4);
+			}
+		}
+		i += olen;
+	}
+	return 0;
+}
+
+int tcp_parse(const struct ipv4_info *ip, struct tcp_info *t)
+{
+	const uint8_t *p = ip->payload;
+	size_t hlen;
+
+	if (ip->len < TCP_HLEN)
+		return NET_CTR_TCP_BAD_HEADER;
+	hlen = (size_t)(p[12] >> 4) * 4;
+	if (hlen < TCP_HLEN || hlen > ip->len)
+		return NET_CTR_TCP_BAD_HEADER;
+	if (ip->len > 0xffff || net_fold(net_sum(p, ip->len, net_pseudo_sum(ip->src, ip->dst,
+						IP_PROTO_TCP, (uint16_t)ip->len))) != 0)
+		return NET_CTR_TCP_BAD_CHECKSUM;
+	memset(t, 0, sizeof(*t));
+	t->wscale = -1;
+	if (tcp_options(p + TCP_HLEN, hlen - TCP_HLEN, t) != 0)
+		return NET_CTR_TCP_BAD_HEADER;
+	t->sport = get16(p);
+	t->dport = get16(p + 2);
+	t->seq = get32(p + 4);
+	t->ack = get32(p + 8);
+	t->flags = p[13] & 0x3f;	/* CWR and ECE: no ECN here */
+	t->window = get16(p + 14);
+	t->urgent = get16(p + 18);
+	t->payload = p + hlen;
+	t->len = ip->len - hlen;
+	return 0;
+}
+
+size_t tcp_header_len(const struct tcp_out *o)
+{
+	size_t n = TCP_HLEN + (o->mss ? 4 : 0) + (o->wscale >= 0 ? 3 : 0) + (o->sack_ok ? 2 : 0) +
+		   (o->nsack ? 2 + 8 * (size_t)MIN(o->nsack, TCP_SACK_MAX) : 0);
+
+	return ALIGN_UP(n, 4);
+}
+
+void tcp_build(uint8_t *p, uint32_t src, uint32_t dst, const struct tcp_out *o, size_t len)
+{
+	size_t hlen = tcp_header_len(o), i = TCP_HLEN;
+	uint16_t total = (uint16_t)(hlen + len);
+
+	put16(p, o->sport);
+	put16(p + 2, o->dport);
+	put32(p + 4, o->seq);
+	put32(p + 8, o->ack);
+	p[12] = (uint8_t)(hlen / 4 << 4);
+	p[13] = o->flags;
+	put16(p + 14, o->window);
+	put16(p + 16, 0);
+	put16(p + 18, 0);
+	if (o->mss) {
+		p[i] = TCP_OPT_MSS, p[i + 1] = 4;
+		put16(p + i + 2, o->mss);
+		i += 4;
+	}
+	if (o->wscale >= 0) {
+		p[i] = TCP_OPT_WSCALE, p[i + 1] = 3, p[i + 2] = (uint8_t)o->wscale;
+		i += 3;
+	}
+	if (o->sack_ok) {
+		p[i] = TCP_OPT_SACK_OK, p[i + 1] = 2;
+		i += 2;
+	}
+	if (o->nsack) {
+		uint8_t n = (uint8_t)MIN(o->nsack, TCP_SACK_MAX);
+		p[i] = TCP_OPT_SACK, p[i + 1] = (uint8_t)(2 + 8 * n);
+		for (uint8_t b = 0; b < n; b++) {
+			put32(p + i + 2 + 8 * b, o->sack[b][0]);
+			put32(p + i + 6 + 8 * b, o->sack[b][1]);
+		}
+		i += 2 + 8 * (size_t)n;
+	}
+	while (i < hlen)
+		p[i++] = TCP_OPT_END;	/* the padding (a NOP would do as well) */
+	put16(p + 16, net_fold(net_sum(p, total, net_pseudo_sum(src, dst, IP_PROTO_TCP, total))));
 }
 
 /* Reads the options of a DHCP message (RFC 2132); returns -1 when one runs past the end. */

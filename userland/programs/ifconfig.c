@@ -52,6 +52,8 @@ static const char *const counter_names[NET_COUNTERS] = {
 	[NET_CTR_ICMP_OTHER] = "icmp other", [NET_CTR_UDP_BAD_CHECKSUM] = "udp bad checksum",
 	[NET_CTR_UDP_BAD_LENGTH] = "udp bad length", [NET_CTR_UDP_NO_PORT] = "udp no port",
 	[NET_CTR_SOCK_QUEUE_FULL] = "socket queue full",
+	[NET_CTR_TCP_BAD_CHECKSUM] = "TCP bad checksum",
+	[NET_CTR_TCP_BAD_HEADER] = "TCP bad header",
 };
 
 static const char *const config_names[] = {

@@ -65,7 +65,9 @@ struct keel_sockaddr {
 #define NET_CTR_UDP_BAD_LENGTH		25
 #define NET_CTR_UDP_NO_PORT		26	/* no socket bound to the port */
 #define NET_CTR_SOCK_QUEUE_FULL		27	/* a socket's queue was full */
-#define NET_COUNTERS			28
+#define NET_CTR_TCP_BAD_CHECKSUM	28
+#define NET_CTR_TCP_BAD_HEADER		29	/* data offset or options out of bounds */
+#define NET_COUNTERS			30
 #define NET_COUNTERS_MAX		48	/* room in the structure; new ones are appended */
 
 #define NET_CONFIG_NONE		0	/* no address yet */
