@@ -21,7 +21,6 @@
 #include "file.h"
 #include "ldisc.h"
 #include "lib.h"
-#include "poll.h"
 #include "proc.h"
 #include "sched.h"
 #include "serial.h"

@@ -14,7 +14,6 @@
 #include "lib.h"
 #include "lock.h"
 #include "pipe.h"
-#include "poll.h"
 #include "proc.h"
 #include "sched.h"
 #include <keel/errno.h>

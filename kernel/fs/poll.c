@@ -13,7 +13,6 @@
 #include "file.h"
 #include "heap.h"
 #include "lock.h"
-#include "poll.h"
 #include "sched.h"
 #include "syscall.h"
 #include "timer.h"

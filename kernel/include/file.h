@@ -78,6 +78,13 @@ void file_put(struct file *f);
 /* What stat says of a character device (the tty, /dev/null, a socket): readable and writable by all. */
 void file_stat_chardev(struct file *f, struct keel_stat *st);
 
+/*
+ * poll over every kind of open file (fs/poll.c): a kind whose readiness can change
+ * (file_ops.poll) calls poll_wake() when it may have: data arrived or were taken, an end
+ * closed. Safe in interrupt handlers and with the kind's own lock held.
+ */
+void poll_wake(void);
+
 /* The generic operations of a file or directory of a file system (vfile.c). */
 extern const struct file_ops vfile_ops;
 

@@ -5,10 +5,10 @@
  * handler needs no allocation; a datagram that finds the queue full is counted and dropped.
  */
 #include "arch.h"
+#include "file.h"
 #include "heap.h"
 #include "lib.h"
 #include "net.h"
-#include "poll.h"
 #include "sched.h"
 #include "timer.h"
 #include "uaccess.h"
