@@ -43,7 +43,8 @@ boot_expect() {
 boot_until_exit() {
 	_log=$1 _image=$2 _fw=$3 _secs=$4
 	shift 4
-	timeout "$_secs" "$serialterm" -q --log "$_log" --qemu-status --boot "$_image" \
+	# serialterm's own limit too: its default of 30 s would end a long run early.
+	timeout "$_secs" "$serialterm" -q --log "$_log" --timeout "$_secs" --qemu-status --boot "$_image" \
 		$(firmware_flag "$_fw") -- "$@" </dev/null >/dev/null 2>>"$_log.stderr"
 	qemu_status=$?
 }
