@@ -52,6 +52,7 @@ KERNEL_C_SRCS = \
 	kernel/net/net.c \
 	kernel/net/wire.c \
 	kernel/net/tcpbuf.c \
+	kernel/net/tcprules.c \
 	kernel/net/arp.c \
 	kernel/net/ipv4.c \
 	kernel/net/udp.c \

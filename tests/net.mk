@@ -16,7 +16,8 @@ tests_unit_test_net_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_net_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_unit_test_tcp_SOURCES = tests/unit/test_tcp.c tests/unit/tap.h \
-	kernel/net/wire.c kernel/net/tcpbuf.c kernel/include/netproto.h kernel/include/tcpbuf.h
+	kernel/net/wire.c kernel/net/tcpbuf.c kernel/net/tcprules.c kernel/lib/sha256.c \
+	kernel/include/netproto.h kernel/include/tcpbuf.h
 tests_unit_test_tcp_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_tcp_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_tcp_LDFLAGS = $(UNIT_SANITIZE)

@@ -215,6 +215,31 @@ static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 
 /* lo <= a < hi, for a window [lo, hi) shorter than 2^31. */
 static inline bool seq_in(uint32_t a, uint32_t lo, uint32_t hi) { return a - lo < hi - lo; }
 
+/*
+ * RFC 9293 3.10.7.4, the first check of a synchronized connection: is a segment of len
+ * bytes (SYN and FIN counted) at seq acceptable to a receiver expecting rcv_nxt with a
+ * window of rcv_wnd? The four cases of the RFC's table.
+ */
+bool tcp_acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t rcv_wnd);
+
+/*
+ * RFC 5961 3.2: what to do with a RST of a synchronized connection. A RST whose sequence
+ * number is exactly rcv_nxt resets it; one elsewhere in the window is answered with a
+ * challenge ACK (an attacker guessing blindly rarely hits the exact number, and a true
+ * peer then sends the right one); one outside the window is dropped.
+ */
+enum tcp_rst_action { TCP_RST_DROP, TCP_RST_CHALLENGE, TCP_RST_RESET };
+enum tcp_rst_action tcp_rst_check(uint32_t seq, uint32_t rcv_nxt, uint32_t rcv_wnd);
+
+/*
+ * RFC 6528: an initial sequence number, M + F(local address and port, remote address
+ * and port, secret key), M a clock ticking every 4 microseconds and F a keyed hash
+ * (SHA-256 here), so that numbers of one connection's incarnations still grow with time
+ * while another host's cannot be guessed from them.
+ */
+uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport, uint32_t raddr,
+		 uint16_t rport, uint64_t now_us);
+
 /* Writes an Ethernet header at p. */
 void eth_build(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type);
 

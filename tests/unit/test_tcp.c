@@ -3,7 +3,8 @@
  * wrap, tcp_parse on malformed segments first (short, data offsets that lie, options
  * that run past the header, bad checksums), then on segments whose bytes and checksum
  * were made by hand outside this code (Python's struct and the RFC 1071 sum), then
- * tcp_build's segments parsed back; and the receive buffer (kernel/net/tcpbuf.c): in
+ * tcp_build's segments parsed back; the acceptability test, RST checks and initial
+ * sequence numbers (kernel/net/tcprules.c); and the receive buffer (tcpbuf.c): in
  * order, out of order with the gap filled, duplicates, the window's edges, more gaps
  * than it holds, and all of it across the 2^32 wrap. Segments are copied to heap blocks
  * of exactly their length, so that the address sanitizer catches a read past the end.
@@ -176,6 +177,52 @@ test_build(void)
 	ok(t.nsack == 3 && t.sack[2][0] == 2100 && t.sack[2][1] == 2200, "build: ... and gives them back");
 }
 
+/* RFC 9293 3.10.7.4's table, at the window's edges and across the wrap. */
+static void
+test_acceptable(void)
+{
+	uint32_t nxt = 0xfffffff0u;
+
+	ok(tcp_acceptable(nxt, 0, nxt, 0) && !tcp_acceptable(nxt + 1, 0, nxt, 0),
+	   "acceptable: empty segment, zero window: only at rcv_nxt");
+	ok(tcp_acceptable(nxt, 0, nxt, 100) && tcp_acceptable(nxt + 99, 0, nxt, 100) &&
+	   !tcp_acceptable(nxt + 100, 0, nxt, 100) && !tcp_acceptable(nxt - 1, 0, nxt, 100),
+	   "acceptable: empty segment: within [rcv_nxt, rcv_nxt + window)");
+	ok(!tcp_acceptable(nxt, 10, nxt, 0), "acceptable: data into a zero window: never");
+	ok(tcp_acceptable(nxt - 5, 10, nxt, 100), "acceptable: old bytes with new ones after them");
+	ok(tcp_acceptable(nxt + 95, 10, nxt, 100), "acceptable: starting in the window, running past it");
+	ok(!tcp_acceptable(nxt - 10, 10, nxt, 100), "acceptable: wholly old (ends at rcv_nxt)");
+	ok(!tcp_acceptable(nxt + 100, 10, nxt, 100), "acceptable: wholly beyond the window");
+}
+
+static void
+test_rst(void)
+{
+	uint32_t nxt = 0xfffffff0u;
+
+	is_int(tcp_rst_check(nxt, nxt, 100), TCP_RST_RESET, "rst: exactly rcv_nxt resets");
+	is_int(tcp_rst_check(nxt + 1, nxt, 100), TCP_RST_CHALLENGE, "rst: in the window, not exact: a challenge ACK");
+	is_int(tcp_rst_check(nxt + 99, nxt, 100), TCP_RST_CHALLENGE, "rst: the window's last byte, across the wrap");
+	is_int(tcp_rst_check(nxt + 100, nxt, 100), TCP_RST_DROP, "rst: past the window: dropped");
+	is_int(tcp_rst_check(nxt - 1, nxt, 100), TCP_RST_DROP, "rst: before rcv_nxt: dropped");
+	is_int(tcp_rst_check(nxt + 1, nxt, 0), TCP_RST_DROP, "rst: a zero window takes only the exact one");
+}
+
+static void
+test_isn(void)
+{
+	static const uint8_t key[16] = { 1, 2, 3 }, other[16] = { 9 };
+	uint32_t a = tcp_isn(key, ADDR_A, 80, ADDR_B, 40000, 0);
+
+	is_int(tcp_isn(key, ADDR_A, 80, ADDR_B, 40000, 0), a, "isn: the same inputs, the same number");
+	is_int(tcp_isn(key, ADDR_A, 80, ADDR_B, 40000, 4000000), a + 1000000,
+	       "isn: 4 s later, a million more (a tick each 4 us)");
+	ok(tcp_isn(key, ADDR_A, 80, ADDR_B, 40001, 0) != a, "isn: another remote port, another number");
+	ok(tcp_isn(key, ADDR_A, 81, ADDR_B, 40000, 0) != a, "isn: another local port, another number");
+	ok(tcp_isn(other, ADDR_A, 80, ADDR_B, 40000, 0) != a, "isn: another key, another number");
+	ok(tcp_isn(key, ADDR_B, 80, ADDR_A, 40000, 0) != a, "isn: the addresses swapped, another number");
+}
+
 static uint8_t ring[64];
 static uint8_t stream[256];
 
@@ -253,6 +300,9 @@ main(void)
 	test_parse_bad();
 	test_parse_good();
 	test_build();
+	test_acceptable();
+	test_rst();
+	test_isn();
 	test_buffer(1000, "at 1000");
 	test_buffer(0xffffffd0u, "across the wrap");
 	free(seg);
