@@ -5,8 +5,10 @@
 # round-trip figures of bench/net.sh.
 UNIT_TESTS_NET = tests/unit/test_net tests/unit/test_arp tests/unit/test_tcp
 check_PROGRAMS += $(UNIT_TESTS_NET) tests/netfuzz
-TESTS += $(UNIT_TESTS_NET) tests/net-user.test tests/net-tap.test
-EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh
+TESTS += $(UNIT_TESTS_NET) tests/tcp-fuzz.test tests/net-user.test tests/net-tap.test
+EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh tests/tcp-fuzz.test \
+	tests/fuzz_tcp.c
+CLEANFILES += tests/fuzz_tcp
 BENCHES += bench/net.sh
 
 tests_unit_test_net_SOURCES = tests/unit/test_net.c tests/unit/tap.h \
