@@ -76,6 +76,8 @@ KERNEL_C_SRCS = \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
 	kernel/lib/ldisc.c \
+	kernel/lib/vt.c \
+	kernel/lib/kbd.c \
 	kernel/lib/proto.c \
 	kernel/lib/path.c \
 	kernel/proto/proto.c \
