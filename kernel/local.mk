@@ -46,6 +46,7 @@ KERNEL_C_SRCS = \
 	kernel/drivers/serial.c \
 	kernel/drivers/console.c \
 	kernel/drivers/tty.c \
+	kernel/drivers/screen.c \
 	kernel/drivers/pci.c \
 	kernel/drivers/e1000.c \
 	kernel/drivers/rtl8139.c \

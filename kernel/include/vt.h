@@ -32,6 +32,12 @@ enum vt_colour { VT_BLACK, VT_RED, VT_GREEN, VT_YELLOW, VT_BLUE, VT_MAGENTA, VT_
 #define VT_ATTR_BG(a)	(((a) >> 4) & 0x0f)
 #define VT_ATTR_DEFAULT	VT_ATTR(VT_WHITE, VT_BLACK)	/* light grey on black, as VGA */
 
+/*
+ * The colours as 0xRRGGBB, by VT colour number: the VGA text palette, which Linux's
+ * console uses too. The screen driver and the tests' renderer both draw with it.
+ */
+extern const uint32_t vt_palette[16];
+
 /* One character cell: the byte shown (the font's code page) and its colours. */
 struct vt_cell {
 	uint8_t ch;

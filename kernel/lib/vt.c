@@ -11,6 +11,11 @@
 #define CAN	0x18	/* ECMA-48 8.3.6 and 8.3.148: both cancel a sequence */
 #define SUB	0x1a
 
+const uint32_t vt_palette[16] = {
+	0x000000, 0xaa0000, 0x00aa00, 0xaa5500, 0x0000aa, 0xaa00aa, 0x00aaaa, 0xaaaaaa,
+	0x555555, 0xff5555, 0x55ff55, 0xffff55, 0x5555ff, 0xff55ff, 0x55ffff, 0xffffff,
+};
+
 static void mark(struct vt *vt, unsigned y)
 {
 	vt->dirty[y] = true;
