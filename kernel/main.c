@@ -10,6 +10,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "heap.h"
+#include "kbd_ps2.h"
 #include "ktest.h"
 #include "lib.h"
 #include "mm.h"
@@ -276,6 +277,20 @@ static void screen_console_init(void)
 	}
 }
 
+/* The keyboard half: the PS/2 keyboard into the tty, with the keymap= layout. */
+static void keyboard_init(void)
+{
+	char layout[BOOT_ARG_MAX] = "";
+
+	if (!console_has_screen())
+		return;		/* console=serial, or no screen to see what one types */
+	cmdline_get(boot.info.cmdline, "keymap", layout, sizeof(layout));
+	if (ps2kbd_init(layout))
+		boot_log("keyboard: PS/2 on IRQ 1, layout %s", ps2kbd_layout());
+	else
+		boot_log("keyboard: no PS/2 controller answers");
+}
+
 /* Runs the self-tests and ends QEMU with their verdict. */
 static void __attribute__((noreturn)) run_ktest(void)
 {
@@ -396,6 +411,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	dev_start();
 	proc_init();
 	tty_init();
+	keyboard_init();
 
 	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest") ||
 	    cmdline_has(boot.info.cmdline, "kbench"))
