@@ -19,4 +19,4 @@ nodist_tests_screen_screencmp_SOURCES = kernel/gen/font8x16.c
 tests_screen_screencmp_CPPFLAGS = -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/include \
 	-I$(top_srcdir)/kernel/include/uapi
 check_DATA += kernel/keel.elf
-BENCHES += bench/userland.sh
+BENCHES += bench/userland.sh bench/screen.sh
