@@ -87,8 +87,10 @@ static void control(struct vt *vt, uint8_t c)
 		line_feed(vt);
 		break;
 	case '\b':
+		/* From a pending wrap, back from the last column, as xterm and Linux do. */
+		vt->x = MIN(vt->x, vt->cols - 1);
 		if (vt->x > 0)
-			vt->x = MIN(vt->x, vt->cols) - 1;
+			vt->x--;
 		break;
 	case '\t':
 		vt->x = MIN((vt->x / VT_TAB + 1) * VT_TAB, vt->cols - 1);

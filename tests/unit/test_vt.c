@@ -115,6 +115,9 @@ test_text_and_controls(void)
 	put("\b\bY");
 	is_str(row(0), "Y", "BS stops at the first column");
 	reset();
+	put("0123456789\bX");
+	is_str(row(0), "01234567X9", "BS from a pending wrap goes back from the last column");
+	reset();
 	put("a\tb");
 	is_str(row(0), "a       b", "TAB goes to the next multiple of 8");
 	reset();
