@@ -80,18 +80,24 @@ static void put_pixel(uint8_t *p, uint32_t v)
 	}
 }
 
+/* One cell of an EGA text screen: the character and its attribute byte. */
+static void draw_text_cell(unsigned x, unsigned y, struct vt_cell c)
+{
+	uint8_t a = ansi_to_vga[VT_ATTR_FG(c.attr) & 7] | (VT_ATTR_FG(c.attr) & VT_BRIGHT) |
+		    ansi_to_vga[VT_ATTR_BG(c.attr) & 7] << 4;
+
+	((volatile uint16_t *)screen.base)[y * (screen.pitch / 2) + x] = (uint16_t)(c.ch | a << 8);
+}
+
 /* Draws one cell; inverse swaps its colours (the cursor). */
 static void draw_cell(unsigned x, unsigned y, struct vt_cell c, bool inverse)
 {
 	uint32_t fg = screen.pixel[VT_ATTR_FG(c.attr)], bg = screen.pixel[VT_ATTR_BG(c.attr)];
-	uint8_t *row = screen.base + (size_t)y * GLYPH_H * screen.pitch +
-		       (size_t)x * GLYPH_W * screen.bytespp;
 	const uint8_t *glyph = font8x16[c.ch];
+	uint8_t *row;
 
 	if (screen.kind == SCREEN_TEXT) {
-		uint8_t a = ansi_to_vga[VT_ATTR_FG(c.attr) & 7] | (VT_ATTR_FG(c.attr) & 8) |
-			    ansi_to_vga[VT_ATTR_BG(c.attr) & 7] << 4;
-		((volatile uint16_t *)screen.base)[y * screen.vt.cols + x] = (uint16_t)(c.ch | a << 8);
+		draw_text_cell(x, y, c);
 		return;
 	}
 	if (inverse) {
@@ -99,6 +105,7 @@ static void draw_cell(unsigned x, unsigned y, struct vt_cell c, bool inverse)
 		fg = bg;
 		bg = t;
 	}
+	row = screen.base + (size_t)y * GLYPH_H * screen.pitch + (size_t)x * GLYPH_W * screen.bytespp;
 	for (unsigned r = 0; r < GLYPH_H; r++, row += screen.pitch) {
 		uint8_t bits = glyph[r];
 		if (screen.bytespp == 4) {
@@ -119,7 +126,7 @@ static void draw_cursor(void)
 	unsigned x = MIN(vt->x, vt->cols - 1), y = vt->y;
 
 	if (screen.kind == SCREEN_TEXT) {
-		uint16_t pos = (uint16_t)(y * vt->cols + x);
+		uint16_t pos = (uint16_t)(y * (screen.pitch / 2) + x);
 		outb(CRTC_INDEX, CRTC_CURSOR_HI);
 		outb(CRTC_DATA, (uint8_t)(pos >> 8));
 		outb(CRTC_INDEX, CRTC_CURSOR_LO);
@@ -217,7 +224,8 @@ bool screen_init(const struct boot_framebuffer *fb)
 	if (fb->type == MB2_FB_RGB && rgb_init(fb)) {
 		cols = fb->width / GLYPH_W;
 		rows = fb->height / GLYPH_H;
-	} else if (fb->type == MB2_FB_EGA_TEXT && fb->addr && fb->width && fb->height) {
+	} else if (fb->type == MB2_FB_EGA_TEXT && fb->addr && fb->width && fb->height &&
+		   fb->pitch >= fb->width * 2) {
 		screen.kind = SCREEN_TEXT;
 		screen.bytes = (uint64_t)fb->width * fb->height * 2;
 		cols = fb->width;
