@@ -201,6 +201,38 @@ void screen_fatal(void)
 		flush();
 }
 
+/*
+ * Blanks the whole screen, the strip beyond the last whole cell included, and records
+ * the cells as drawn blank, so that the first redraws draw only what is written. Filling
+ * scanlines eight bytes at a time is several times faster, under emulation, than drawing
+ * 6,000 blank glyphs pixel by pixel, and it is on every boot's path.
+ */
+static void screen_clear(void)
+{
+	struct vt_cell blank = { ' ', VT_ATTR_DEFAULT };
+	uint32_t bg = screen.pixel[VT_ATTR_BG(VT_ATTR_DEFAULT)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(drawn); i++)
+		drawn[i] = blank;
+	if (screen.kind == SCREEN_TEXT) {
+		for (unsigned y = 0; y < screen.vt.rows; y++)
+			for (unsigned x = 0; x < screen.vt.cols; x++)
+				draw_text_cell(x, y, blank);
+		return;
+	}
+	for (uint32_t y = 0; y < screen.height; y++) {
+		uint8_t *row = screen.base + (size_t)y * screen.pitch;
+		uint32_t x = 0;
+		if (screen.bytespp == 4) {
+			uint64_t two = (uint64_t)bg << 32 | bg;
+			for (; x + 2 <= screen.width; x += 2)
+				((volatile uint64_t *)row)[x / 2] = two;
+		}
+		for (; x < screen.width; x++)
+			put_pixel(row + x * screen.bytespp, bg);
+	}
+}
+
 /* An RGB framebuffer of 15 to 32 bits per pixel, within the boot direct map. */
 static bool rgb_init(const struct boot_framebuffer *fb)
 {
@@ -239,8 +271,7 @@ bool screen_init(const struct boot_framebuffer *fb)
 	screen.height = fb->height;
 	screen.base = phys_to_virt(fb->addr);
 	vt_init(&screen.vt, cells, cols, rows);
-	/* Nothing is drawn yet: make every cell differ from what "is drawn". */
-	memset(drawn, 0, sizeof(drawn));
+	screen_clear();
 	flush();
 	return true;
 }
