@@ -52,6 +52,6 @@ done
 row "console lines/s, COM1 alone (console=serial)" "$(rate "$ms_serial")" lines/s \
 	"seq $LINES in $ms_serial ms"
 row "console lines/s, framebuffer alone (console=screen)" "$(rate "$ms_screen")" lines/s \
-	"seq $LINES in $ms_screen ms; redrawn at most 25 times a second"
+	"seq $LINES in $ms_screen ms; redrawn at most 10 times a second"
 row "console lines/s, COM1 and framebuffer (default)" "$(rate "$ms_both")" lines/s \
 	"seq $LINES in $ms_both ms"
