@@ -46,6 +46,8 @@ KERNEL_C_SRCS = \
 	kernel/drivers/serial.c \
 	kernel/drivers/console.c \
 	kernel/drivers/tty.c \
+	kernel/drivers/screen.c \
+	kernel/drivers/ps2kbd.c \
 	kernel/drivers/pci.c \
 	kernel/drivers/e1000.c \
 	kernel/drivers/rtl8139.c \
@@ -79,6 +81,8 @@ KERNEL_C_SRCS = \
 	kernel/lib/ksyms.c \
 	kernel/lib/ring.c \
 	kernel/lib/ldisc.c \
+	kernel/lib/vt.c \
+	kernel/lib/kbd.c \
 	kernel/lib/proto.c \
 	kernel/lib/path.c \
 	kernel/proto/proto.c \
@@ -102,7 +106,10 @@ KERNEL_C_SRCS = \
 	kernel/ktest/bench_mm.c \
 	kernel/ktest/ramfs_tests.c
 
-KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o)
+# The screen console's font, made from the PSF font configure found (--with-console-font)
+# by psf2c at build time: the font stays in its Debian package, not in this tree.
+KERNEL_GEN_OBJS = kernel/gen/font8x16.o
+KERNEL_OBJS = $(KERNEL_ASM_SRCS:.asm=.o) $(KERNEL_C_SRCS:.c=.o) $(KERNEL_GEN_OBJS)
 KERNEL_GEN_INCS = kernel/gen/multiboot2.inc kernel/gen/layout.inc kernel/gen/syscall.inc \
 	kernel/gen/memlayout.inc kernel/gen/uart16550.inc
 
@@ -110,7 +117,7 @@ EXTRA_DIST += $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_LDSCRIPT) kernel/ksym
 	kernel/h2inc.sed kernel/include kernel/arch/x86_64/cpu.h \
 	kernel/arch/x86_64/layout.h kernel/arch/x86_64/x86_64.h kernel/arch/x86_64/trapframe.inc
 noinst_DATA += kernel/keel.elf
-CLEANFILES += kernel/keel.elf kernel/keel.pass1.elf kernel/ksyms.S kernel/ksyms.o \
+CLEANFILES += kernel/gen/font8x16.c kernel/keel.elf kernel/keel.pass1.elf kernel/ksyms.S kernel/ksyms.o \
 	$(KERNEL_OBJS) $(KERNEL_OBJS:.o=.d) $(KERNEL_GEN_INCS)
 
 # Quiet-rule prefixes in the style of automake's AM_V_CC (make V=1 shows the commands).
@@ -127,7 +134,16 @@ kv_ld_ = $(kv_ld_@AM_DEFAULT_V@)
 kv_ld_0 = @echo "  KLD     " $@;
 kv_ld_1 =
 
-.SECONDARY: $(KERNEL_GEN_INCS)
+.SECONDARY: $(KERNEL_GEN_INCS) kernel/gen/font8x16.c
+
+noinst_PROGRAMS += tools/psf2c/psf2c
+tools_psf2c_psf2c_SOURCES = tools/psf2c/psf2c.c
+
+kernel/gen/font8x16.c: tools/psf2c/psf2c$(EXEEXT)
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)case '$(CONSOLE_FONT)' in \
+	  *.gz) gzip -dc '$(CONSOLE_FONT)' ;; *) cat '$(CONSOLE_FONT)' ;; esac | \
+	  tools/psf2c/psf2c$(EXEEXT) font8x16 > $@.tmp && mv $@.tmp $@
 
 kernel/%.o: kernel/%.c
 	@$(MKDIR_P) $(@D)

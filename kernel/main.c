@@ -10,6 +10,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "heap.h"
+#include "kbd_ps2.h"
 #include "ktest.h"
 #include "lib.h"
 #include "mm.h"
@@ -21,6 +22,7 @@
 #include "proto.h"
 #include "dev.h"
 #include "ramfs.h"
+#include "screen.h"
 #include "syscall.h"
 #include "tty.h"
 #include "cpio_reader.h"
@@ -252,6 +254,43 @@ static void log_memory_use(void)
 		 mi.free >> 10);
 }
 
+/*
+ * The screen half of the console: taken as soon as the boot information says where it
+ * is, unless console=serial leaves it out; console=screen leaves COM1's output out.
+ */
+static void screen_console_init(void)
+{
+	char which[BOOT_ARG_MAX] = "";
+	bool given = cmdline_get(boot.info.cmdline, "console", which, sizeof(which)) >= 0;
+
+	if (strcmp(which, "serial") != 0 && boot.info.have_framebuffer)
+		screen_init(&boot.info.framebuffer);
+	if (!given)
+		return;
+	switch (console_select(which)) {
+	case -1:
+		kprintf("[!!] console=%s: not serial or screen; using both\n", which);
+		break;
+	case -2:
+		kprintf("[!!] console=screen: no screen to draw on; COM1 stays the console\n");
+		break;
+	}
+}
+
+/* The keyboard half: the PS/2 keyboard into the tty, with the keymap= layout. */
+static void keyboard_init(void)
+{
+	char layout[BOOT_ARG_MAX] = "";
+
+	if (!console_has_screen())
+		return;		/* console=serial, or no screen to see what one types */
+	cmdline_get(boot.info.cmdline, "keymap", layout, sizeof(layout));
+	if (ps2kbd_init(layout))
+		boot_log("keyboard: PS/2 on IRQ 1, layout %s", ps2kbd_layout());
+	else
+		boot_log("keyboard: no PS/2 controller answers");
+}
+
 /* Runs the self-tests and ends QEMU with their verdict. */
 static void __attribute__((noreturn)) run_ktest(void)
 {
@@ -356,6 +395,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	arch_irq_init();
 	serial_enable_rx();
 	read_boot_info(magic, info_phys);
+	screen_console_init();
 
 	if (!boot.quiet)
 		kprintf("Keel %s (x86-64)\n", PACKAGE_VERSION);
@@ -366,10 +406,12 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	boot_log("PIC: IRQs at vectors 0x20-0x2f; PIT: %d Hz", TIMER_HZ);
 	log_boot_info();
 	memory_init();
+	screen_start(boot.quiet);
 	ramfs_start();
 	dev_start();
 	proc_init();
 	tty_init();
+	keyboard_init();
 
 	if (cmdline_has(boot.info.cmdline, "ktest") || cmdline_has(boot.info.cmdline, "crashtest") ||
 	    cmdline_has(boot.info.cmdline, "kbench"))

@@ -175,6 +175,10 @@ parse_framebuffer(struct walk *w, struct bootinfo *bi)
 	bi->framebuffer.height = t->height;
 	bi->framebuffer.bpp = t->bpp;
 	bi->framebuffer.type = t->fb_type;
+	if (t->fb_type == MB2_FB_RGB && w->size >= sizeof(*t) + sizeof(struct mb2_fb_rgb))
+		memcpy(&bi->framebuffer.rgb, t + 1, sizeof(struct mb2_fb_rgb));
+	else if (t->fb_type == MB2_FB_RGB)
+		bi->framebuffer.type = MB2_FB_INDEXED;	/* no colour layout: not one we draw on */
 	return 0;
 }
 

@@ -8,9 +8,12 @@
  * program's output never continues a kernel message.
  *
  * During a serial protocol session (kernel/proto/) the line carries frames: console
- * output is held in a buffer meanwhile and written when the session ends.
+ * output is held in a buffer meanwhile and written when the session ends. The screen
+ * (screen.h), when there is one, gets the same bytes as the line, at once: it carries no
+ * frames. console=serial and console=screen leave one of the two out.
  */
 #include "console.h"
+#include "screen.h"
 #include "serial.h"
 #include "arch.h"
 #include "lib.h"
@@ -24,17 +27,33 @@ static struct {
 	char held[CONSOLE_HOLD_MAX];	/* output kept meanwhile */
 	size_t nheld;
 	size_t dropped;			/* bytes beyond held[] */
+	bool no_serial, no_screen;	/* console=screen, console=serial */
+	char out[64];			/* bytes for both sides, written in pieces */
+	size_t nout;
 } console;
 
-/* One byte of output: to the line, or kept while held. */
+/* Writes what console_out gathered: to the line, or kept while held; to the screen. */
+static void console_flush(void)
+{
+	for (size_t i = 0; i < console.nout && !console.no_serial; i++) {
+		if (!console.hold)
+			serial_putc(console.out[i]);
+		else if (console.nheld < sizeof(console.held))
+			console.held[console.nheld++] = console.out[i];
+		else
+			console.dropped++;
+	}
+	if (!console.no_screen)
+		screen_write(console.out, console.nout);
+	console.nout = 0;
+}
+
+/* One byte of output, for both sides of the console. Interrupts are off. */
 static void console_out(char c)
 {
-	if (!console.hold)
-		serial_putc(c);
-	else if (console.nheld < sizeof(console.held))
-		console.held[console.nheld++] = c;
-	else
-		console.dropped++;
+	console.out[console.nout++] = c;
+	if (console.nout == sizeof(console.out))
+		console_flush();
 }
 
 static void console_put(enum console_writer who, const char *s, size_t len)
@@ -51,6 +70,7 @@ static void console_put(enum console_writer who, const char *s, size_t len)
 			console_out('\r');
 		console_out(s[i]);
 	}
+	console_flush();
 	if (len > 0) {
 		console.last = who;
 		console.mid_line = s[len - 1] != '\n';
@@ -76,6 +96,25 @@ void console_write_user(const char *s, size_t len)
 void console_fatal(void)
 {
 	console_hold(false);
+	screen_fatal();
+}
+
+int console_select(const char *which)
+{
+	bool serial = strcmp(which, "serial") == 0, screen = strcmp(which, "screen") == 0;
+
+	if (!serial && !screen)
+		return -1;
+	if (screen && !screen_present())
+		return -2;
+	console.no_screen = serial;
+	console.no_serial = screen;
+	return 0;
+}
+
+bool console_has_screen(void)
+{
+	return screen_present() && !console.no_screen;
 }
 
 void console_hold(bool on)

@@ -281,6 +281,14 @@ int arch_pt_lookup(const struct arch_pt *pt, uint64_t va, uint64_t *pa, unsigned
 /* Makes pt the tables the CPU uses. */
 void arch_pt_switch(const struct arch_pt *pt);
 
+/*
+ * Maps len bytes of device memory at physical pa (a framebuffer) at FB_AREA_BASE for the
+ * kernel, write-combining where the CPU has PAT, else uncached; *wc says which. Returns
+ * the address of pa there, or NULL when it does not fit or tables cannot be had. Call it
+ * once, before the first process: every address space shares what it maps.
+ */
+void *arch_map_framebuffer(uint64_t pa, uint64_t len, bool *wc);
+
 /* Returns true when the address va is mapped in the tables the CPU is using. */
 bool arch_page_mapped(uint64_t va);
 

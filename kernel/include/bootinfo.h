@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <keel/multiboot2.h>
 
 #define BOOTINFO_MAX_MMAP	128
 #define BOOTINFO_MAX_MODULES	16
@@ -27,8 +28,9 @@ struct boot_module {
 
 struct boot_framebuffer {
 	uint64_t addr;
-	uint32_t pitch, width, height;
+	uint32_t pitch, width, height;	/* pitch in bytes; for EGA text, size in characters */
 	uint8_t bpp, type;	/* type is MB2_FB_* */
+	struct mb2_fb_rgb rgb;	/* where each colour's bits are; for MB2_FB_RGB only */
 };
 
 struct bootinfo {

@@ -39,6 +39,16 @@ void console_raw_write(const void *buf, size_t len);
  */
 void console_fatal(void);
 
+/*
+ * The console= word: "serial" writes to COM1 only, "screen" to the screen only (COM1
+ * still takes input and carries the serial protocol). Returns 0, -1 for another word,
+ * or -2 for "screen" without a screen (COM1 stays on).
+ */
+int console_select(const char *which);
+
+/* Whether the console writes to a screen (one was found and console=serial was not given). */
+bool console_has_screen(void);
+
 /* Returns the next byte typed at the console, or -1 when none is waiting. Never blocks. */
 int console_getc(void);
 

@@ -23,6 +23,8 @@
 #define KSTACK_SLOTS		1024	/* kernel stacks that can exist at once */
 #define KSTACK_SIZE		16384	/* every kernel stack; an unmapped guard lies below */
 
+#define FB_AREA_BASE		0xffffff4000000000	/* the framebuffer, write-combining */
+#define FB_AREA_SIZE		0x40000000	/* 1 GiB: a larger framebuffer is not mapped */
 #define KERNEL_VMA		0xffffffff80000000	/* + phys: the kernel image */
 
 #endif

@@ -21,7 +21,9 @@ UNIT_TESTS = \
 	tests/unit/test_multiboot2 \
 	tests/unit/test_cmdline \
 	tests/unit/test_string \
-	tests/unit/test_ldisc
+	tests/unit/test_ldisc \
+	tests/unit/test_vt \
+	tests/unit/test_kbd
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -58,3 +60,17 @@ tests_unit_test_ldisc_SOURCES = tests/unit/test_ldisc.c tests/unit/tap.h \
 tests_unit_test_ldisc_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_ldisc_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_ldisc_LDFLAGS = $(UNIT_SANITIZE)
+
+# The screen console's terminal emulator (kernel/lib/vt.c), on a grid in memory.
+tests_unit_test_vt_SOURCES = tests/unit/test_vt.c tests/unit/tap.h \
+	kernel/lib/vt.c kernel/include/vt.h
+tests_unit_test_vt_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_vt_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_vt_LDFLAGS = $(UNIT_SANITIZE)
+
+# The keyboard's scan code translation and layouts (kernel/lib/kbd.c).
+tests_unit_test_kbd_SOURCES = tests/unit/test_kbd.c tests/unit/tap.h \
+	kernel/lib/kbd.c kernel/include/kbd.h
+tests_unit_test_kbd_CPPFLAGS = $(UNIT_DEFS)
+tests_unit_test_kbd_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_unit_test_kbd_LDFLAGS = $(UNIT_SANITIZE)

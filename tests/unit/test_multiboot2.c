@@ -417,7 +417,8 @@ test_full(void)
 	b_mmap(24, e, 3);
 	b_tag(0x1234, 13, "hello", 5);		/* a type nobody knows */
 	off = b_framebuffer(38);		/* 32 bytes, then 6 bytes of RGB colour info */
-	(void)off;
+	memcpy(B.data + off + sizeof(struct mb2_tag_framebuffer),
+	    &(struct mb2_fb_rgb){ 16, 8, 8, 8, 0, 8 }, sizeof(struct mb2_fb_rgb));
 	b_end();
 	b_finish();
 
@@ -442,6 +443,9 @@ test_full(void)
 	    bi.framebuffer.width == 1024 && bi.framebuffer.height == 768 &&
 	    bi.framebuffer.bpp == 32 && bi.framebuffer.type == MB2_FB_RGB,
 	    "the framebuffer's fields are copied");
+	ok(bi.framebuffer.rgb.red_pos == 16 && bi.framebuffer.rgb.red_size == 8 &&
+	    bi.framebuffer.rgb.green_pos == 8 && bi.framebuffer.rgb.blue_pos == 0 &&
+	    bi.framebuffer.rgb.blue_size == 8, "the RGB colour layout is copied");
 	is_int((long long)bi.tags_seen, 9, "tags_seen counts all nine, unknown and end included");
 	is_int((long long)bi.dropped, 0, "nothing is dropped");
 	is_int(bi.total_size, (long long)B.len, "total_size is reported");
@@ -503,6 +507,8 @@ test_variants(void)
 	b_finish();
 	is_int(parse(), 0, "an empty command line and a 32-byte (EGA text) framebuffer");
 	ok(strcmp(bi.cmdline, "") == 0 && bi.have_framebuffer, "...are both taken");
+	is_int(bi.framebuffer.type, MB2_FB_INDEXED,
+	    "an RGB framebuffer without its colour layout is not taken as RGB");
 
 	b_start();
 	b_string(MB2_TAG_CMDLINE, "ok");

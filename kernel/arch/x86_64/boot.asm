@@ -31,6 +31,12 @@ mb2_header:
 	dd MB2_ARCH_I386
 	dd mb2_header_end - mb2_header
 	dd 0x100000000 - (MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+	; Spec 3.1.10: a framebuffer for the screen console. Optional, so that GRUB boots us
+	; in text mode where it has no graphics; tags are 8-byte aligned (spec 3.1.3).
+	dw MB2_HTAG_FRAMEBUFFER, MB2_HTAG_OPTIONAL
+	dd 20
+	dd MB2_FB_WANT_WIDTH, MB2_FB_WANT_HEIGHT, MB2_FB_WANT_DEPTH
+	align 8, db 0
 	; Spec 3.1.3: the tag list ends with a tag of type 0 and size 8.
 	dw MB2_HTAG_END, 0
 	dd 8

@@ -34,6 +34,7 @@
 #define CPUID7_EBX_SMEP		(1U << 7)
 #define CPUID7_EBX_SMAP		(1U << 20)
 #define CPUID81_EDX_PDPE1GB	(1U << 26)
+#define CPUID1_EDX_PAT		(1U << 16)
 
 CPU_EXPORT void outb(uint16_t port, uint8_t v)
 {

@@ -47,6 +47,7 @@
 #define PTE_G			0x100
 #define PTE_OWNED		0x200	/* software (bit 9): vm.c's ARCH_PT_OWNED */
 #define PTE_COW			0x400	/* software (bit 10): vm.c's ARCH_PT_COW */
+#define PTE_PAT			0x080	/* in a PTE of a 4 KiB page; PS in the levels above */
 #define PTE_ADDR		0x000ffffffffff000	/* bits 12-51: the frame or next table */
 #define PTE_NX			0x8000000000000000
 #define PTE_NX_HIGH		0x80000000	/* bit 63, as the high dword 32-bit code writes */
@@ -66,6 +67,7 @@
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_FMASK		0xc0000084
+#define MSR_PAT			0x277	/* Intel SDM 3A 11.12.2 */
 #define EFER_SCE		0x001
 #define EFER_LME		0x100
 #define EFER_NXE		0x800

@@ -193,6 +193,48 @@ int arch_pt_lookup(const struct arch_pt *pt, uint64_t va, uint64_t *pa, unsigned
 	return 0;
 }
 
+/*
+ * Intel SDM 3A 11.12.2-11.12.3: a 4 KiB page's PAT, PCD and PWT bits pick one of eight
+ * PAT entries. Entry 4 (PAT set alone) is write-back at reset, like entry 0, and nothing
+ * else sets PAT, so it can become write-combining without changing any other mapping.
+ * Without PAT, PCD and PWT alone give entry 3, uncached (SDM 3A 11.12.5).
+ * The direct map keeps its write-back alias of the framebuffer; the kernel never touches
+ * the framebuffer through it after this (SDM 3A 11.12.4 asks that aliases not be used).
+ */
+#define PAT_ENTRY4_SHIFT	32
+#define PAT_TYPE_WC		0x01
+
+static uint64_t framebuffer_pte_bits(bool *wc)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	*wc = d & CPUID1_EDX_PAT;
+	if (!*wc)
+		return PTE_PCD | PTE_PWT;
+	wrmsr(MSR_PAT, (rdmsr(MSR_PAT) & ~(0x7UL << PAT_ENTRY4_SHIFT)) |
+		       ((uint64_t)PAT_TYPE_WC << PAT_ENTRY4_SHIFT));
+	return PTE_PAT;
+}
+
+void *arch_map_framebuffer(uint64_t pa, uint64_t len, bool *wc)
+{
+	struct arch_pt cur = { .root = read_cr3() & PTE_ADDR };
+	uint64_t start = ALIGN_DOWN(pa, KIB4), end = ALIGN_UP(pa + len, KIB4), cache, size;
+
+	if (len == 0 || end - start > FB_AREA_SIZE || end < start)
+		return NULL;
+	cache = framebuffer_pte_bits(wc);
+	for (uint64_t p = start; p < end; p += KIB4) {
+		uint64_t va = FB_AREA_BASE + (p - start), *e = walk(&cur, va, true, &size, NULL);
+		if (!e || size != KIB4)
+			return NULL;
+		*e = p | PTE_P | PTE_W | PTE_G | paging.nx | cache;
+		invlpg(va);
+	}
+	return (void *)(FB_AREA_BASE + (pa - start));
+}
+
 bool arch_page_mapped(uint64_t va)
 {
 	struct arch_pt cur = { .root = read_cr3() & PTE_ADDR };

@@ -19,6 +19,17 @@
 #define MB2_HTAG_END        0
 #define MB2_HTAG_INFO_REQ   1
 #define MB2_HTAG_ENTRY      3
+#define MB2_HTAG_FRAMEBUFFER 5
+#define MB2_HTAG_OPTIONAL   1	/* spec 3.1.3: flags bit 0, the loader may ignore the tag */
+
+/*
+ * The mode Keel asks for (spec 3.1.10): 1024x768 at 32 bits per pixel, which every VBE
+ * BIOS and UEFI GOP that QEMU and most PCs offer can give. GRUB picks the nearest mode it
+ * has; the kernel draws in whatever the framebuffer tag reports.
+ */
+#define MB2_FB_WANT_WIDTH   1024
+#define MB2_FB_WANT_HEIGHT  768
+#define MB2_FB_WANT_DEPTH   32
 
 /* Spec 3.2: value in EAX when the loader hands over control. */
 #define MB2_BOOT_MAGIC      0x36D76289
@@ -108,6 +119,13 @@ struct mb2_tag_framebuffer {
 	uint8_t  fb_type;
 	uint16_t reserved;
 	/* followed by colour information that depends on fb_type */
+};
+
+/* Spec 3.6.12: the colour information of fb_type MB2_FB_RGB, after the fixed part. */
+struct mb2_fb_rgb {
+	uint8_t red_pos, red_size;
+	uint8_t green_pos, green_size;
+	uint8_t blue_pos, blue_size;
 };
 
 #endif /* !__ASSEMBLER__ */
