@@ -21,6 +21,7 @@ keelinclude_HEADERS = \
 	userland/include/fileutil.h \
 	userland/include/getopt.h \
 	userland/include/keel.h \
+	userland/include/limits.h \
 	userland/include/linereader.h \
 	userland/include/outbuf.h \
 	userland/include/signal.h \
@@ -129,3 +130,6 @@ clean-local: clean-sdk-installcheck
 clean-sdk-installcheck:
 	rm -rf sdk-installcheck
 .PHONY: clean-sdk-installcheck
+
+TESTS += tests/sdk/keel-cc.test
+EXTRA_DIST += tests/sdk/keel-cc.test

@@ -52,6 +52,7 @@ ULIB_HDRS = \
 	userland/include/fileutil.h \
 	userland/include/getopt.h \
 	userland/include/keel.h \
+	userland/include/limits.h \
 	userland/include/linereader.h \
 	userland/include/outbuf.h \
 	userland/include/signal.h \
