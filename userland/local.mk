@@ -8,14 +8,14 @@
 # tests get per-target names from automake, so the two never meet.
 
 USER_LIBGCC := $(shell $(KERNEL_CC) -print-libgcc-file-name)
-UCFLAGS = -std=gnu11 -m64 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+UCFLAGS = -std=gnu11 -m64 -O2 -ffunction-sections -fdata-sections -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-I$(top_srcdir)/userland/include -I$(top_srcdir)/userland/lib \
 	-I$(top_srcdir)/kernel/include/uapi \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
 UNASMFLAGS = -f elf64 -Werror
 USER_LDSCRIPT = $(top_srcdir)/userland/user.ld
-ULDFLAGS = -m elf_x86_64 -static -nostdlib --build-id=none -z max-page-size=4096 \
+ULDFLAGS = -m elf_x86_64 -static -nostdlib --gc-sections --build-id=none -z max-page-size=4096 \
 	-z noexecstack -T $(USER_LDSCRIPT)
 
 # The runtime: crt0 and a static library of everything else, which includes the code it
@@ -34,6 +34,8 @@ ULIB_SRCS = \
 	userland/lib/strerror.c \
 	userland/lib/string.c \
 	userland/lib/stdlib.c \
+	userland/lib/stdlib_c11.c \
+	userland/lib/strmore.c \
 	userland/lib/stdio.c \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
@@ -51,6 +53,7 @@ ULIB_HDRS = \
 	userland/include/fcntl.h \
 	userland/include/fileutil.h \
 	userland/include/getopt.h \
+	userland/include/assert.h \
 	userland/include/keel.h \
 	userland/include/limits.h \
 	userland/include/linereader.h \
