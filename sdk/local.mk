@@ -14,6 +14,7 @@
 
 keelincludedir = $(includedir)/keel
 keelinclude_HEADERS = \
+	userland/include/assert.h \
 	userland/include/ctype.h \
 	userland/include/err.h \
 	userland/include/errno.h \
@@ -133,3 +134,10 @@ clean-sdk-installcheck:
 
 TESTS += tests/sdk/keel-cc.test
 EXTRA_DIST += tests/sdk/keel-cc.test
+
+# Portable programs built with keel-cc and with the host's gcc, compared (doc/sdk.md).
+SDK_PORTABLE = tests/sdk/portable/wc.c tests/sdk/portable/sort.c \
+	tests/sdk/portable/base64.c tests/sdk/portable/sha1.c tests/sdk/portable/calc.c \
+	tests/sdk/portable/wordfreq.c tests/sdk/portable/calc.txt tests/sdk/portable/run.sh
+TESTS += tests/sdk/portable.test
+EXTRA_DIST += tests/sdk/portable.test $(SDK_PORTABLE)
