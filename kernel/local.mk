@@ -47,6 +47,7 @@ KERNEL_C_SRCS = \
 	kernel/drivers/console.c \
 	kernel/drivers/tty.c \
 	kernel/drivers/pci.c \
+	kernel/drivers/rtc.c \
 	kernel/drivers/e1000.c \
 	kernel/drivers/rtl8139.c \
 	kernel/net/net.c \

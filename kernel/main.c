@@ -21,6 +21,7 @@
 #include "proto.h"
 #include "dev.h"
 #include "ramfs.h"
+#include "rtc.h"
 #include "syscall.h"
 #include "tty.h"
 #include "cpio_reader.h"
@@ -365,6 +366,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	boot_log("IDT: 32 exceptions, 16 IRQs");
 	boot_log("PIC: IRQs at vectors 0x20-0x2f; PIT: %d Hz", TIMER_HZ);
 	log_boot_info();
+	rtc_init(boot.quiet);
 	memory_init();
 	ramfs_start();
 	dev_start();

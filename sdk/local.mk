@@ -29,6 +29,7 @@ keelinclude_HEADERS = \
 	userland/include/stdio.h \
 	userland/include/stdlib.h \
 	userland/include/string.h \
+	userland/include/time.h \
 	userland/include/unistd.h \
 	userland/asm/sys.inc
 nodist_keelinclude_HEADERS = kernel/gen/syscall.inc

@@ -36,6 +36,7 @@ ULIB_SRCS = \
 	userland/lib/stdlib.c \
 	userland/lib/stdlib_c11.c \
 	userland/lib/strmore.c \
+	userland/lib/time.c \
 	userland/lib/stdio.c \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
@@ -62,6 +63,7 @@ ULIB_HDRS = \
 	userland/include/stdio.h \
 	userland/include/stdlib.h \
 	userland/include/string.h \
+	userland/include/time.h \
 	userland/include/unistd.h \
 	userland/include/sys/stat.h \
 	userland/include/sys/wait.h
@@ -73,7 +75,7 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
 	hexdump sysbench true crash syscheck spawnloop ttycheck \
 	ping ifconfig udpecho lspci \
-	wc grep head tail sort uniq seq tee yes sleep false cp mv touch
+	wc grep head tail sort uniq seq tee yes sleep false cp mv touch date
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

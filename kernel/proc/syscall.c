@@ -250,6 +250,7 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_sigignore] = sys_sigignore,
 	[SYS_fork] = sys_fork,
 	[SYS_execve] = sys_execve,
+	[SYS_clock_gettime] = sys_clock_gettime,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
