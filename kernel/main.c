@@ -261,10 +261,13 @@ static void __attribute__((noreturn)) run_ktest(void)
 
 	cmdline_get(boot.info.cmdline, "ktest", suite, sizeof(suite));
 	failed = ktest_run(suite);
+	/* QEMU's status says the same to scripts: 1 all passed, 3 not (isa-debug-exit). */
 	if (failed < 0)
 		kprintf("ktest: no suite called '%s'\n", suite);
+	else if (failed == 0)
+		kprintf("ktest: all tests passed\n");
 	else
-		kprintf("ktest: %d of the tests failed\n", failed);
+		kprintf("ktest: %d %s failed\n", failed, failed == 1 ? "test" : "tests");
 	qemu_exit(failed == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
 	kprintf("ktest: no isa-debug-exit device; halting\n");
 	arch_halt();
