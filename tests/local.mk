@@ -1,6 +1,7 @@
 # System tests: boot images under QEMU (TCG) on SeaBIOS and OVMF and check what the kernel
 # prints on COM1. They need the kernel and mkboot built.
 SYSTEM_TESTS = \
+	tests/debug.test \
 	tests/rtc.test \
 	tests/boot-bios.test \
 	tests/boot-uefi.test \
