@@ -41,6 +41,7 @@ static struct {
 	struct mm_boot mm;
 	int info_status;	/* 0, or -EINVAL when the information was damaged */
 	bool quiet;
+	bool verbose;	/* the details too: memory map, reservations, files, PCI */
 	bool proto_started;
 } boot;
 
@@ -82,6 +83,7 @@ static void read_boot_info(uint32_t magic, uint64_t info_phys)
 	boot.info_status = mb2_parse(phys_to_virt(info_phys), direct_map_limit() - info_phys,
 				     &boot.info, err, sizeof(err));
 	boot.quiet = cmdline_has(boot.info.cmdline, "quiet");
+	boot.verbose = cmdline_has(boot.info.cmdline, "verbose") && !boot.quiet;
 	if (boot.info_status != 0)
 		kprintf("[!!] boot information damaged, using what came before: %s\n", err);
 }
@@ -123,8 +125,9 @@ static const char *map_type_name(uint32_t type)
 }
 
 /*
- * Brings up the memory manager and logs what it found, entry by entry like Linux's
- * "BIOS-e820" lines, so that a test can recompute the totals from the map alone.
+ * Brings up the memory manager and logs what it found; with the verbose word entry by
+ * entry like Linux's "BIOS-e820" lines, so that a test can recompute the totals from the
+ * map alone.
  */
 static void memory_init(void)
 {
@@ -132,13 +135,13 @@ static void memory_init(void)
 	struct mm_boot *mb = &boot.mm;
 	const struct vm_info *v = &mb->vm;
 
-	for (size_t i = 0; i < bi->mmap_count; i++)
+	for (size_t i = 0; i < bi->mmap_count && boot.verbose; i++)
 		boot_log("map: [mem 0x%016lx-0x%016lx] %s (type %u)", bi->mmap[i].base,
 			 bi->mmap[i].base + bi->mmap[i].length - 1, map_type_name(bi->mmap[i].type),
 			 bi->mmap[i].type);
 	if (mm_init(bi, boot.info_phys, mb) != 0)
 		panic("mm_init: not enough memory below 4 GiB to start");
-	for (size_t i = 0; i < mb->nreserved; i++)
+	for (size_t i = 0; i < mb->nreserved && boot.verbose; i++)
 		boot_log("reserved: [mem 0x%016lx-0x%016lx] %s", mb->reserved[i].start,
 			 mb->reserved[i].end - 1, mb->reserved[i].what);
 	boot_log("direct map: %lu MiB in %s pages, no-execute %s; %lu page-table frames; "
@@ -152,7 +155,7 @@ static void memory_init(void)
 			mb->dropped);
 }
 
-/* Prints the tree under path, one line per entry, as ls -lR would show it in short. */
+/* Prints the tree under path, one line per entry, as ls -lR would show it in short (verbose). */
 static void tree_list(const char *path, int depth)
 {
 	char child[KEEL_PATH_MAX + 1];
@@ -226,7 +229,7 @@ static void ramfs_start(void)
 	if (rs.skipped)
 		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
 			rs.skipped);
-	if (!boot.quiet)
+	if (boot.verbose)
 		tree_list("/", 0);
 }
 
@@ -385,7 +388,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	if (cmdline_has(boot.info.cmdline, "ktest"))
 		run_ktest();
 
-	pci_init(boot.quiet);
+	pci_init(!boot.verbose);	/* one line a PCI function: a detail */
 	net_init(boot.info.cmdline, boot.quiet);
 	log_memory_use();
 	if (cmdline_has(boot.info.cmdline, "kbench"))
