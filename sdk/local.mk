@@ -91,6 +91,7 @@ keel-uninstalled.pc: $(srcdir)/sdk/keel.pc.in Makefile
 	$(AM_V_GEN)$(call sdk_subst,build) $(srcdir)/sdk/keel.pc.in > $@.tmp && \
 	  mv $@.tmp $@
 noinst_SCRIPTS = keel-cc
+dist_man_MANS += sdk/keel-cc.1
 noinst_DATA += keel-uninstalled.pc
 CLEANFILES += keel-cc keel-uninstalled.pc
 
