@@ -22,6 +22,7 @@
 #include "proto.h"
 #include "dev.h"
 #include "ramfs.h"
+#include "rtc.h"
 #include "screen.h"
 #include "syscall.h"
 #include "tty.h"
@@ -42,6 +43,7 @@ static struct {
 	struct mm_boot mm;
 	int info_status;	/* 0, or -EINVAL when the information was damaged */
 	bool quiet;
+	bool verbose;	/* the details too: memory map, reservations, files, PCI */
 	bool proto_started;
 } boot;
 
@@ -83,6 +85,7 @@ static void read_boot_info(uint32_t magic, uint64_t info_phys)
 	boot.info_status = mb2_parse(phys_to_virt(info_phys), direct_map_limit() - info_phys,
 				     &boot.info, err, sizeof(err));
 	boot.quiet = cmdline_has(boot.info.cmdline, "quiet");
+	boot.verbose = cmdline_has(boot.info.cmdline, "verbose") && !boot.quiet;
 	if (boot.info_status != 0)
 		kprintf("[!!] boot information damaged, using what came before: %s\n", err);
 }
@@ -124,8 +127,9 @@ static const char *map_type_name(uint32_t type)
 }
 
 /*
- * Brings up the memory manager and logs what it found, entry by entry like Linux's
- * "BIOS-e820" lines, so that a test can recompute the totals from the map alone.
+ * Brings up the memory manager and logs what it found; with the verbose word entry by
+ * entry like Linux's "BIOS-e820" lines, so that a test can recompute the totals from the
+ * map alone.
  */
 static void memory_init(void)
 {
@@ -133,13 +137,13 @@ static void memory_init(void)
 	struct mm_boot *mb = &boot.mm;
 	const struct vm_info *v = &mb->vm;
 
-	for (size_t i = 0; i < bi->mmap_count; i++)
+	for (size_t i = 0; i < bi->mmap_count && boot.verbose; i++)
 		boot_log("map: [mem 0x%016lx-0x%016lx] %s (type %u)", bi->mmap[i].base,
 			 bi->mmap[i].base + bi->mmap[i].length - 1, map_type_name(bi->mmap[i].type),
 			 bi->mmap[i].type);
 	if (mm_init(bi, boot.info_phys, mb) != 0)
 		panic("mm_init: not enough memory below 4 GiB to start");
-	for (size_t i = 0; i < mb->nreserved; i++)
+	for (size_t i = 0; i < mb->nreserved && boot.verbose; i++)
 		boot_log("reserved: [mem 0x%016lx-0x%016lx] %s", mb->reserved[i].start,
 			 mb->reserved[i].end - 1, mb->reserved[i].what);
 	boot_log("direct map: %lu MiB in %s pages, no-execute %s; %lu page-table frames; "
@@ -153,7 +157,7 @@ static void memory_init(void)
 			mb->dropped);
 }
 
-/* Prints the tree under path, one line per entry, as ls -lR would show it in short. */
+/* Prints the tree under path, one line per entry, as ls -lR would show it in short (verbose). */
 static void tree_list(const char *path, int depth)
 {
 	char child[KEEL_PATH_MAX + 1];
@@ -227,7 +231,7 @@ static void ramfs_start(void)
 	if (rs.skipped)
 		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
 			rs.skipped);
-	if (!boot.quiet)
+	if (boot.verbose)
 		tree_list("/", 0);
 }
 
@@ -299,10 +303,13 @@ static void __attribute__((noreturn)) run_ktest(void)
 
 	cmdline_get(boot.info.cmdline, "ktest", suite, sizeof(suite));
 	failed = ktest_run(suite);
+	/* QEMU's status says the same to scripts: 1 all passed, 3 not (isa-debug-exit). */
 	if (failed < 0)
 		kprintf("ktest: no suite called '%s'\n", suite);
+	else if (failed == 0)
+		kprintf("ktest: all tests passed\n");
 	else
-		kprintf("ktest: %d of the tests failed\n", failed);
+		kprintf("ktest: %d %s failed\n", failed, failed == 1 ? "test" : "tests");
 	qemu_exit(failed == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
 	kprintf("ktest: no isa-debug-exit device; halting\n");
 	arch_halt();
@@ -405,6 +412,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	boot_log("IDT: 32 exceptions, 16 IRQs");
 	boot_log("PIC: IRQs at vectors 0x20-0x2f; PIT: %d Hz", TIMER_HZ);
 	log_boot_info();
+	rtc_init(boot.quiet);
 	memory_init();
 	screen_start(boot.quiet);
 	ramfs_start();
@@ -422,7 +430,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	if (cmdline_has(boot.info.cmdline, "ktest"))
 		run_ktest();
 
-	pci_init(boot.quiet);
+	pci_init(!boot.verbose);	/* one line a PCI function: a detail */
 	net_init(boot.info.cmdline, boot.quiet);
 	log_memory_use();
 	if (cmdline_has(boot.info.cmdline, "kbench"))

@@ -2,6 +2,8 @@
 # prints on COM1. They need the kernel and mkboot built.
 SYSTEM_TESTS = \
 	tests/screen.test \
+	tests/debug.test \
+	tests/rtc.test \
 	tests/boot-bios.test \
 	tests/boot-uefi.test \
 	tests/boot-words.test \

@@ -8,14 +8,14 @@
 # tests get per-target names from automake, so the two never meet.
 
 USER_LIBGCC := $(shell $(KERNEL_CC) -print-libgcc-file-name)
-UCFLAGS = -std=gnu11 -m64 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+UCFLAGS = -std=gnu11 -m64 -O2 -ffunction-sections -fdata-sections -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-I$(top_srcdir)/userland/include -I$(top_srcdir)/userland/lib \
 	-I$(top_srcdir)/kernel/include/uapi \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
 UNASMFLAGS = -f elf64 -Werror
 USER_LDSCRIPT = $(top_srcdir)/userland/user.ld
-ULDFLAGS = -m elf_x86_64 -static -nostdlib --build-id=none -z max-page-size=4096 \
+ULDFLAGS = -m elf_x86_64 -static -nostdlib --gc-sections --build-id=none -z max-page-size=4096 \
 	-z noexecstack -T $(USER_LDSCRIPT)
 
 # The runtime: crt0 and a static library of everything else, which includes the code it
@@ -34,6 +34,9 @@ ULIB_SRCS = \
 	userland/lib/strerror.c \
 	userland/lib/string.c \
 	userland/lib/stdlib.c \
+	userland/lib/stdlib_c11.c \
+	userland/lib/strmore.c \
+	userland/lib/time.c \
 	userland/lib/stdio.c \
 	userland/lib/malloc.c \
 	userland/lib/getopt.c \
@@ -52,7 +55,9 @@ ULIB_HDRS = \
 	userland/include/fcntl.h \
 	userland/include/fileutil.h \
 	userland/include/getopt.h \
+	userland/include/assert.h \
 	userland/include/keel.h \
+	userland/include/limits.h \
 	userland/include/linereader.h \
 	userland/include/outbuf.h \
 	userland/include/poll.h \
@@ -60,6 +65,7 @@ ULIB_HDRS = \
 	userland/include/stdio.h \
 	userland/include/stdlib.h \
 	userland/include/string.h \
+	userland/include/time.h \
 	userland/include/unistd.h \
 	userland/include/sys/stat.h \
 	userland/include/sys/wait.h
@@ -71,7 +77,7 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
 	hexdump sysbench true crash syscheck spawnloop ttycheck \
 	ping ifconfig udpecho lspci \
-	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env
+	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

@@ -10,6 +10,7 @@
 #include "cpio_reader.h"
 #include "heap.h"
 #include "lib.h"
+#include "rtc.h"
 #include <keel/errno.h>
 
 static struct {
@@ -97,6 +98,7 @@ static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, 
 	n->mode = mode;
 	n->uid = uid;
 	n->gid = gid;
+	n->mtime = (uint64_t)rtc_seconds();	/* the image's entries get theirs after */
 	n->parent = n;
 	return n;
 }
@@ -413,6 +415,8 @@ static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, 
 		if (pos + chunk > n->size)
 			n->size = pos + chunk;
 	}
+	if (done)
+		n->mtime = (uint64_t)rtc_seconds();
 	return done ? (long)done : -ENOSPC;
 }
 
@@ -426,6 +430,7 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
 		return -EFBIG;
 	if (size == n->size)
 		return 0;
+	n->mtime = (uint64_t)rtc_seconds();
 	if (size == 0) {
 		data_free(n);	/* O_TRUNC: nothing to keep, so nothing to copy out */
 		return 0;

@@ -54,6 +54,9 @@ long sys_sendto(const uint64_t *a);
 long sys_recvfrom(const uint64_t *a);
 long sys_netinfo(const uint64_t *a);
 
+/* clock_gettime (drivers/rtc.c). */
+long sys_clock_gettime(const uint64_t *a);
+
 /* Opens /dev/tty on descriptors 0, 1 and 2 of the process p (init). Returns 0 or -errno. */
 struct proc;
 int file_open_console(struct proc *p);

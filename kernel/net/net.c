@@ -29,6 +29,7 @@ static struct {
 	struct netdev dev;
 	bool up;			/* a driver started the card */
 	bool quiet;
+	bool verbose;	/* log what comes after boot too (DHCP's address) */
 	struct net_config cfg;
 	uint64_t counters[NET_COUNTERS];
 	uint64_t next_tick;
@@ -109,7 +110,11 @@ void net_configure(uint32_t addr, unsigned prefix, uint32_t gateway, uint32_t dn
 	net.cfg.how = how;
 	if (changed)
 		arp_flush();
-	if (!net.quiet) {
+	/*
+	 * DHCP's answer comes after the login prompt: it would be printed over it, so it is
+	 * logged only with the verbose word (ifconfig shows the address).
+	 */
+	if (how == NET_CONFIG_DHCP ? net.verbose : !net.quiet) {
 		log_addr("[ok] net: ", addr);
 		kprintf("/%u", prefix);
 		if (gateway)
@@ -176,6 +181,7 @@ void net_init(const char *cmdline, bool quiet)
 	int st;
 
 	net.quiet = quiet;
+	net.verbose = !quiet && cmdline_has(cmdline, "verbose");
 	if (start_card() != 0) {
 		if (!quiet)
 			kprintf("[ok] net: no network card we know\n");

@@ -250,6 +250,7 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_sigignore] = sys_sigignore,
 	[SYS_fork] = sys_fork,
 	[SYS_execve] = sys_execve,
+	[SYS_clock_gettime] = sys_clock_gettime,
 	[SYS_poll] = sys_poll,
 };
 

@@ -239,7 +239,7 @@ static void say(const char *s)
 	peer_write(s, strlen(s));
 }
 
-/* A tiny shell: echo (with $?), true, false, status N, seq N, logout. */
+/* A tiny shell: echo (with $?), true, false, status N, seq N, bytes, logout. */
 static int shell_run(const char *cmd, int *status, int nostatus)
 {
 	char out[4096];
@@ -271,6 +271,19 @@ static int shell_run(const char *cmd, int *status, int nostatus)
 			snprintf(out, sizeof out, "%d\r\n", i);
 			say(out);
 		}
+		*status = 0;
+	} else if (!strcmp(cmd, "bytes")) {
+		/* Every byte value, as Keel's tty sends them: LF as CR LF; then a line end. */
+		size_t n = 0;
+
+		for (int c = 0; c < 256; c++) {
+			if (c == '\n')
+				out[n++] = '\r';
+			out[n++] = (char)c;
+		}
+		out[n++] = '\r';
+		out[n++] = '\n';
+		peer_write(out, n);
 		*status = 0;
 	} else if (!strcmp(cmd, "partial")) {
 		say("no newline");

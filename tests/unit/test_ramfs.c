@@ -252,6 +252,15 @@ krealloc(void *p, size_t size)
 	return alloc_allowed() ? realloc(p, size) : NULL;
 }
 
+/* The real-time clock, as the test sets it (drivers/rtc.c in the kernel). */
+static int64_t clock_now = 1700000000;
+
+int64_t
+rtc_seconds(void)
+{
+	return clock_now;
+}
+
 void *
 kpage_alloc(void)
 {
@@ -891,6 +900,13 @@ test_create(void)
 	is_int(ramfs_create("/f", 0644, 3, 4, &n), 0, "create a file");
 	ok(n && n->mode == (KEEL_S_IFREG | 0644) && n->uid == 3 && n->gid == 4 && n->size == 0,
 	   "a new file is empty with its mode and owner");
+	ok(n && n->mtime == (uint64_t)clock_now, "a new file is dated with the clock's time");
+	clock_now += 60;
+	is_int(ramfs_write(n, 0, "x", 1), 1, "a write a minute later ...");
+	ok(n->mtime == (uint64_t)clock_now, "... dates the file then");
+	clock_now += 60;
+	is_int(ramfs_truncate(n, 0), 0, "truncating it a minute later ...");
+	ok(n->mtime == (uint64_t)clock_now, "... dates it then too");
 	is_int(ramfs_create("/f", 0644, 0, 0, &n), -EEXIST, "creating it again is EEXIST");
 	is_int(ramfs_mkdir("/f", 0755, 0, 0), -EEXIST, "mkdir over a file is EEXIST");
 	is_int(ramfs_create("/missing/f", 0644, 0, 0, &n), -ENOENT,

@@ -2,13 +2,16 @@
  * mkboot: checks the inputs before anything is built, so that a kernel GRUB would refuse to
  * boot is refused here, in one line that says why: the kernel must be an x86-64 ELF64
  * executable with a sound Multiboot2 header where GRUB looks for one (Multiboot2 spec
- * 3.1), and the ramfs must start like a newc cpio archive.
+ * 3.1), whose loadable segments are all in the file and whose entry point is in one that
+ * is executable (GRUB loads the segments and jumps there), and the ramfs must start like a
+ * newc cpio archive.
  */
 #define _GNU_SOURCE
 #include "config.h"
 #include "mkboot.h"
 
 #include <endian.h>
+#include <stdbool.h>
 #include <err.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +135,65 @@ mb2_check(const struct blob *k)
 	mb2_check_tags(k, off, len);
 }
 
+/*
+ * Checks what GRUB's ELF loader needs (the header has no address tag, so GRUB loads the
+ * PT_LOAD segments): each segment's bytes are in the file (a truncated kernel is caught
+ * here, not by a GRUB error at boot), and e_entry lies in a loadable executable segment,
+ * by its virtual or its physical address. An entry address tag (spec 3.1.6) would replace
+ * e_entry, so then the entry is not checked.
+ */
+static void
+segments_check(const struct blob *k, Elf *e, const GElf_Ehdr *eh, bool entry_tag)
+{
+	size_t n, i;
+	bool entry_ok = false, any = false;
+	GElf_Phdr ph;
+
+	if (elf_getphdrnum(e, &n) != 0)
+		errx(1, "%s: cannot read its program headers: %s", k->path, elf_errmsg(-1));
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(e, (int)i, &ph) == NULL)
+			errx(1, "%s: program header %zu cannot be read (is the file cut short?)",
+			    k->path, i);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		any = true;
+		if (ph.p_offset > k->size || ph.p_filesz > k->size - ph.p_offset)
+			errx(1, "%s: segment %zu (%ju bytes at offset %#jx) runs past the end "
+			    "of the file (%zu bytes): is it cut short?", k->path, i,
+			    (uintmax_t)ph.p_filesz, (uintmax_t)ph.p_offset, k->size);
+		if ((ph.p_flags & PF_X) &&
+		    ((eh->e_entry >= ph.p_vaddr && eh->e_entry - ph.p_vaddr < ph.p_memsz) ||
+		     (eh->e_entry >= ph.p_paddr && eh->e_entry - ph.p_paddr < ph.p_memsz)))
+			entry_ok = true;
+	}
+	if (!any)
+		errx(1, "%s: no loadable segment", k->path);
+	if (!entry_ok && !entry_tag)
+		errx(1, "%s: the entry point %#jx is in no loadable executable segment",
+		    k->path, (uintmax_t)eh->e_entry);
+}
+
+/* Whether the Multiboot2 header at off has an entry address tag (spec 3.1.6). */
+static bool
+mb2_has_entry_tag(const struct blob *k, size_t off)
+{
+	size_t p, end = off + le32_at(k->data + off + offsetof(struct mb2_header, header_length));
+	uint32_t size;
+	uint16_t type;
+
+	for (p = off + sizeof(struct mb2_header); p + 8 <= end; p += (size + 7) & ~7u) {
+		memcpy(&type, k->data + p, sizeof(type));
+		type = le16toh(type);
+		size = le32_at(k->data + p + 4);
+		if (type == MB2_HTAG_END || size < 8)
+			return false;
+		if (type == MB2_HTAG_ENTRY)
+			return true;
+	}
+	return false;
+}
+
 /* Checks that the kernel is something GRUB's multiboot2 command loads on x86-64. */
 void
 kernel_check(const struct blob *k)
@@ -154,8 +216,10 @@ kernel_check(const struct blob *k)
 		errx(1, "%s: an object file, not a linked executable", k->path);
 	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
 		errx(1, "%s: not an executable ELF file (e_type is %u)", k->path, eh.e_type);
-	elf_end(e);
 	mb2_check(k);
+	segments_check(k, e, &eh,
+	    mb2_has_entry_tag(k, mb2_scan(k, MB2_HEADER_SEARCH, &(size_t){ 0 })));
+	elf_end(e);
 }
 
 /* Checks that the ramfs starts like a newc cpio archive, the only kind the kernel reads. */

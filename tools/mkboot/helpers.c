@@ -101,6 +101,44 @@ grub_platform_check(const char *platform, const char *what, const char *package)
 	free(mod);
 }
 
+/*
+ * Returns the partition map modules GRUB probes with (the platform's partmap.lst) that
+ * both platforms of an ISO have, separated by spaces. GRUB's UEFI core loads each of
+ * partmap.lst's modules while it looks for its disk: an image with a trimmed set must
+ * carry them all, or GRUB prints "file ... part_acorn.mod not found" for each one left out.
+ */
+char *
+grub_partmaps(void)
+{
+	char *lst = xasprintf("%s/x86_64-efi/partmap.lst", GRUB_LIBDIR);
+	char *out = xstrdup(""), line[256];
+	FILE *f = fopen(lst, "r");
+
+	if (f == NULL) {	/* an older GRUB without the list: nothing more to carry */
+		free(lst);
+		return out;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *efi, *pc, *joined;
+
+		line[strcspn(line, "\r\n \t")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		efi = xasprintf("%s/x86_64-efi/%s.mod", GRUB_LIBDIR, line);
+		pc = xasprintf("%s/i386-pc/%s.mod", GRUB_LIBDIR, line);
+		if (access(efi, R_OK) == 0 && access(pc, R_OK) == 0) {
+			joined = xasprintf("%s %s", out, line);
+			free(out);
+			out = joined;
+		}
+		free(efi);
+		free(pc);
+	}
+	fclose(f);
+	free(lst);
+	return out;
+}
+
 /* Returns the last non-empty line of a helper's log, made safe to print on one line. */
 static char *
 log_last_line(const char *path)

@@ -99,9 +99,11 @@ iso_build(const struct blob *kernel, const struct blob *ramfs)
 {
 	char *tree = stage_path("iso");
 	char *xorriso = xasprintf("--xorriso=%s", toolpath[T_XORRISO]);
+	char *partmaps = grub_partmaps();
+	char *modules = xasprintf("--install-modules=%s%s", GRUB_MODULES, partmaps);
 	char *argv[] = {
 		toolpath[T_MKRESCUE], xorriso, "-o", scratch.out.tmp,
-		"--install-modules=" GRUB_MODULES, "--fonts=", "--locales=", "--themes=",
+		modules, "--fonts=", "--locales=", "--themes=",
 		tree, NULL
 	};
 
@@ -113,6 +115,8 @@ iso_build(const struct blob *kernel, const struct blob *ramfs)
 		stage_write("iso/" IMG_RAMFS, ramfs->data, ramfs->size);
 	cfg_write("iso/boot/grub/grub.cfg", ramfs->data != NULL, NULL);
 	run(argv);
+	free(modules);
+	free(partmaps);
 	free(xorriso);
 	free(tree);
 }

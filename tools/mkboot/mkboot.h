@@ -65,6 +65,7 @@ void ramfs_check(const struct blob *r);
 /* helpers.c: the programs mkboot runs */
 void tools_find(const enum tool *list);
 void grub_platform_check(const char *platform, const char *what, const char *package);
+char *grub_partmaps(void);
 void run(char *const argv[]);
 
 /* scratch.c: the temporary output, the staging directory, and the signals */

@@ -104,16 +104,24 @@ slot_clear(int dirfd, const char *base, const char *name, bool keep_dir)
 		err(1, "%s", name);
 }
 
-/* Gives an extracted file its owner (as root only), mode and mtime. */
+/*
+ * Gives an extracted file its owner (as root only), mode and mtime. The setuid and setgid
+ * bits are dropped unless --preserve-permissions asks for them, even for root (GNU tar
+ * keeps them for root): an image made elsewhere must not make setuid programs here.
+ */
 static void
 attrs_set(int dirfd, const char *base, const char *name, const struct cpio_entry *e,
     bool symlink)
 {
 	struct timespec ts[2] = { { e->mtime, 0 }, { e->mtime, 0 } };
+	uint32_t perm = e->mode & CPIO_MODE_PERM;
+
+	if (!opt.preserve_perms)
+		perm &= ~(uint32_t)06000;
 
 	if (geteuid() == 0 && fchownat(dirfd, base, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) == -1)
 		err(1, "%s", name);
-	if (!symlink && fchmodat(dirfd, base, e->mode & CPIO_MODE_PERM, 0) == -1)
+	if (!symlink && fchmodat(dirfd, base, perm, 0) == -1)
 		err(1, "%s", name);
 	if (utimensat(dirfd, base, ts, AT_SYMLINK_NOFOLLOW) == -1)
 		err(1, "%s", name);

@@ -33,10 +33,11 @@
 /* The options, as bits, so that each mode can say which ones it takes. */
 enum {
 	O_DIR = 1 << 0, O_LISTFILE = 1 << 1, O_FORMAT = 1 << 2, O_ALIGN = 1 << 3,
-	O_OWNER = 1 << 4,
+	O_OWNER = 1 << 4, O_KEEP_OWNER = 1 << 5, O_PRESERVE = 1 << 6,
 };
 
-static const char *const option_names[] = { "-C", "-F", "--format", "--align", "--owner" };
+static const char *const option_names[] = { "-C", "-F", "--format", "--align", "--owner",
+	"--keep-owner", "--preserve-permissions" };
 
 struct options opt = { .align = CPIO_ALIGN };
 
@@ -49,8 +50,8 @@ static const struct modedesc {
 } modes[] = {
 	[M_CREATE] = { "-o", O_DIR | O_LISTFILE | O_FORMAT | O_ALIGN | O_OWNER, true, cmd_create },
 	[M_LIST] = { "--list", 0, false, cmd_list },
-	[M_EXTRACT] = { "--extract", O_DIR, false, cmd_extract },
-	[M_ADD] = { "--add", O_DIR | O_FORMAT | O_ALIGN | O_OWNER, true, cmd_add },
+	[M_EXTRACT] = { "--extract", O_DIR | O_PRESERVE, false, cmd_extract },
+	[M_ADD] = { "--add", O_DIR | O_FORMAT | O_ALIGN | O_OWNER | O_KEEP_OWNER, true, cmd_add },
 	[M_VERIFY] = { "--verify", 0, false, cmd_verify },
 };
 
@@ -79,6 +80,10 @@ usage(FILE *f)
 "  -H, --format=FMT       crc (070702, with checksums; the default) or newc (070701)\n"
 "  -a, --align=N          start regular files' data on N-byte boundaries (e.g. 4096)\n"
 "  -u, --owner=UID:GID    store files read from disk with this owner\n"
+"                         (--add's default: 0:0, root; -o keeps the files' own)\n"
+"  -k, --keep-owner       --add: store the files' own owners instead of 0:0\n"
+"  -p, --preserve-permissions\n"
+"                         --extract: keep setuid and setgid bits (dropped otherwise)\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
 "\n"
@@ -184,6 +189,8 @@ args_parse(int argc, char **argv)
 		{ "format",	required_argument,	NULL, 'H' },
 		{ "align",	required_argument,	NULL, 'a' },
 		{ "owner",	required_argument,	NULL, 'u' },
+		{ "keep-owner",	no_argument,		NULL, 'k' },
+		{ "preserve-permissions", no_argument,	NULL, 'p' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -192,7 +199,7 @@ args_parse(int argc, char **argv)
 
 	/* getopt's own messages would not say where to look for help; ours do, on one line. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:t:x:r:W:C:F:H:a:u:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:t:x:r:W:C:F:H:a:u:kphV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': mode_set(M_CREATE, optarg); break;
 		case 't': mode_set(M_LIST, optarg); break;
@@ -219,6 +226,14 @@ args_parse(int argc, char **argv)
 		case 'u':
 			owner_parse(optarg);
 			opt.given |= O_OWNER;
+			break;
+		case 'k':
+			opt.keep_owner = true;
+			opt.given |= O_KEEP_OWNER;
+			break;
+		case 'p':
+			opt.preserve_perms = true;
+			opt.given |= O_PRESERVE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -248,6 +263,14 @@ args_parse(int argc, char **argv)
 		errx(2, "-o needs at least one PATH, FILE=DEST or -F LIST (see mkramfs --help)");
 	if (opt.mode == M_ADD && optind == argc)
 		errx(2, "--add needs at least one FILE (see mkramfs --help)");
+	if (opt.owner_set && opt.keep_owner)
+		errx(2, "--owner and --keep-owner say different things (see mkramfs --help)");
+	/*
+	 * A file added to a running system's image would otherwise belong to whoever owns it
+	 * on the host: uid 1000 there is Keel's guest. --add stores root unless told.
+	 */
+	if (opt.mode == M_ADD && !opt.owner_set && !opt.keep_owner)
+		opt.owner_set = true;	/* opt.uid and opt.gid are 0 */
 }
 
 int

@@ -24,7 +24,9 @@ struct options {
 	size_t nlists;
 	const char *magic;	/* CPIO_MAGIC_CRC, CPIO_MAGIC_NEWC, or NULL for the default */
 	uint32_t align;		/* of regular files' data; CPIO_ALIGN means none */
-	bool owner_set;		/* --owner */
+	bool owner_set;		/* --owner, or --add without --keep-owner (0:0) */
+	bool keep_owner;	/* --keep-owner */
+	bool preserve_perms;	/* --preserve-permissions */
 	uint32_t uid, gid;
 	bool epoch_set;		/* SOURCE_DATE_EPOCH */
 	uint32_t epoch;

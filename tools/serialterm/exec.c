@@ -182,12 +182,15 @@ static int reach_prompt(const struct action *a, int64_t deadline)
 	return failed(r, a, "a shell prompt");
 }
 
-/* Prints a line of output without its CR, as a host text line. */
+/*
+ * Prints a line of output without the CR the tty put before its LF, as a host text line,
+ * byte for byte (NULs included).
+ */
 static void print_line(const char *s, size_t len, int newline)
 {
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
-	write_all(STDOUT_FILENO, s, len);
+	expect_write_raw(STDOUT_FILENO, s, len);
 	if (newline)
 		write_all(STDOUT_FILENO, "\n", 1);
 }

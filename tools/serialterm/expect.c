@@ -6,7 +6,8 @@
  * the text up to its end; the next expectation looks only at what came after. Only the last
  * ST_MATCH_MAX bytes are kept. Regular expressions are POSIX extended ones compiled with
  * REG_NEWLINE, so "^" and "$" match at line boundaries. regexec() cannot see past a NUL
- * byte, so a received NUL is kept as DEL (0x7f).
+ * byte, so a received NUL is kept as DEL (0x7f) for matching, and marked in a parallel
+ * array so that --exec can pass the output on byte for byte (expect_write_raw).
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 
 static struct {
 	char buf[ST_MATCH_MAX + 1];	/* NUL-terminated for regexec() */
+	uint8_t was_nul[ST_MATCH_MAX];	/* 1 where buf has DEL for a received NUL */
 	size_t len;
 	int fresh;		/* bytes arrived since the last regexec() */
 } E;
@@ -33,10 +35,13 @@ void expect_feed(const uint8_t *buf, size_t len)
 		size_t drop = E.len + len - ST_MATCH_MAX;
 
 		memmove(E.buf, E.buf + drop, E.len - drop);
+		memmove(E.was_nul, E.was_nul + drop, E.len - drop);
 		E.len -= drop;
 	}
-	for (size_t i = 0; i < len; i++)	/* regexec() stops at NUL: make it DEL */
+	for (size_t i = 0; i < len; i++) {	/* regexec() stops at NUL: make it DEL */
 		E.buf[E.len + i] = buf[i] ? (char)buf[i] : 0x7f;
+		E.was_nul[E.len + i] = buf[i] == 0;
+	}
 	E.len += len;
 	E.buf[E.len] = '\0';
 	E.fresh = 1;
@@ -55,8 +60,28 @@ void expect_consume(size_t upto)
 	if (upto > E.len)
 		upto = E.len;
 	memmove(E.buf, E.buf + upto, E.len - upto);
+	memmove(E.was_nul, E.was_nul + upto, E.len - upto);
 	E.len -= upto;
 	E.buf[E.len] = '\0';
+}
+
+/*
+ * Writes len bytes of the kept text starting at s (a pointer into expect_text()) to fd as
+ * they were received: the DELs that stand for NULs become NULs again.
+ */
+void expect_write_raw(int fd, const char *s, size_t len)
+{
+	size_t at = (size_t)(s - E.buf), done = 0;
+	char out[4096];
+
+	while (done < len) {
+		size_t k = len - done < sizeof out ? len - done : sizeof out;
+
+		for (size_t i = 0; i < k; i++)
+			out[i] = E.was_nul[at + done + i] ? '\0' : s[done + i];
+		write_all(fd, out, k);
+		done += k;
+	}
 }
 
 /*

@@ -174,10 +174,24 @@ static int keys(const uint8_t *buf, size_t len)
 	return GO_ON;
 }
 
-/* How a session ends when QEMU exits: with its status if --qemu-status asks for it. */
+/*
+ * How a session ends when QEMU exits: with its status if --qemu-status asks for it. The
+ * kernel ends QEMU through isa-debug-exit, which makes status 1 its success and 3 its
+ * failure (Keel's ktest), so those are said in words rather than as a bare number.
+ */
 static int qemu_gone(void)
 {
-	note("QEMU exited with status %d", qemu_status());
+	switch (qemu_status()) {
+	case 1:
+		note("QEMU exited: the kernel reported success (isa-debug-exit, status 1)");
+		break;
+	case 3:
+		note("QEMU exited: the kernel reported failure (isa-debug-exit, status 3)");
+		break;
+	default:
+		note("QEMU exited with status %d", qemu_status());
+		break;
+	}
 	return opt.qemu_status ? qemu_status() : ST_OK;
 }
 

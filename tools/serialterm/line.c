@@ -81,8 +81,17 @@ void line_setup(const char *target)
 	} else if (strncmp(target, "tcp:", 4) == 0) {
 		L.kind = LINE_TCP;
 		L.path = target + 4;
-		if (!strrchr(L.path, ':'))
+		const char *port = strrchr(L.path, ':');
+		char *end;
+		long n;
+
+		if (!port)
 			st_errx(ST_USAGE, "%s: expected tcp:HOST:PORT", target);
+		/* A number must be a TCP port; anything else is a service name (telnet). */
+		errno = 0;
+		n = strtol(port + 1, &end, 10);
+		if (port[1] == '\0' || (*end == '\0' && (errno || n < 1 || n > 65535)))
+			st_errx(ST_USAGE, "%s: bad port '%s' (1 to 65535)", target, port + 1);
 	} else if (strncmp(target, "fd:", 3) == 0) {
 		char *end;
 		long n;
@@ -186,10 +195,16 @@ static int tcp_open(void)
 		host[strlen(host) - 1] = '\0';
 		memmove(host, host + 1, strlen(host));
 	}
-	if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0) {
+	if ((e = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
+		/* A name that does not exist will not start to; a DNS hiccup may pass. */
+		if (e == EAI_NONAME || e == EAI_FAIL || e == EAI_NODATA)
+			st_errx(ST_FAIL, "%s: unknown host", host);
+		if (e == EAI_SERVICE)
+			st_errx(ST_FAIL, "%s: unknown port", port);
 		errno = EHOSTUNREACH;
 		return -1;
 	}
+	e = ECONNREFUSED;
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd == -1)

@@ -43,6 +43,7 @@ static struct {
 	uint8_t in[ST_IOBUF];
 	size_t inlen;
 	char recent[512];	/* the last bytes received, for error messages */
+	uint64_t rx_total;	/* bytes received since the start */
 	size_t nrecent;
 	size_t (*filter)(uint8_t *, size_t);	/* takes frames out of what is received */
 } S = { .sigpipe = { -1, -1 } };
@@ -268,6 +269,7 @@ static int rx_read(size_t *got)
 	if (n <= 0)	/* 0 is end of file; EIO is a pty whose other side closed */
 		return -1;
 	*got = (size_t)n;
+	S.rx_total += (uint64_t)n;
 	if (S.filter)
 		*got = S.filter(S.rx, *got);
 	log_feed(S.rx, *got);
@@ -330,7 +332,24 @@ static int poll_timeout(int64_t deadline)
  * Waits until something happens or the deadline (a now_ms() time, or NEVER) passes, and
  * says what happened. Bytes for the line are written meanwhile.
  */
+static enum event wait_once(int64_t deadline);
+
+/*
+ * A QEMU that ends with a failure before the machine said a word never started it (a
+ * missing file, "-m 1T"): its own message is on standard error, and serialterm fails
+ * with it rather than reporting an ordinary end of the session.
+ */
 enum event loop_wait(int64_t deadline)
+{
+	enum event ev = wait_once(deadline);
+
+	if (ev == EV_QEMU_EXIT && S.rx_total == 0 && qemu_status() != 0)
+		st_errx(ST_FAIL, "QEMU failed (status %d) before the machine started; "
+			"its message is above", qemu_status());
+	return ev;
+}
+
+static enum event wait_once(int64_t deadline)
 {
 	for (;;) {
 		struct pollfd p[3] = { { .fd = S.sigpipe[0], .events = POLLIN },

@@ -5,7 +5,9 @@
  * ("-chardev socket,fd=N"): no socket path to race for, no TCP port to collide with when
  * tests run in parallel, and QEMU's exit shows on the line as end of file. QEMU runs in
  * its own process group so that the terminal's signals reach serialterm only, which stops
- * it (SIGTERM, then SIGKILL after ST_QEMU_GRACE_MS) on every way out. The OVMF variable
+ * it on every way out: with "quit" on a monitor of its own (a second socketpair), so that
+ * QEMU leaves without its "terminating on signal" message, and with SIGTERM, then
+ * SIGKILL, if it has not gone after ST_QEMU_GRACE_MS. The OVMF variable
  * store of --uefi is a private copy that is unlinked before QEMU even starts; QEMU opens
  * it through /dev/fd, so nothing is left behind however serialterm ends.
  */
@@ -37,9 +39,10 @@ static struct {
 	pid_t pid;		/* running QEMU, or 0 */
 	int status;		/* its exit status once reaped, or -1 */
 	int vars_fd;		/* the private OVMF variable store, or -1 */
+	int mon_fd;		/* serialterm's end of QEMU's monitor, or -1 */
 	char *argv[QEMU_MAXARGS];
 	int argc;
-} Q = { .status = -1, .vars_fd = -1 };
+} Q = { .status = -1, .vars_fd = -1, .mon_fd = -1 };
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -107,7 +110,7 @@ static int vars_copy(void)
 	return out;
 }
 
-static void build_argv(int serial_fd)
+static void build_argv(int serial_fd, int monitor_fd)
 {
 	const char *img = opt.boot_image;
 
@@ -125,6 +128,10 @@ static void build_argv(int serial_fd)
 	arg("socket,id=serial0,fd=%d", serial_fd);
 	arg("-serial");
 	arg("chardev:serial0");
+	arg("-chardev");
+	arg("socket,id=monitor0,fd=%d", monitor_fd);
+	arg("-mon");
+	arg("chardev=monitor0,mode=readline");
 	if (has_suffix(img, ".iso")) {
 		arg("-cdrom");
 		arg("%s", img);
@@ -173,15 +180,21 @@ static void child_exec(int report)
  */
 int qemu_start(void)
 {
-	int sv[2], report[2], e;
+	int sv[2], mon[2], report[2], e;
 	ssize_t n;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 || pipe(report) == -1)
+	/* Said here, and not by QEMU after serialterm has started it: the image is missing. */
+	if (access(opt.boot_image, R_OK) == -1)
+		st_err(ST_FAIL, "%s", opt.boot_image);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, mon) == -1 || pipe(report) == -1)
 		st_err(ST_FAIL, "socketpair");
 	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+	fcntl(mon[0], F_SETFD, FD_CLOEXEC);
+	Q.mon_fd = mon[0];
 	fcntl(report[0], F_SETFD, FD_CLOEXEC);
 	fcntl(report[1], F_SETFD, FD_CLOEXEC);
-	build_argv(sv[1]);
+	build_argv(sv[1], mon[1]);
 	atexit(qemu_stop);
 	Q.pid = fork();
 	if (Q.pid == -1)
@@ -189,6 +202,7 @@ int qemu_start(void)
 	if (Q.pid == 0)
 		child_exec(report[1]);
 	close(sv[1]);
+	close(mon[1]);
 	close(report[1]);
 	while ((n = read(report[0], &e, sizeof e)) == -1 && errno == EINTR)
 		;
@@ -227,15 +241,38 @@ int qemu_status(void)
 	return Q.status;
 }
 
-/* Stops QEMU if it runs: SIGTERM, and SIGKILL if it is still there after a grace time. */
-void qemu_stop(void)
+/* Waits up to ST_QEMU_GRACE_MS for QEMU to exit. Returns 1 if it has. */
+static int qemu_wait_gone(void)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 
+	for (int i = 0; i < ST_QEMU_GRACE_MS / 10; i++) {
+		if (qemu_reap())
+			return 1;
+		nanosleep(&tick, NULL);
+	}
+	return qemu_reap();
+}
+
+/*
+ * Stops QEMU if it runs: "quit" on its monitor; SIGTERM if that did not end it in a grace
+ * time (QEMU then says "terminating on signal 15"); SIGKILL after another.
+ */
+void qemu_stop(void)
+{
+	static const char quit[] = "quit\n";
+
+	if (Q.pid > 0 && Q.mon_fd != -1) {
+		signal(SIGPIPE, SIG_IGN);	/* a QEMU gone already has closed the monitor */
+		if (write(Q.mon_fd, quit, sizeof quit - 1) == (ssize_t)sizeof quit - 1)
+			qemu_wait_gone();
+	}
+	if (Q.mon_fd != -1)
+		close(Q.mon_fd);
+	Q.mon_fd = -1;
 	if (Q.pid > 0) {
 		kill(Q.pid, SIGTERM);
-		for (int i = 0; i < ST_QEMU_GRACE_MS / 10 && !qemu_reap(); i++)
-			nanosleep(&tick, NULL);
+		qemu_wait_gone();
 		if (Q.pid > 0) {
 			kill(Q.pid, SIGKILL);
 			waitpid(Q.pid, NULL, 0);

@@ -193,6 +193,7 @@ void expect_feed(const uint8_t *buf, size_t len);
 int expect_wait(const regex_t *re, int64_t deadline, regmatch_t m[], size_t nm);
 const char *expect_text(void);
 void expect_consume(size_t upto);
+void expect_write_raw(int fd, const char *s, size_t len);
 int expect_fail(int ev, const char *where, const char *what, double seconds);
 
 /* script.c */

@@ -11,6 +11,9 @@ static inline int isalnum(int c) { return isalpha(c) || isdigit(c); }
 static inline int isspace(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 static inline int isprint(int c) { return c >= 0x20 && c < 0x7f; }
 static inline int iscntrl(int c) { return (c >= 0 && c < 0x20) || c == 0x7f; }
+static inline int isgraph(int c) { return c > 0x20 && c < 0x7f; }
+static inline int ispunct(int c) { return isgraph(c) && !isalnum(c); }
+static inline int isblank(int c) { return c == ' ' || c == '\t'; }
 static inline int tolower(int c) { return isupper(c) ? c + ('a' - 'A') : c; }
 static inline int toupper(int c) { return islower(c) ? c - ('a' - 'A') : c; }
 

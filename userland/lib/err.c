@@ -1,4 +1,5 @@
 /* err(3) and friends: "prog: message[: strerror(errno)]" on stderr (see err.h). */
+#include <assert.h>
 #include <err.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -63,4 +64,13 @@ warnx(const char *fmt, ...)
 	va_start(ap, fmt);
 	report(-1, fmt, ap);
 	va_end(ap);
+}
+
+/* What a failed assert() calls (assert.h): the message glibc prints, then abort. */
+void
+__assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+	fprintf(stderr, "%s: %s:%d: %s: Assertion `%s' failed.\n", progname, file, line, func,
+		expr);
+	abort();
 }

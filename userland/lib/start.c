@@ -3,6 +3,7 @@
  * the program for error messages, sets environ, and exits with main's return value.
  */
 #include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,10 +25,27 @@ start(int argc, char **argv, char **envp)
 	exit(main(argc, argv));
 }
 
-/* Output is never buffered (see stdio.h), so exit has nothing to do before leaving. */
+/* The functions atexit registered, called last first by exit (C11 7.22.4.2: at least 32). */
+#define ATEXIT_MAX	32
+static void (*atexit_fns[ATEXIT_MAX])(void);
+static int atexit_count;
+
+int
+atexit(void (*fn)(void))
+{
+	if (atexit_count == ATEXIT_MAX)
+		return -1;
+	atexit_fns[atexit_count++] = fn;
+	return 0;
+}
+
+/* Calls the atexit functions, writes out what the streams hold, and ends the program. */
 void
 exit(int status)
 {
+	while (atexit_count > 0)
+		atexit_fns[--atexit_count]();
+	fflush(NULL);
 	_exit(status);
 }
 

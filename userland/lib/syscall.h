@@ -9,6 +9,13 @@
 
 #include <keel/syscall.h>
 
+/*
+ * Set by stdio once a stream has buffered output: the wrappers of read, write, fork,
+ * spawn and sleep_ms call it first, so that a program mixing printf with the system
+ * calls sees its output in the order it wrote it (stdio.h).
+ */
+extern void (*stdio_flush_hook)(void);
+
 static inline long
 syscall0(long nr)
 {

@@ -14,6 +14,10 @@
 #include "syscall.h"
 
 int errno;
+void (*stdio_flush_hook)(void);
+
+/* Flushes stdio's pending output before a call that could show it out of order. */
+#define SYNC()	do { if (stdio_flush_hook != NULL) stdio_flush_hook(); } while (0)
 
 /* Returns r, or -1 with errno = -r when r is an error. */
 static long
@@ -31,8 +35,8 @@ check(long r)
 #define SYS2(nr, a, b)		check(syscall2(nr, (long)(a), (long)(b)))
 #define SYS3(nr, a, b, c)	check(syscall3(nr, (long)(a), (long)(b), (long)(c)))
 
-ssize_t read(int fd, void *buf, size_t len) { return SYS3(SYS_read, fd, buf, len); }
-ssize_t write(int fd, const void *buf, size_t len) { return SYS3(SYS_write, fd, buf, len); }
+ssize_t read(int fd, void *buf, size_t len) { SYNC(); return SYS3(SYS_read, fd, buf, len); }
+ssize_t write(int fd, const void *buf, size_t len) { SYNC(); return SYS3(SYS_write, fd, buf, len); }
 int close(int fd) { return (int)SYS1(SYS_close, fd); }
 off_t lseek(int fd, off_t off, int whence) { return SYS3(SYS_lseek, fd, off, whence); }
 int dup2(int oldfd, int newfd) { return (int)SYS2(SYS_dup2, oldfd, newfd); }
@@ -74,8 +78,8 @@ pid_t getppid(void) { return (pid_t)SYS0(SYS_getppid); }
 uid_t getuid(void) { return (uid_t)SYS0(SYS_getuid); }
 int setuid(uid_t uid) { return (int)SYS1(SYS_setuid, uid); }
 
-int spawn(const char *path, char *const argv[]) { return (int)SYS3(SYS_spawn, path, argv, environ); }
-pid_t fork(void) { return (pid_t)SYS0(SYS_fork); }
+int spawn(const char *path, char *const argv[]) { SYNC(); return (int)SYS3(SYS_spawn, path, argv, environ); }
+pid_t fork(void) { SYNC(); return (pid_t)SYS0(SYS_fork); }
 
 int
 execve(const char *path, char *const argv[], char *const envp[])
@@ -113,7 +117,7 @@ isatty(int fd)
 
 int ttymode(int mode) { return (int)SYS1(SYS_ttymode, mode); }
 int yield(void) { return (int)SYS0(SYS_yield); }
-int sleep_ms(uint64_t ms) { return (int)SYS1(SYS_sleep_ms, ms); }
+int sleep_ms(uint64_t ms) { SYNC(); return (int)SYS1(SYS_sleep_ms, ms); }
 uint64_t uptime_ms(void) { return (uint64_t)syscall0(SYS_uptime_ms); }
 int meminfo(struct keel_meminfo *m) { return (int)SYS1(SYS_meminfo, m); }
 int procinfo(int index, struct keel_procinfo *p) { return (int)SYS2(SYS_procinfo, index, p); }

@@ -367,8 +367,14 @@ boot_info:	dd 0
 section .text
 bits 64
 
+global higher_half_entry	; named in backtraces and by gdb
 higher_half_entry:
 	mov rsp, kstack_top
+	; The end of every backtrace: a zero frame pointer, and below kmain's return address a
+	; zero one, where gdb stops unwinding instead of reading past the top of the stack.
+	; Two words keep the stack 16-byte aligned at the call, as the ABI wants.
+	push 0
+	push 0
 	xor ebp, ebp
 	; The identity map was only the way here; from now on physical memory is reached
 	; through the direct map.

@@ -60,9 +60,23 @@
 #define SYS_tcsetpgrp	44	/* (int fd, int pgid): the terminal fd's foreground group */
 #define SYS_tcgetpgrp	45	/* (int fd) */
 #define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
-/* 47-60: taken by work on other branches (sessions, the clock, the screen) */
+/* 47-54 and 56-60: taken by work on other branches (sessions, the screen). */
+#define SYS_clock_gettime 55	/* (int clock, struct keel_timespec *ts): KEEL_CLOCK_* below */
 #define SYS_poll	61	/* (struct keel_pollfd *fds, size_t nfds, int timeout_ms): entries ready */
 #define NR_SYSCALLS	62
+
+/*
+ * The clocks of clock_gettime: REALTIME is seconds since 1970-01-01 00:00:00 UTC, from
+ * the CMOS real-time clock read at boot plus the time since (0 at boot when the machine
+ * has no readable clock); MONOTONIC is the time since boot, which never goes back.
+ */
+#define KEEL_CLOCK_REALTIME	0
+#define KEEL_CLOCK_MONOTONIC	1
+
+struct keel_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;	/* 0 to 999999999 */
+};
 
 /* open flags (Linux's values). */
 #define O_RDONLY	0x0000

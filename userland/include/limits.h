@@ -1,0 +1,48 @@
+/*
+ * The sizes of the integer types, as C11 7.10 (5.2.4.2.1) has them, and Keel's limits on
+ * paths. The compiler's own limits.h cannot serve here: built with -nostdinc, gcc's looks
+ * for a C library's limits.h after itself (#include_next) and fails, so this one takes
+ * the values from the compiler's predefined macros instead.
+ */
+#ifndef KEEL_USER_LIMITS_H
+#define KEEL_USER_LIMITS_H
+
+#include <keel/fs.h>
+
+#define CHAR_BIT	__CHAR_BIT__
+#define MB_LEN_MAX	1	/* no multibyte characters: bytes are characters */
+
+#define SCHAR_MAX	__SCHAR_MAX__
+#define SCHAR_MIN	(-SCHAR_MAX - 1)
+#define UCHAR_MAX	(SCHAR_MAX * 2 + 1)
+#ifdef __CHAR_UNSIGNED__
+#define CHAR_MIN	0
+#define CHAR_MAX	UCHAR_MAX
+#else
+#define CHAR_MIN	SCHAR_MIN
+#define CHAR_MAX	SCHAR_MAX
+#endif
+
+#define SHRT_MAX	__SHRT_MAX__
+#define SHRT_MIN	(-SHRT_MAX - 1)
+#define USHRT_MAX	(SHRT_MAX * 2 + 1)
+
+#define INT_MAX		__INT_MAX__
+#define INT_MIN		(-INT_MAX - 1)
+#define UINT_MAX	(INT_MAX * 2U + 1U)
+
+#define LONG_MAX	__LONG_MAX__
+#define LONG_MIN	(-LONG_MAX - 1L)
+#define ULONG_MAX	(LONG_MAX * 2UL + 1UL)
+
+#define LLONG_MAX	__LONG_LONG_MAX__
+#define LLONG_MIN	(-LLONG_MAX - 1LL)
+#define ULLONG_MAX	(LLONG_MAX * 2ULL + 1ULL)
+
+#define SSIZE_MAX	LONG_MAX
+
+/* POSIX's names: PATH_MAX counts the terminating NUL, Keel's constants do not. */
+#define NAME_MAX	KEEL_NAME_MAX
+#define PATH_MAX	(KEEL_PATH_MAX + 1)
+
+#endif
