@@ -340,10 +340,42 @@ run_pipeline(struct pipeline *pl, bool background)
 	return status;
 }
 
+/*
+ * Background processes reaped before anyone waited for them: `wait PID` still gets their
+ * status, as POSIX asks of a shell for the pids it reported ($! among them).
+ */
+#define REAPED_MAX	16
+static struct {
+	int pid, status;
+} reaped[REAPED_MAX];
+static unsigned reaped_next;
+
+/* The status $? shows for a process that ended with wait status st, quietly. */
+static int
+exit_status(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : SH_STATUS_SIGNAL + WTERMSIG(st);
+}
+
+/* Takes the remembered status of pid into *status. Returns 0, or -1 when none is kept. */
+static int
+reaped_take(int pid, int *status)
+{
+	for (int i = 0; i < REAPED_MAX; i++)
+		if (reaped[i].pid == pid) {
+			reaped[i].pid = 0;
+			*status = reaped[i].status;
+			return 0;
+		}
+	return -1;
+}
+
 /* Notes the end of a background job's member pid with status. Returns its job or NULL. */
 static struct job *
-job_member_ended(int pid)
+job_member_ended(int pid, int st)
 {
+	reaped[reaped_next % REAPED_MAX].pid = pid;
+	reaped[reaped_next++ % REAPED_MAX].status = exit_status(st);
 	for (int i = 0; i < JOBS_MAX; i++)
 		for (int k = 0; k < jobs[i].n; k++)
 			if (jobs[i].pids[k] == pid) {
@@ -360,7 +392,7 @@ jobs_reap(bool report)
 	int pid, status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		struct job *j = job_member_ended(pid);
+		struct job *j = job_member_ended(pid, status);
 		if (j != NULL && j->alive == 0) {
 			if (report)
 				fprintf(stderr, "[%d]  Done  %s\n", j->id, j->text);
@@ -390,7 +422,7 @@ jobs_wait(int pid)
 			if (j->pids[k] <= 0 || (pid > 0 && j->pids[k] != pid))
 				continue;
 			if ((st = wait_for(j->pids[k])) >= 0)
-				status = WIFEXITED(st) ? WEXITSTATUS(st) : SH_STATUS_SIGNAL + WTERMSIG(st);
+				status = exit_status(st);
 			j->pids[k] = -j->pids[k];
 			if (--j->alive == 0)
 				j->n = 0;
@@ -398,6 +430,8 @@ jobs_wait(int pid)
 				return status;
 		}
 	}
+	if (pid > 0 && reaped_take(pid, &status) == 0)
+		return status;
 	if (pid > 0) {
 		warnx("wait: pid %d is not a child of this shell", pid);
 		return SH_STATUS_NOT_FOUND;

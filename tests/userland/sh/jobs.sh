@@ -15,3 +15,7 @@ cat nosuch 2>/dev/null &
 pid=$!
 wait "$pid"
 echo "and through a variable: $?"
+false &
+sleep 0.3
+wait $!
+echo "wait \$! for a job that ended a while ago: $?"
