@@ -159,11 +159,11 @@ static void tree_list(const char *path, int depth)
 	struct keel_stat st;
 	struct vnode *dir;
 
-	if (vfs_lookup(path, false, &dir) != 0)
+	if (vfs_lookup(path, false, 0, &dir) != 0)
 		return;
 	for (uint64_t i = 0; dir->ops->readdir && dir->ops->readdir(dir, i, &d) == 1; i++) {
 		if (ksnprintf(child, sizeof(child), "%s/%s", depth ? path : "", d.name) >=
-		    (int)sizeof(child) || vfs_stat(child, false, &st) != 0)
+		    (int)sizeof(child) || vfs_stat(child, false, 0, &st) != 0)
 			continue;
 		char perm[11] = "-rwxrwxrwx";
 		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' :

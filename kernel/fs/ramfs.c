@@ -548,7 +548,7 @@ void ramfs_get_stats(struct ramfs_stats *s)
 static int find(const char *path, bool follow, struct ramfs_node **out)
 {
 	struct vnode *v;
-	int err = vfs_lookup(path, follow, &v);
+	int err = vfs_lookup(path, follow, 0, &v);
 
 	if (err)
 		return err;

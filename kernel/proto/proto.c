@@ -199,7 +199,7 @@ static int dir_check(const char *path)
 	struct keel_stat st;
 	int err;
 
-	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, &st)) != 0)
+	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, P.uid, &st)) != 0)
 		return err;
 	if (!KEEL_S_ISDIR(st.mode))
 		return -ENOTDIR;
@@ -216,7 +216,7 @@ static int auth(const char *user, const char *pass, uint32_t *uid)
 	long len = 0;
 	bool found;
 
-	if (vfs_lookup(PASSWD_PATH, true, &n) == 0) {
+	if (vfs_lookup(PASSWD_PATH, true, 0, &n) == 0) {
 		if (KEEL_S_ISREG(vnode_mode(n)))
 			len = vnode_read_kernel(n, 0, text, PASSWD_FILE_MAX);
 		vnode_put(n);
@@ -302,7 +302,7 @@ static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *pat
 
 	if ((err = dir_check(path)) != 0 || (err = path_split(path, dir, name)) != 0)
 		return err;
-	if (vfs_stat(path, true, &st) == 0) {
+	if (vfs_stat(path, true, P.uid, &st) == 0) {
 		if (KEEL_S_ISDIR(st.mode))
 			return -EISDIR;
 		if ((err = perm_check(&st, P.uid, MAY_WRITE)) != 0)
@@ -315,7 +315,7 @@ static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *pat
 		return -ENOSPC;
 	ksnprintf(P.put.part, sizeof(P.put.part), "%s%s.%s%s", dir, dir[1] ? "/" : "", name,
 		  PART_SUFFIX);
-	if (vfs_lookup(P.put.part, false, &n) == 0) {
+	if (vfs_lookup(P.put.part, false, P.uid, &n) == 0) {
 		n->ops->stat(n, &st);
 		if (KEEL_S_ISREG(st.mode) && st.uid == P.uid && strcmp(P.put.path, path) == 0 &&
 		    P.put.size == size && P.put.want_crc == crc && P.put.have <= st.size) {
@@ -471,7 +471,7 @@ static int do_get(uint32_t seq, const char *path)
 	uint32_t crc = 0;
 	int err;
 
-	if ((err = vfs_lookup(path, true, &n)) != 0)
+	if ((err = vfs_lookup(path, true, P.uid, &n)) != 0)
 		return err;
 	n->ops->stat(n, &st);
 	err = KEEL_S_ISDIR(st.mode) ? -EISDIR : !KEEL_S_ISREG(st.mode) ? -EINVAL :
@@ -520,7 +520,7 @@ static int do_list(uint32_t seq, const char *path)
 	size_t len = 0;
 	int err;
 
-	if ((err = vfs_lookup(path, true, &dir)) != 0)
+	if ((err = vfs_lookup(path, true, P.uid, &dir)) != 0)
 		return err;
 	dir->ops->stat(dir, &st);
 	err = !KEEL_S_ISDIR(st.mode) ? -ENOTDIR : perm_check(&st, P.uid, MAY_READ);
@@ -532,7 +532,7 @@ static int do_list(uint32_t seq, const char *path)
 	}
 	for (uint64_t i = 0; dir->ops->readdir(dir, i, &d) == 1; i++) {
 		ksnprintf(child, sizeof(child), "%s/%s", path[1] ? path : "", d.name);
-		if (vfs_stat(child, false, &st) != 0)
+		if (vfs_stat(child, false, P.uid, &st) != 0)
 			continue;
 		text_add(text, &len, "%o %lu %s\n", st.mode, st.size, d.name);
 	}

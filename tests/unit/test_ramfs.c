@@ -71,7 +71,7 @@ static int
 ramfs_lookup(const char *path, bool follow, struct ramfs_node **out)
 {
 	struct vnode *v;
-	int err = vfs_lookup(path, follow, &v);
+	int err = vfs_lookup(path, follow, 0, &v);
 
 	if (err == 0) {
 		*out = (struct ramfs_node *)v;
