@@ -37,6 +37,7 @@ struct proc {
 	enum proc_state state;
 	int pid;
 	int pgid;			/* process group: the pid of its first member */
+	int sid;			/* session: the pid of its leader */
 	struct proc *parent;		/* the kernel's slot for orphans; NULL for the kernel */
 	char name[PROC_NAME_MAX + 1];
 	uint32_t uid;
@@ -140,6 +141,21 @@ int proc_setpgid(int pid, int pgid);
 
 /* Returns the group of the process pid (0: the caller), or -ESRCH. */
 int proc_getpgid(int pid);
+/*
+ * Makes the caller the leader of a new session and of a new group in it, both numbered
+ * by its pid. Returns the session's number, or -EPERM when the caller leads a group
+ * already (as POSIX has it: the group would span two sessions).
+ */
+int proc_setsid(void);
+/* Returns the session of the process pid (0: the caller), or -ESRCH. */
+int proc_getsid(int pid);
+/* Whether a live process of the group pgid belongs to the session sid. */
+bool proc_group_in_session(int pgid, int sid);
+/*
+ * Hangs the session sid up: SIGHUP to every live process of it (those that ignore it go
+ * on, but the console refuses them, tty.c). Called when the console's session ends.
+ */
+void proc_hangup(int sid);
 
 /* Whether a live process (not a zombie) belongs to the group pgid. */
 bool proc_group_alive(int pgid);

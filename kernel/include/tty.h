@@ -40,6 +40,24 @@ void tty_set_foreground(int pgid);
 /* Returns the foreground process group, 0 for none. */
 int tty_foreground(void);
 
+/*
+ * The session the console belongs to: 0 while none has claimed it since boot (then
+ * anyone may use it, as before sessions), TTY_HUNG_UP after its session ended and until
+ * another claims it, else the session's number. Only processes of that session may read
+ * it; writing needs that or root (doc/processes.md, "Sessions").
+ */
+#define TTY_HUNG_UP	(-1)
+int tty_session(void);
+/* Gives the console to the session sid (its leader asked, tcsetpgrp). */
+void tty_claim(int sid);
+/*
+ * Takes the console from its session: TTY_HUNG_UP, no foreground group, cooked mode, and
+ * all input thrown away, so nothing typed for the next login reaches the old session;
+ * readers waiting wake and fail. proc_hangup signals the session's processes.
+ */
+void tty_hangup(void);
+/* Whether the running process may read (write: false) the console now. */
+bool tty_may_use(bool write);
 /* A process ends: raw mode it asked for ends. */
 void tty_proc_exit(int pid);
 

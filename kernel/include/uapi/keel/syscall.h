@@ -60,7 +60,9 @@
 #define SYS_tcsetpgrp	44	/* (int fd, int pgid): the terminal fd's foreground group */
 #define SYS_tcgetpgrp	45	/* (int fd) */
 #define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
-#define NR_SYSCALLS	47
+#define SYS_setsid	47	/* (): a new session and group led by the caller; its number */
+#define SYS_getsid	48	/* (int pid): the session of pid, 0 is the caller */
+#define NR_SYSCALLS	49
 
 /* open flags (Linux's values). */
 #define O_RDONLY	0x0000
@@ -112,6 +114,7 @@
 #define WIFSIGNALED(s)		(((s) & 0x7f) != 0)
 #define WTERMSIG(s)		((s) & 0x7f)
 
+#define SIGHUP		1	/* the console's session ended (doc/processes.md, "Sessions") */
 #define SIGINT		2	/* ^C at the console */
 #define SIGILL		4	/* invalid opcode */
 #define SIGBUS		7	/* alignment check */
