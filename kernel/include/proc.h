@@ -18,6 +18,13 @@
 #include <keel/syscall.h>
 
 #define PROC_MAX	64		/* processes at once, the kernel's slot included */
+/*
+ * A user other than root may have PROC_USER_MAX processes (zombies included) at once,
+ * and never takes the last PROC_ROOT_RESERVE free slots: root can always log in, look
+ * (ps) and kill. Past either, spawn and fork fail with -EAGAIN. See doc/security.md.
+ */
+#define PROC_USER_MAX	24
+#define PROC_ROOT_RESERVE 8
 #define PID_MAX		32767		/* pids count up to this, then wrap to 1 */
 #define FD_MAX		KEEL_FD_MAX	/* open files per process */
 #define ARGV_MAX	32		/* arguments of spawn and exec, the program's name included */

@@ -143,17 +143,28 @@ static bool pid_taken(int n)
 	return false;
 }
 
-/* Reserves a free slot with a fresh pid, or returns NULL. */
-static struct proc *slot_alloc(void)
+/*
+ * Reserves a free slot with a fresh pid for a process of uid, or returns NULL: when the
+ * table is full, or uid is not root and has PROC_USER_MAX processes or would take one of
+ * the last PROC_ROOT_RESERVE free slots.
+ */
+static struct proc *slot_alloc(uint32_t uid)
 {
 	struct proc *p = NULL;
 	uint64_t flags = arch_irq_save();
+	int free = 0, mine = 0;
 
-	for (int i = 1; i < PROC_MAX; i++)
-		if (ptable.table[i].state == P_UNUSED) {
+	for (int i = PROC_MAX - 1; i > 0; i--) {
+		const struct proc *s = &ptable.table[i];
+		if (s->state == P_UNUSED) {
 			p = &ptable.table[i];
-			break;
+			free++;
+		} else if (s->uid == uid) {
+			mine++;
 		}
+	}
+	if (uid != 0 && (free <= PROC_ROOT_RESERVE || mine >= PROC_USER_MAX))
+		p = NULL;
 	if (p) {
 		do {
 			ptable.last_pid = ptable.last_pid >= PID_MAX ? 1 : ptable.last_pid + 1;
@@ -208,7 +219,7 @@ int proc_spawn(const char *path, int argc, const char *const argv[], const char 
 	struct loader_image img;
 	int err;
 
-	if (!(p = slot_alloc()))
+	if (!(p = slot_alloc(parent->uid)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
 		slot_free(p);
@@ -248,7 +259,7 @@ int proc_fork(void)
 
 	if (!parent->space)
 		return -EINVAL;		/* the kernel and its threads have no user half */
-	if (!(p = slot_alloc()))
+	if (!(p = slot_alloc(parent->uid)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
 		slot_free(p);
@@ -316,7 +327,7 @@ int proc_start_kthread(const char *name, void (*fn)(void))
 {
 	struct proc *p;
 
-	if (!(p = slot_alloc()))
+	if (!(p = slot_alloc(0)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
 		slot_free(p);
