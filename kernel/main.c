@@ -199,10 +199,14 @@ static void ramfs_start(void)
 	const struct bootinfo *bi = &boot.info;
 	struct ramfs_stats rs;
 	char err[CPIO_ERR_MAX + 64];
-	uint64_t t0;
+	struct mem_info mi;
+	uint64_t t0, limit;
 	size_t i;
 	int released;
 
+	mem_info_get(&mi);
+	limit = mi.free - MIN(mi.free, MAX(RAMFS_RESERVE_MIN, mi.free / RAMFS_RESERVE_DIV));
+	ramfs_set_limits(limit, limit / RAMFS_USER_DIV);
 	if (vfs_mount("/", &ramfs_type) != 0)
 		panic("ramfs_start: no memory for the root directory");
 	for (i = 0; i < bi->module_count; i++)
@@ -225,6 +229,8 @@ static void ramfs_start(void)
 	if (rs.skipped)
 		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
 			rs.skipped);
+	boot_log("ramfs: files may take %lu KiB, %lu KiB for each user but root",
+		 limit >> 10, (limit / RAMFS_USER_DIV) >> 10);
 	if (!boot.quiet)
 		tree_list("/", 0);
 }
