@@ -208,27 +208,38 @@ static int dir_check(const char *path)
 
 /* --- HELLO: who the session is for. */
 
-static int auth(const char *user, const char *pass, uint32_t *uid)
+/* Reads the file at path (as the kernel) into text, PASSWD_FILE_MAX + 1 bytes, NUL-ended. */
+static void read_etc(const char *path, char *text)
 {
-	static char text[PASSWD_FILE_MAX + 1];
-	struct passwd_entry e;
 	struct vnode *n;
 	long len = 0;
-	bool found;
 
-	if (vfs_lookup(PASSWD_PATH, true, 0, &n) == 0) {
+	if (vfs_lookup(path, true, 0, &n) == 0) {
 		if (KEEL_S_ISREG(vnode_mode(n)))
 			len = vnode_read_kernel(n, 0, text, PASSWD_FILE_MAX);
 		vnode_put(n);
 	}
 	text[len > 0 ? len : 0] = '\0';
-	found = passwd_find_name(text, user, &e) == 0;
+}
+
+/* The user's uid from /etc/passwd, checked against the hash in /etc/shadow, as login does. */
+static int auth(const char *user, const char *pass, uint32_t *uid)
+{
+	static char text[PASSWD_FILE_MAX + 1], shadow[PASSWD_FILE_MAX + 1];
+	const char *hash = PWHASH_NO_USER;
+	struct passwd_entry e;
+	bool found, ok;
+
+	read_etc(PASSWD_PATH, text);
+	read_etc(SHADOW_PATH, shadow);
+	found = passwd_find_name(text, user, &e) == 0 && shadow_find(shadow, user, &hash) == 0;
 	/* An unknown user costs the same hash as a known one (as login does). */
-	if (pwhash_check(found ? e.hash : PWHASH_NO_USER, pass) && found) {
-		*uid = e.uid;
-		return 0;
-	}
-	return -EACCES;
+	ok = pwhash_check(found ? hash : PWHASH_NO_USER, pass) && found;
+	memset(shadow, 0, sizeof(shadow));
+	if (!ok)
+		return -EACCES;
+	*uid = e.uid;
+	return 0;
 }
 
 static void session_end(void);
