@@ -67,7 +67,7 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
-	hexdump sysbench true crash syscheck spawnloop ttycheck \
+	hexdump sysbench true crash syscheck spawnloop ttycheck seccheck \
 	ping ifconfig udpecho lspci \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch
 SH_SRCS = \

@@ -192,18 +192,20 @@ static const char *error_text(int err)
 
 /* --- Paths and permissions, for the session's user. */
 
-/* The directory of path must exist and be writable and searchable by the session's user. */
-static int dir_check(const char *path)
+/*
+ * The directory of path must exist and be writable and searchable by the session's user;
+ * its stat goes to *st.
+ */
+static int dir_check(const char *path, struct keel_stat *st)
 {
 	char dir[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
-	struct keel_stat st;
 	int err;
 
-	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, P.uid, &st)) != 0)
+	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, P.uid, st)) != 0)
 		return err;
-	if (!KEEL_S_ISDIR(st.mode))
+	if (!KEEL_S_ISDIR(st->mode))
 		return -ENOTDIR;
-	return perm_check(&st, P.uid, MAY_WRITE | MAY_EXEC);
+	return perm_check(st, P.uid, MAY_WRITE | MAY_EXEC);
 }
 
 /* --- HELLO: who the session is for. */
@@ -306,17 +308,19 @@ static void put_finish(int result)
 static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *path)
 {
 	struct mem_info mi;
-	struct keel_stat st;
+	struct keel_stat st, dst;
 	struct vnode *n = NULL;
 	char dir[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
 	int err;
 
-	if ((err = dir_check(path)) != 0 || (err = path_split(path, dir, name)) != 0)
+	if ((err = dir_check(path, &dst)) != 0 || (err = path_split(path, dir, name)) != 0)
 		return err;
 	if (vfs_stat(path, true, P.uid, &st) == 0) {
 		if (KEEL_S_ISDIR(st.mode))
 			return -EISDIR;
-		if ((err = perm_check(&st, P.uid, MAY_WRITE)) != 0)
+		/* The upload replaces the file by a rename: the sticky rule holds for it too. */
+		if ((err = perm_check(&st, P.uid, MAY_WRITE)) != 0 ||
+		    (err = perm_sticky(&dst, &st, P.uid)) != 0)
 			return err;
 	}
 	mem_info_get(&mi);
