@@ -24,7 +24,8 @@ void tty_input(uint8_t c);
 /*
  * Reads into the kernel buffer buf: in cooked mode up to one line (blocking until a line
  * is complete), in raw mode what has come (blocking until a byte has). Returns the count,
- * 0 at end of file (^D on an empty line), or -EINTR when the reader is killed.
+ * 0 at end of file (^D on an empty line), -EINTR when the reader is killed, or -EIO when
+ * the console is not the reader's session's (tty_may_use), now or after a hang-up.
  */
 long tty_read(char *buf, size_t len);
 
