@@ -223,7 +223,10 @@ int tty_session(void)
 
 void tty_claim(int sid)
 {
+	uint64_t flags = arch_irq_save();
+
 	tty.sid = sid;
+	arch_irq_restore(flags);
 }
 
 void tty_hangup(void)

@@ -10,6 +10,7 @@
 #include "cpio_reader.h"
 #include "heap.h"
 #include "lib.h"
+#include "lock.h"
 #include <keel/errno.h>
 
 static struct {
@@ -27,13 +28,17 @@ static struct {
 	uint32_t *image_refs;
 	void (*image_release)(void *page);
 	size_t image_released;
-	/* Kernel memory the files take, charged to their owners (ramfs_set_limits). */
+	/*
+	 * Kernel memory the files take, charged to their owners (ramfs_set_limits). Writes
+	 * charge outside the VFS's lock (vfs.c), so the counts have a lock of their own.
+	 */
+	struct lock usage_lock;
 	uint64_t used, limit, user_limit;
 	struct {
 		uint32_t uid;
 		uint64_t bytes;		/* 0: a free entry */
 	} users[RAMFS_USERS_MAX];
-} fs;
+} fs = { .usage_lock = LOCK_INIT("ramfs usage") };
 
 static const struct vnode_ops ramfs_ops;
 
@@ -119,13 +124,17 @@ static uint64_t *user_bytes(uint32_t uid, bool add)
 
 uint64_t ramfs_user_used(uint32_t uid)
 {
-	uint64_t *b = uid ? user_bytes(uid, false) : NULL;
+	uint64_t *b, r;
 
-	return uid ? (b ? *b : 0) : fs.used;
+	lock_acquire(&fs.usage_lock);
+	b = uid ? user_bytes(uid, false) : NULL;
+	r = uid ? (b ? *b : 0) : fs.used;
+	lock_release(&fs.usage_lock);
+	return r;
 }
 
-/* Charges bytes to uid. Returns 0, -ENOSPC past the limit, -EDQUOT past uid's. */
-static int charge(uint32_t uid, uint64_t bytes)
+/* Charges bytes to uid, under the usage lock. Returns 0, -ENOSPC past the limit, -EDQUOT past uid's. */
+static int charge_locked(uint32_t uid, uint64_t bytes)
 {
 	uint64_t *b = NULL;
 
@@ -141,13 +150,25 @@ static int charge(uint32_t uid, uint64_t bytes)
 	return 0;
 }
 
+static int charge(uint32_t uid, uint64_t bytes)
+{
+	int err;
+
+	lock_acquire(&fs.usage_lock);
+	err = charge_locked(uid, bytes);
+	lock_release(&fs.usage_lock);
+	return err;
+}
+
 static void uncharge(uint32_t uid, uint64_t bytes)
 {
-	uint64_t *b = uid ? user_bytes(uid, false) : NULL;
+	uint64_t *b;
 
-	if (b)
+	lock_acquire(&fs.usage_lock);
+	if ((b = uid ? user_bytes(uid, false) : NULL) != NULL)
 		*b -= MIN(*b, bytes);
 	fs.used -= MIN(fs.used, bytes);
+	lock_release(&fs.usage_lock);
 }
 
 /* A data page for n, charged to its owner. Returns 0, -ENOSPC or -EDQUOT. */
