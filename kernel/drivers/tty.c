@@ -295,11 +295,15 @@ static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
 	return (long)done;
 }
 
-/* A line (raw: a byte) or an end of file waits to be read; output never blocks. */
+/*
+ * A line (raw: a byte) or an end of file waits to be read; output never blocks. A process
+ * the console refuses (an earlier session's) is told it may read, and its read fails at
+ * once: it learns nothing of when someone types.
+ */
 static unsigned tty_file_poll(struct file *f)
 {
 	uint64_t flags = arch_irq_save();
-	bool in = ldisc_readable(&tty.ld);
+	bool in = ldisc_readable(&tty.ld) || !tty_may_use(false);
 
 	(void)f;
 	arch_irq_restore(flags);
