@@ -587,9 +587,15 @@ bool proc_group_in_session(int pgid, int sid)
 
 void proc_hangup(int sid)
 {
+	/*
+	 * Not the session's leader when it is the kernel's child: init, whose session a
+	 * custom init may have made the console's (orphans are the kernel's children too,
+	 * but only a leader is skipped, and it loses the console all the same).
+	 */
 	for (int i = 1; i < PROC_MAX; i++) {
 		struct proc *p = &ptable.table[i];
-		if (live_user(p) && p->sid == sid)
+		if (live_user(p) && p->sid == sid &&
+		    !(p->pid == sid && p->parent->pid == PROC_KERNEL_PID))
 			deliver(p, SIGHUP);
 	}
 }

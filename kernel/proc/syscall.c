@@ -169,10 +169,11 @@ static long sys_getsid(const uint64_t *a)
 }
 
 /*
- * Whether cur's session may have the console: it has it, or nobody has claimed it since
- * boot, or cur leads its session and is root (init's login, which takes it from a
- * session that is still there: that session is hung up) or the console is free since
- * boot. A process of another session gets -EPERM.
+ * Checks that cur may hand the console on, and gives it to cur's session when cur leads
+ * one that may take it. Returns 0 when the console is cur's session's already, or no
+ * session has had it since boot; or after giving it to cur's session when cur leads it
+ * and is root (init's next login: a session still holding the console is hung up first)
+ * or nobody has had the console yet. Otherwise -EPERM.
  */
 static int console_claim(struct proc *cur)
 {
