@@ -165,11 +165,11 @@ static void tree_list(const char *path, int depth)
 	struct keel_stat st;
 	struct vnode *dir;
 
-	if (vfs_lookup(path, false, &dir) != 0)
+	if (vfs_lookup(path, false, 0, &dir) != 0)
 		return;
 	for (uint64_t i = 0; dir->ops->readdir && dir->ops->readdir(dir, i, &d) == 1; i++) {
 		if (ksnprintf(child, sizeof(child), "%s/%s", depth ? path : "", d.name) >=
-		    (int)sizeof(child) || vfs_stat(child, false, &st) != 0)
+		    (int)sizeof(child) || vfs_stat(child, false, 0, &st) != 0)
 			continue;
 		char perm[11] = "-rwxrwxrwx";
 		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' :
@@ -205,10 +205,14 @@ static void ramfs_start(void)
 	const struct bootinfo *bi = &boot.info;
 	struct ramfs_stats rs;
 	char err[CPIO_ERR_MAX + 64];
-	uint64_t t0;
+	struct mem_info mi;
+	uint64_t t0, limit;
 	size_t i;
 	int released;
 
+	mem_info_get(&mi);
+	limit = mi.free - MIN(mi.free, MAX(RAMFS_RESERVE_MIN, mi.free / RAMFS_RESERVE_DIV));
+	ramfs_set_limits(limit, limit / RAMFS_USER_DIV);
 	if (vfs_mount("/", &ramfs_type) != 0)
 		panic("ramfs_start: no memory for the root directory");
 	for (i = 0; i < bi->module_count; i++)
@@ -231,6 +235,8 @@ static void ramfs_start(void)
 	if (rs.skipped)
 		kprintf("[!!] ramfs: %zu entries of other types (devices, pipes) skipped\n",
 			rs.skipped);
+	boot_log("ramfs: files may take %lu KiB, %lu KiB for each user but root",
+		 limit >> 10, (limit / RAMFS_USER_DIV) >> 10);
 	if (boot.verbose)
 		tree_list("/", 0);
 }

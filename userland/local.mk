@@ -75,7 +75,7 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
-	hexdump sysbench true crash syscheck spawnloop ttycheck \
+	hexdump sysbench true crash syscheck spawnloop ttycheck seccheck \
 	ping ifconfig udpecho lspci \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date
 SH_SRCS = \
@@ -157,20 +157,26 @@ userland_mkpasswd_CPPFLAGS = $(AM_CPPFLAGS) -DKEEL_HOST_TEST
 userland_root_password = $(if $(ROOT_PASSWORD),$(ROOT_PASSWORD),keel)
 userland_guest_password = $(if $(GUEST_PASSWORD),$(GUEST_PASSWORD),guest)
 
-# A changed password changes the Makefile (configure writes it), which remakes passwd.
+# A changed password changes the Makefile (configure writes it), which remakes passwd and
+# shadow: the public fields in the one, the hashes in the other (doc/security.md).
 userland/etc/passwd: userland/mkpasswd$(EXEEXT) Makefile
 	@$(MKDIR_P) $(@D)
-	$(AM_V_GEN){ printf '%s\n' '$(userland_root_password)' | \
-	    userland/mkpasswd$(EXEEXT) --uid 0 --gid 0 --home /root root && \
+	$(AM_V_GEN)rm -f userland/etc/shadow.tmp && \
+	{ printf '%s\n' '$(userland_root_password)' | \
+	    userland/mkpasswd$(EXEEXT) --shadow userland/etc/shadow.tmp --uid 0 --gid 0 \
+	      --home /root root && \
 	  printf '%s\n' '$(userland_guest_password)' | \
-	    userland/mkpasswd$(EXEEXT) --uid 1000 --gid 1000 --home /home/guest guest; \
-	} > $@.tmp && mv $@.tmp $@
+	    userland/mkpasswd$(EXEEXT) --shadow userland/etc/shadow.tmp --uid 1000 --gid 1000 \
+	      --home /home/guest guest; \
+	} > $@.tmp && mv userland/etc/shadow.tmp userland/etc/shadow && mv $@.tmp $@
+userland/etc/shadow: userland/etc/passwd
+	@test -f $@ || { rm -f userland/etc/passwd; $(MAKE) $(AM_MAKEFLAGS) userland/etc/passwd; }
 
 # The image: a gen_init_cpio-style list (see mkramfs(1)) so that modes and owners are
 # exactly these, whatever the build tree's files have.
 MKRAMFS = tools/mkramfs/mkramfs$(EXEEXT)
 .SECONDEXPANSION:
-ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd \
+ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland/etc/shadow \
 		$(srcdir)/userland/etc/motd $(MKRAMFS) Makefile
 	$(AM_V_GEN){ \
 	  echo 'dir bin 0755 0 0'; \
@@ -178,6 +184,7 @@ ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd \
 	    n=$${p##*/}; echo "file bin/$${n%.bin} $$p 0755 0 0"; done; \
 	  echo 'dir etc 0755 0 0'; \
 	  echo 'file etc/passwd userland/etc/passwd 0644 0 0'; \
+	  echo 'file etc/shadow userland/etc/shadow 0600 0 0'; \
 	  echo 'file etc/motd $(srcdir)/userland/etc/motd 0644 0 0'; \
 	  echo 'dir home 0755 0 0'; \
 	  echo 'dir home/guest 0755 1000 1000'; \
@@ -188,7 +195,7 @@ ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd \
 noinst_DATA += ramfs.img
 EXTRA_DIST += $(ULIB_SRCS) $(ULIB_HDRS) userland/lib/crt0.asm $(SH_SRCS) $(SH_HDRS) \
 	$(USERLAND_SIMPLE_SRCS) userland/user.ld userland/etc/motd userland/local.mk
-CLEANFILES += ramfs.img userland/ramfs.list userland/etc/passwd $(USERLAND_BINS) $(ULIB) \
+CLEANFILES += ramfs.img userland/ramfs.list userland/etc/passwd userland/etc/shadow $(USERLAND_BINS) $(ULIB) \
 	$(USERLAND_OBJS) $(USERLAND_OBJS:.o=.d)
 
 include $(srcdir)/tests/userland/local.mk

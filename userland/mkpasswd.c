@@ -5,6 +5,9 @@
  *	printf '%s\n' secret | mkpasswd --uid 1000 --home /home/guest guest
  *	guest:$sha256$10000$<salt>$<digest>:1000:1000:/home/guest:/bin/sh
  *
+ * With --shadow FILE the hash goes to a line "guest:$sha256$..." appended to FILE (the
+ * image's /etc/shadow) and the passwd line says "x" in its place.
+ *
  * The password is read from standard input (one line), so it never shows in ps; the salt
  * is drawn from /dev/urandom unless --salt gives it.
  */
@@ -24,7 +27,7 @@
 static struct {
 	unsigned long uid, gid, iterations;
 	int gid_set;
-	const char *home, *shell, *name;
+	const char *home, *shell, *name, *shadow;
 	uint8_t salt[PWHASH_SALT_MAX];
 	size_t saltlen;
 } opt = { .iterations = PWHASH_ITERATIONS, .shell = "/bin/sh" };
@@ -36,6 +39,7 @@ static const struct option long_options[] = {
 	{ "shell", required_argument, NULL, 's' },
 	{ "iterations", required_argument, NULL, 'i' },
 	{ "salt", required_argument, NULL, 'S' },
+	{ "shadow", required_argument, NULL, 'w' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -55,6 +59,7 @@ usage(FILE *f)
 "  -s, --shell=PATH       shell (default /bin/sh)\n"
 "  -i, --iterations=N     SHA-256 rounds, 1 to %d (default %d)\n"
 "  -S, --salt=HEX         the salt, 1 to %d bytes in hex (default: %d random bytes)\n"
+"  -w, --shadow=FILE      append NAME:HASH to FILE (/etc/shadow), and print x for the hash\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n",
 		PWHASH_ITERATIONS_MAX, PWHASH_ITERATIONS, PWHASH_SALT_MAX, PWHASH_SALT_SIZE);
@@ -102,7 +107,7 @@ parse_options(int argc, char **argv)
 	int c;
 
 	opt.uid = 1000;
-	while ((c = getopt_long(argc, argv, "u:g:d:s:i:S:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:g:d:s:i:S:w:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'u': opt.uid = number("--uid", optarg, 0, 65535); break;
 		case 'g': opt.gid = number("--gid", optarg, 0, 65535); opt.gid_set = 1; break;
@@ -110,6 +115,7 @@ parse_options(int argc, char **argv)
 		case 's': opt.shell = optarg; break;
 		case 'i': opt.iterations = number("--iterations", optarg, 1, PWHASH_ITERATIONS_MAX); break;
 		case 'S': parse_salt(optarg); break;
+		case 'w': opt.shadow = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n"); exit(0);
 		default: usage(stderr); exit(2);
@@ -187,6 +193,13 @@ main(int argc, char **argv)
 			  password) < 0)
 		die(1, "the password", "cannot be hashed");
 	memset(password, 0, sizeof(password));
-	printf("%s:%s:%lu:%lu:%s:%s\n", opt.name, hash, opt.uid, opt.gid, opt.home, opt.shell);
+	if (opt.shadow) {
+		FILE *f = fopen(opt.shadow, "a");
+
+		if (f == NULL || fprintf(f, "%s:%s\n", opt.name, hash) < 0 || fclose(f) != 0)
+			die(1, opt.shadow, strerror(errno));
+	}
+	printf("%s:%s:%lu:%lu:%s:%s\n", opt.name, opt.shadow ? "x" : hash, opt.uid, opt.gid,
+	       opt.home, opt.shell);
 	return ferror(stdout) || fflush(stdout) != 0 ? 1 : 0;
 }

@@ -45,6 +45,7 @@ static struct {
 	enum rx_state rx;
 	uint64_t stalled_since;		/* tick of the stop, or of the last read since */
 	int fg;				/* the foreground process group, 0 for none */
+	int sid;			/* the session it belongs to, 0 or TTY_HUNG_UP (tty.h) */
 } tty;
 
 static void tty_echo(void *ctx, const char *s, size_t len)
@@ -132,9 +133,16 @@ static long tty_peek(char *buf, size_t len, uint32_t *gen)
 	uint64_t flags = arch_irq_save();
 	size_t n;
 
-	while (tty.busy || !ldisc_readable(&tty.ld)) {
+	for (;;) {
 		int r;
 
+		/* Asked again after every wait: a hang-up may have come meanwhile. */
+		if (!tty_may_use(false)) {
+			arch_irq_restore(flags);
+			return -EIO;
+		}
+		if (!tty.busy && ldisc_readable(&tty.ld))
+			break;
 		tty.waiting++;
 		r = waitq_wait(&tty.readers);
 		tty.waiting--;
@@ -211,6 +219,41 @@ int tty_foreground(void)
 	return tty.fg;
 }
 
+int tty_session(void)
+{
+	return tty.sid;
+}
+
+void tty_claim(int sid)
+{
+	uint64_t flags = arch_irq_save();
+
+	tty.sid = sid;
+	arch_irq_restore(flags);
+}
+
+void tty_hangup(void)
+{
+	uint64_t flags = arch_irq_save();
+
+	tty.sid = TTY_HUNG_UP;
+	tty.fg = 0;
+	ldisc_flush(&tty.ld);
+	ldisc_set_mode(&tty.ld, TTY_COOKED);
+	tty.raw_pid = 0;
+	waitq_wake_all(&tty.readers);
+	poll_wake();		/* a poller of the console sees it readable (EIO) now */
+	tty_flow();
+	arch_irq_restore(flags);
+}
+
+bool tty_may_use(bool write)
+{
+	const struct proc *p = proc_current();
+
+	return tty.sid == 0 || p->sid == tty.sid || (write && p->uid == 0);
+}
+
 void tty_proc_exit(int pid)
 {
 	if (tty.ld.mode == TTY_RAW && tty.raw_pid == pid)
@@ -243,6 +286,9 @@ static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
 	size_t done = 0;
 
 	(void)f;
+	/* A process left from an earlier session cannot pose as the next login. */
+	if (!tty_may_use(true))
+		return -EIO;
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
 		if (iobuf_get(buf, done, chunk, n) != 0)
@@ -253,11 +299,15 @@ static long tty_file_write(struct file *f, const struct iobuf *buf, size_t len)
 	return (long)done;
 }
 
-/* A line (raw: a byte) or an end of file waits to be read; output never blocks. */
+/*
+ * A line (raw: a byte) or an end of file waits to be read; output never blocks. A process
+ * the console refuses (an earlier session's) is told it may read, and its read fails at
+ * once: it learns nothing of when someone types.
+ */
 static unsigned tty_file_poll(struct file *f)
 {
 	uint64_t flags = arch_irq_save();
-	bool in = ldisc_readable(&tty.ld);
+	bool in = ldisc_readable(&tty.ld) || !tty_may_use(false);
 
 	(void)f;
 	arch_irq_restore(flags);

@@ -6,7 +6,9 @@
  * groups). Opening
  * needs read and/or write permission on the file; creating, removing or renaming needs
  * write and search permission on the directory it happens in; chdir and spawn need search
- * or execute permission.
+ * or execute permission. The path walk asks for search permission on every directory it
+ * passes; in a sticky directory only the entry's owner, the directory's owner and root may
+ * remove or rename an entry.
  */
 #include "vfs.h"
 #include <keel/errno.h>
@@ -19,4 +21,11 @@ int perm_check(const struct keel_stat *st, uint32_t uid, unsigned want)
 		return (want & MAY_EXEC) && !KEEL_S_ISDIR(st->mode) && !(st->mode & 0111) ? -EACCES : 0;
 	bits = uid == st->uid ? (st->mode >> 6) & 7 : st->mode & 7;
 	return (bits & want) == want ? 0 : -EACCES;
+}
+
+int perm_sticky(const struct keel_stat *dir, const struct keel_stat *st, uint32_t uid)
+{
+	if (!(dir->mode & KEEL_S_ISVTX) || uid == 0 || uid == dir->uid || uid == st->uid)
+		return 0;
+	return -EPERM;
 }

@@ -10,6 +10,7 @@
 #include "cpio_reader.h"
 #include "heap.h"
 #include "lib.h"
+#include "lock.h"
 #include "rtc.h"
 #include <keel/errno.h>
 
@@ -28,7 +29,17 @@ static struct {
 	uint32_t *image_refs;
 	void (*image_release)(void *page);
 	size_t image_released;
-} fs;
+	/*
+	 * Kernel memory the files take, charged to their owners (ramfs_set_limits). Writes
+	 * charge outside the VFS's lock (vfs.c), so the counts have a lock of their own.
+	 */
+	struct lock usage_lock;
+	uint64_t used, limit, user_limit;
+	struct {
+		uint32_t uid;
+		uint64_t bytes;		/* 0: a free entry */
+	} users[RAMFS_USERS_MAX];
+} fs = { .usage_lock = LOCK_INIT("ramfs usage") };
 
 static const struct vnode_ops ramfs_ops;
 
@@ -82,15 +93,126 @@ int ramfs_image_release(void (*release)(void *page))
 }
 
 /* ---------------------------------------------------------------------------------------
+ * What the files of each user take */
+
+void ramfs_set_limits(uint64_t limit, uint64_t user_limit)
+{
+	fs.limit = limit;
+	fs.user_limit = user_limit;
+}
+
+uint64_t ramfs_used(void)
+{
+	return fs.used;
+}
+
+/* uid's count (not root's), a free one when uid has none and add is set, or NULL. */
+static uint64_t *user_bytes(uint32_t uid, bool add)
+{
+	size_t free = RAMFS_USERS_MAX;
+
+	for (size_t i = 0; i < RAMFS_USERS_MAX; i++) {
+		if (fs.users[i].bytes && fs.users[i].uid == uid)
+			return &fs.users[i].bytes;
+		if (!fs.users[i].bytes && free == RAMFS_USERS_MAX)
+			free = i;
+	}
+	if (!add || free == RAMFS_USERS_MAX)
+		return NULL;
+	fs.users[free].uid = uid;
+	return &fs.users[free].bytes;
+}
+
+uint64_t ramfs_user_used(uint32_t uid)
+{
+	uint64_t *b, r;
+
+	lock_acquire(&fs.usage_lock);
+	b = uid ? user_bytes(uid, false) : NULL;
+	r = uid ? (b ? *b : 0) : fs.used;
+	lock_release(&fs.usage_lock);
+	return r;
+}
+
+/* Charges bytes to uid, under the usage lock. Returns 0, -ENOSPC past the limit, -EDQUOT past uid's. */
+static int charge_locked(uint32_t uid, uint64_t bytes)
+{
+	uint64_t *b = NULL;
+
+	if (fs.limit && bytes > fs.limit - MIN(fs.used, fs.limit))
+		return -ENOSPC;
+	if (uid != 0 && !(b = user_bytes(uid, true)) && fs.user_limit)
+		return -EDQUOT;
+	if (b && fs.user_limit && *b + bytes > fs.user_limit)
+		return -EDQUOT;
+	if (b)
+		*b += bytes;
+	fs.used += bytes;
+	return 0;
+}
+
+static int charge(uint32_t uid, uint64_t bytes)
+{
+	int err;
+
+	lock_acquire(&fs.usage_lock);
+	err = charge_locked(uid, bytes);
+	lock_release(&fs.usage_lock);
+	return err;
+}
+
+static void uncharge(uint32_t uid, uint64_t bytes)
+{
+	uint64_t *b;
+
+	lock_acquire(&fs.usage_lock);
+	if ((b = uid ? user_bytes(uid, false) : NULL) != NULL)
+		*b -= MIN(*b, bytes);
+	fs.used -= MIN(fs.used, bytes);
+	lock_release(&fs.usage_lock);
+}
+
+/* A data page for n, charged to its owner. Returns 0, -ENOSPC or -EDQUOT. */
+static int page_new(struct ramfs_node *n, unsigned char **page)
+{
+	int err = charge(n->uid, RAMFS_PAGE);
+
+	if (err)
+		return err;
+	if (!(*page = kpage_alloc())) {
+		uncharge(n->uid, RAMFS_PAGE);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static void page_free(struct ramfs_node *n, unsigned char *page)
+{
+	if (page) {
+		kpage_free(page);
+		uncharge(n->uid, RAMFS_PAGE);
+	}
+}
+
+/* The bytes charged to n's owner besides its pages: the node itself. */
+#define NODE_CHARGE	sizeof(struct ramfs_node)
+
+/* ---------------------------------------------------------------------------------------
  * Nodes and directories */
 
+/* Returns the new node, or NULL with *err set (-ENOSPC, -EDQUOT). */
 static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, uint32_t uid,
-				   uint32_t gid)
+				   uint32_t gid, int *err)
 {
-	struct ramfs_node *n = kzalloc(sizeof(*n));
+	struct ramfs_node *n;
 
-	if (!n)
+	if ((*err = charge(uid, NODE_CHARGE)) != 0)
 		return NULL;
+	if (!(n = kzalloc(sizeof(*n)))) {
+		uncharge(uid, NODE_CHARGE);
+		*err = -ENOSPC;
+		return NULL;
+	}
 	memcpy(n->name, name, len);
 	n->name[len] = '\0';
 	vnode_init(&n->vn, &ramfs_ops, fs.root ? &fs.root->vn : NULL);
@@ -106,7 +228,7 @@ static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, 
 static void data_free(struct ramfs_node *n)
 {
 	for (size_t i = 0; i < n->npages; i++)
-		kpage_free(n->pages[i]);
+		page_free(n, n->pages[i]);
 	kfree(n->pages);
 	n->pages = NULL;
 	n->npages = 0;
@@ -117,7 +239,21 @@ static void data_free(struct ramfs_node *n)
 static void node_free(struct ramfs_node *n)
 {
 	data_free(n);
+	uncharge(n->uid, NODE_CHARGE);
 	kfree(n);
+}
+
+/* Gives n to uid, and what it takes with it. */
+static void node_chown(struct ramfs_node *n, uint32_t uid)
+{
+	uint64_t bytes = NODE_CHARGE;
+
+	for (size_t i = 0; i < n->npages; i++)
+		bytes += n->pages[i] ? RAMFS_PAGE : 0;
+	uncharge(n->uid, bytes);
+	n->uid = uid;
+	/* Only image entries change owners, before any limit can bite: it cannot fail. */
+	(void)charge(uid, bytes);
 }
 
 /* Compares the entry name a with the len bytes of name, as strcmp would. */
@@ -229,10 +365,13 @@ static int ramfs_create(struct vnode *dv, const char *name, uint32_t mode, uint3
 	struct ramfs_node *dir = node_of(dv), *n;
 	size_t len = strlen(name);
 
+	int err;
+
 	if (dir_find(dir, name, len))
 		return -EEXIST;
-	if (!(n = node_new(name, len, mode, uid, gid)))
-		return -ENOSPC;
+	mode &= ~(uint32_t)(KEEL_S_ISUID | KEEL_S_ISGID);	/* ignored: doc/security.md */
+	if (!(n = node_new(name, len, mode, uid, gid, &err)))
+		return err;
 	dir_link(dir, n);
 	*out = &n->vn;
 	return 0;
@@ -348,13 +487,14 @@ static int image_copy_out(struct ramfs_node *n, uint64_t size)
 	if (pages_reserve(n, size))
 		return -ENOSPC;
 	for (uint64_t off = 0; off < size; off += RAMFS_PAGE) {
-		unsigned char *page = kpage_alloc();
-		if (!page) {
+		unsigned char *page;
+		int err = page_new(n, &page);
+		if (err) {
 			for (size_t i = 0; i < n->npages; i++) {
-				kpage_free(n->pages[i]);
+				page_free(n, n->pages[i]);
 				n->pages[i] = NULL;
 			}
-			return -ENOSPC;
+			return err;
 		}
 		size_t chunk = MIN(RAMFS_PAGE, size - off);
 		memcpy(page, src + off, chunk);
@@ -388,6 +528,7 @@ static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, 
 {
 	struct ramfs_node *n = node_of(v);
 	size_t done = 0;
+	int err;
 
 	if (KEEL_S_ISDIR(n->mode))
 		return -EISDIR;
@@ -395,18 +536,18 @@ static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, 
 		return 0;
 	if (off >= RAMFS_FILE_MAX || len > RAMFS_FILE_MAX - off)
 		return -EFBIG;
-	if (image_copy_out(n, n->size) || pages_reserve(n, off + len))
-		return -ENOSPC;
+	if ((err = image_copy_out(n, n->size)) != 0 || (err = pages_reserve(n, off + len)) != 0)
+		return err;
 	while (done < len) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % RAMFS_PAGE;
 		size_t chunk = MIN(len - done, RAMFS_PAGE - in_page);
 		unsigned char **page = &n->pages[pos / RAMFS_PAGE];
 		if (!*page) {
-			if (!(*page = kpage_alloc()))
+			if ((err = page_new(n, page)) != 0)
 				break;
 			memset(*page, 0, RAMFS_PAGE);
-		} else if (page_own(page) != 0) {
+		} else if ((err = page_own(page)) != 0) {
 			break;
 		}
 		if (iobuf_get(buf, done, *page + in_page, chunk) != 0)
@@ -417,7 +558,7 @@ static long ramfs_write(struct vnode *v, uint64_t off, const struct iobuf *buf, 
 	}
 	if (done)
 		n->mtime = (uint64_t)rtc_seconds();
-	return done ? (long)done : -ENOSPC;
+	return done ? (long)done : err;
 }
 
 static int ramfs_truncate(struct vnode *v, uint64_t size)
@@ -435,13 +576,15 @@ static int ramfs_truncate(struct vnode *v, uint64_t size)
 		data_free(n);	/* O_TRUNC: nothing to keep, so nothing to copy out */
 		return 0;
 	}
-	if (image_copy_out(n, MIN(size, n->size)) || pages_reserve(n, size))
-		return -ENOSPC;
+	int err;
+	if ((err = image_copy_out(n, MIN(size, n->size))) != 0 ||
+	    (err = pages_reserve(n, size)) != 0)
+		return err;
 	if (size < n->size) {
 		/* Whole pages past the end go; the tail of the last one is zeroed for regrowth. */
 		size_t keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
 		for (size_t i = keep; i < n->npages; i++) {
-			kpage_free(n->pages[i]);
+			page_free(n, n->pages[i]);
 			n->pages[i] = NULL;
 		}
 		if (size % RAMFS_PAGE && n->pages[keep - 1] && page_own(&n->pages[keep - 1]) == 0)
@@ -489,7 +632,8 @@ static int ramfs_chmod(struct vnode *v, uint32_t perm)
 {
 	struct ramfs_node *n = node_of(v);
 
-	n->mode = (n->mode & KEEL_S_IFMT) | (perm & KEEL_S_PERM);
+	perm &= KEEL_S_PERM & ~(uint32_t)(KEEL_S_ISUID | KEEL_S_ISGID);	/* doc/security.md */
+	n->mode = (n->mode & KEEL_S_IFMT) | perm;
 	return 0;
 }
 
@@ -516,7 +660,7 @@ static uint64_t ramfs_lend_page(struct vnode *v, uint64_t index)
 		return 0;
 	page = &n->pages[index];
 	if (!*page) {		/* a hole, or past the end: zeros */
-		if (!(*page = kpage_alloc()))
+		if (page_new(n, page) != 0)
 			return 0;
 		memset(*page, 0, RAMFS_PAGE);
 	}
@@ -544,12 +688,14 @@ static const struct vnode_ops ramfs_ops = {
  */
 static int ramfs_mount(struct vnode **root)
 {
+	int err;
+
 	kfree(fs.image_refs);
 	fs.image_refs = NULL;
 	fs.image_pages = 0;
 	fs.image_release = NULL;
 	fs.root = NULL;
-	fs.root = node_new("", 0, KEEL_S_IFDIR | 0755, 0, 0);
+	fs.root = node_new("", 0, KEEL_S_IFDIR | 0755, 0, 0, &err);
 	if (!fs.root)
 		return -ENOMEM;
 	fs.root->linked = true;
@@ -595,7 +741,7 @@ void ramfs_get_stats(struct ramfs_stats *s)
 static int find(const char *path, bool follow, struct ramfs_node **out)
 {
 	struct vnode *v;
-	int err = vfs_lookup(path, follow, &v);
+	int err = vfs_lookup(path, follow, 0, &v);
 
 	if (err)
 		return err;
@@ -734,8 +880,9 @@ static int mount_entry(struct mount *m, const struct cpio_entry *e, char *path)
 	if (err)
 		return err;
 attributes:
-	n->mode = type | perm;
-	n->uid = e->uid;
+	/* setuid and setgid bits are dropped: Keel ignores them (doc/security.md). */
+	n->mode = type | (perm & ~(uint32_t)(KEEL_S_ISUID | KEEL_S_ISGID));
+	node_chown(n, e->uid);
 	n->gid = e->gid;
 	n->mtime = e->mtime;
 	return 0;

@@ -238,7 +238,7 @@ long sys_stat(const uint64_t *a)
 	int err;
 
 	if ((err = path_from_user((const char *)a[0], path)) != 0 ||
-	    (err = vfs_stat(path, true, &st)) != 0)
+	    (err = vfs_stat(path, true, proc_current()->uid, &st)) != 0)
 		return err;
 	return copy_to_user((void *)a[1], &st, sizeof(st));
 }
@@ -261,7 +261,7 @@ long sys_chdir(const uint64_t *a)
 	int err;
 
 	if ((err = path_from_user((const char *)a[0], path)) != 0 ||
-	    (err = vfs_stat(path, true, &st)) != 0)
+	    (err = vfs_stat(path, true, proc_current()->uid, &st)) != 0)
 		return err;
 	if (!KEEL_S_ISDIR(st.mode))
 		return -ENOTDIR;
@@ -350,7 +350,7 @@ static int exec_args_from_user(const uint64_t *a3, struct exec_args *a)
 	a->argc = 0;
 	a->envp[0] = NULL;
 	if ((err = path_from_user((const char *)a3[0], a->path)) != 0 ||
-	    (err = vfs_stat(a->path, true, &st)) != 0)
+	    (err = vfs_stat(a->path, true, proc_current()->uid, &st)) != 0)
 		return err;
 	if (!KEEL_S_ISREG(st.mode) || perm_check(&st, proc_current()->uid, MAY_EXEC) != 0)
 		return -EACCES;

@@ -96,7 +96,7 @@ int vfs_mount(const char *path, const struct vfs_type *type)
 	if (strcmp(path, "/") != 0) {
 		if (!vfs.root)
 			return -ENOENT;
-		if ((err = vfs_lookup(path, true, &on)) != 0)
+		if ((err = vfs_lookup(path, true, 0, &on)) != 0)
 			return err;
 		if (!KEEL_S_ISDIR(vnode_mode(on))) {
 			vnode_put(on);
@@ -157,17 +157,19 @@ static int step(struct vnode *dir, const char *name, size_t len, struct vnode **
 }
 
 /*
- * Walks path from the root, under the lock. Symlinks met on the way are followed; the last
- * component's is followed when follow is set. Relative link targets start at the link's
- * directory. Returns the node with one reference.
+ * Walks path from the root for uid, under the lock. Every directory the walk passes must
+ * let uid search it (MAY_EXEC), the one place where that is checked: every system call,
+ * the serial protocol and the loader come through here. Symlinks met on the way are
+ * followed; the last component's is followed when follow is set. Relative link targets
+ * start at the link's directory. Returns the node with one reference.
  */
-static int walk(const char *path, bool follow, struct vnode **out)
+static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out)
 {
 	char buf[2][KEEL_PATH_MAX + 1];
 	int which = 0, links = 0, err;
 	struct vnode *n;
 	const char *p = path;
-	uint32_t mode;			/* n's */
+	struct keel_stat st;		/* n's */
 
 	if (!vfs.root)
 		return -ENOENT;
@@ -176,21 +178,22 @@ static int walk(const char *path, bool follow, struct vnode **out)
 	if (strnlen(p, KEEL_PATH_MAX + 1) > KEEL_PATH_MAX)
 		return -ENAMETOOLONG;
 	n = get_locked(vfs.root);
-	mode = vnode_mode(n);
+	n->ops->stat(n, &st);
 	for (;;) {
 		const char *start = p, *name;
 		size_t len = path_next(&p, &name);
 
 		if (len == 0) {
 			/* "name/" names a directory, as in POSIX. */
-			if (name != start && !KEEL_S_ISDIR(mode)) {
+			if (name != start && !KEEL_S_ISDIR(st.mode)) {
 				put_locked(n);
 				return -ENOTDIR;
 			}
 			*out = n;
 			return 0;
 		}
-		err = len > KEEL_NAME_MAX ? -ENAMETOOLONG : !KEEL_S_ISDIR(mode) ? -ENOTDIR : 0;
+		err = len > KEEL_NAME_MAX ? -ENAMETOOLONG : !KEEL_S_ISDIR(st.mode) ? -ENOTDIR :
+		      perm_check(&st, uid, MAY_EXEC);
 		if (err) {
 			put_locked(n);
 			return err;
@@ -207,50 +210,49 @@ static int walk(const char *path, bool follow, struct vnode **out)
 			rest++;
 		bool last = *rest == '\0';
 		/* A trailing slash follows even the last link: "link/" is its target. */
-		uint32_t cmode = vnode_mode(child);
-		if (!KEEL_S_ISLNK(cmode) || (last && !follow && rest == p)) {
+		struct keel_stat cst;
+		child->ops->stat(child, &cst);
+		if (!KEEL_S_ISLNK(cst.mode) || (last && !follow && rest == p)) {
 			put_locked(n);
 			n = child;
-			mode = cmode;
+			st = cst;
 			continue;
 		}
 		/* Replace the link by its target: target + the rest of the path. */
 		char *next = buf[which ^= 1];
-		struct keel_stat st;
-		child->ops->stat(child, &st);
 		err = ++links > VFS_SYMLINK_MAX ? -ELOOP :
-		      st.size + strlen(p) > KEEL_PATH_MAX ? -ENAMETOOLONG : 0;
-		if (!err && vnode_read_kernel(child, 0, next, st.size) != (long)st.size)
+		      cst.size + strlen(p) > KEEL_PATH_MAX ? -ENAMETOOLONG : 0;
+		if (!err && vnode_read_kernel(child, 0, next, cst.size) != (long)cst.size)
 			err = -EIO;
 		put_locked(child);
 		if (err) {
 			put_locked(n);
 			return err;
 		}
-		memmove(next + st.size, p, strlen(p) + 1);
+		memmove(next + cst.size, p, strlen(p) + 1);
 		p = next;
 		if (*p == '/') {
 			put_locked(n);
 			n = get_locked(vfs.root);
-			mode = vnode_mode(n);
+			n->ops->stat(n, &st);
 		}
 	}
 }
 
-int vfs_lookup(const char *path, bool follow, struct vnode **out)
+int vfs_lookup(const char *path, bool follow, uint32_t uid, struct vnode **out)
 {
 	int err;
 
 	lock_acquire(&vfs.lock);
-	err = walk(path, follow, out);
+	err = walk(path, follow, uid, out);
 	lock_release(&vfs.lock);
 	return err;
 }
 
-int vfs_stat(const char *path, bool follow, struct keel_stat *st)
+int vfs_stat(const char *path, bool follow, uint32_t uid, struct keel_stat *st)
 {
 	struct vnode *v;
-	int err = vfs_lookup(path, follow, &v);
+	int err = vfs_lookup(path, follow, uid, &v);
 
 	if (err)
 		return err;
@@ -269,7 +271,7 @@ static int walk_parent(const char *path, uint32_t uid, struct vnode **dir, char 
 	struct keel_stat st;
 	int err;
 
-	if ((err = path_split(path, dpath, name)) != 0 || (err = walk(dpath, true, dir)) != 0)
+	if ((err = path_split(path, dpath, name)) != 0 || (err = walk(dpath, true, uid, dir)) != 0)
 		return err;
 	(*dir)->ops->stat(*dir, &st);
 	err = !KEEL_S_ISDIR(st.mode) ? -ENOTDIR : perm_check(&st, uid, MAY_WRITE | MAY_EXEC);
@@ -343,6 +345,18 @@ static bool is_root(const char *path)
 	return *path == '\0';
 }
 
+/* perm_sticky for the entry v of dir. */
+static int sticky_check(struct vnode *dir, struct vnode *v, uint32_t uid)
+{
+	struct keel_stat dst, st;
+
+	if (uid == 0)
+		return 0;
+	dir->ops->stat(dir, &dst);
+	v->ops->stat(v, &st);
+	return perm_sticky(&dst, &st, uid);
+}
+
 /* Removes path's node for uid: a non-directory, or with dir_only an empty directory. */
 static int remove_node(const char *path, uint32_t uid, bool dir_only)
 {
@@ -353,7 +367,7 @@ static int remove_node(const char *path, uint32_t uid, bool dir_only)
 	lock_acquire(&vfs.lock);
 	if (is_root(path)) {
 		err = dir_only ? -EBUSY : -EISDIR;
-	} else if (path[strlen(path) - 1] == '/' && (err = walk(path, false, &v)) == 0) {
+	} else if (path[strlen(path) - 1] == '/' && (err = walk(path, false, uid, &v)) == 0) {
 		/* "name/" names a directory (a link's target): unlink refuses it either way. */
 		if (!KEEL_S_ISDIR(vnode_mode(v)))
 			err = -ENOTDIR;
@@ -364,7 +378,7 @@ static int remove_node(const char *path, uint32_t uid, bool dir_only)
 	if (!err && (err = walk_parent(path, uid, &dir, name)) == 0) {
 		/* A file system mounted here cannot be removed under itself. */
 		if ((err = step(dir, name, strlen(name), &v)) == 0) {
-			err = v->mount != dir->mount ? -EBUSY : 0;
+			err = v->mount != dir->mount ? -EBUSY : sticky_check(dir, v, uid);
 			put_locked(v);
 		}
 		if (!err)
@@ -406,6 +420,13 @@ int vfs_rename(const char *from, const char *to, uint32_t uid)
 				err = -ENOTDIR;
 			else if (v->mount != fdir->mount)
 				err = -EBUSY;
+			else
+				err = sticky_check(fdir, v, uid);
+			put_locked(v);
+		}
+		/* What the move replaces is removed from a sticky directory too. */
+		if (!err && step(tdir, tname, strlen(tname), &v) == 0) {
+			err = sticky_check(tdir, v, uid);
 			put_locked(v);
 		}
 		if (!err && fdir->mount != tdir->mount)
@@ -435,7 +456,7 @@ int vfs_open(const char *path, int flags, uint32_t mode, uint32_t uid, struct fi
 	if (acc == O_ACCMODE)
 		return -EINVAL;
 	lock_acquire(&vfs.lock);
-	err = walk(path, true, &v);
+	err = walk(path, true, uid, &v);
 	if (err == -ENOENT && (flags & O_CREAT)) {
 		err = create_locked(path, KEEL_S_IFREG | (mode & KEEL_S_PERM), uid, &v);
 		created = err == 0;

@@ -51,6 +51,9 @@ struct ldisc {
 /* Starts l empty, in cooked mode; echo goes to fn(ctx, ...). */
 void ldisc_init(struct ldisc *l, ldisc_echo_fn fn, void *ctx);
 
+/* Throws away all input, the line being edited included (as ^C does, without echo). */
+void ldisc_flush(struct ldisc *l);
+
 /*
  * Takes one typed byte. reader_waits says whether someone is waiting to read, so that
  * cooked echo shows at once. Returns LDISC_WAKE and/or LDISC_INTR (for ^C, which also

@@ -18,6 +18,13 @@
 #include <keel/syscall.h>
 
 #define PROC_MAX	64		/* processes at once, the kernel's slot included */
+/*
+ * A user other than root may have PROC_USER_MAX processes (zombies included) at once,
+ * and never takes the last PROC_ROOT_RESERVE free slots: root can always log in, look
+ * (ps) and kill. Past either, spawn and fork fail with -EAGAIN. See doc/security.md.
+ */
+#define PROC_USER_MAX	24
+#define PROC_ROOT_RESERVE 8
 #define PID_MAX		32767		/* pids count up to this, then wrap to 1 */
 #define FD_MAX		KEEL_FD_MAX	/* open files per process */
 #define ARGV_MAX	32		/* arguments of spawn and exec, the program's name included */
@@ -37,6 +44,7 @@ struct proc {
 	enum proc_state state;
 	int pid;
 	int pgid;			/* process group: the pid of its first member */
+	int sid;			/* session: the pid of its leader */
 	struct proc *parent;		/* the kernel's slot for orphans; NULL for the kernel */
 	char name[PROC_NAME_MAX + 1];
 	uint32_t uid;
@@ -140,6 +148,21 @@ int proc_setpgid(int pid, int pgid);
 
 /* Returns the group of the process pid (0: the caller), or -ESRCH. */
 int proc_getpgid(int pid);
+/*
+ * Makes the caller the leader of a new session and of a new group in it, both numbered
+ * by its pid. Returns the session's number, or -EPERM when the caller leads a group
+ * already (as POSIX has it: the group would span two sessions).
+ */
+int proc_setsid(void);
+/* Returns the session of the process pid (0: the caller), or -ESRCH. */
+int proc_getsid(int pid);
+/* Whether a live process of the group pgid belongs to the session sid. */
+bool proc_group_in_session(int pgid, int sid);
+/*
+ * Hangs the session sid up: SIGHUP to every live process of it (those that ignore it go
+ * on, but the console refuses them, tty.c). Called when the console's session ends.
+ */
+void proc_hangup(int sid);
 
 /* Whether a live process (not a zombie) belongs to the group pgid. */
 bool proc_group_alive(int pgid);

@@ -16,6 +16,15 @@
 
 #define RAMFS_FILE_MAX		(256UL << 20)	/* bytes in one file */
 #define RAMFS_PAGE		HEAP_PAGE	/* file data are kept in pages of this size */
+#define RAMFS_USERS_MAX		16		/* users other than root whose usage is kept */
+/*
+ * The files never take the last RAMFS_RESERVE_MIN bytes of the memory free at boot, or
+ * its RAMFS_RESERVE_DIV-th part if that is more: processes (root's login, ls, rm) have
+ * it. One user other than root may take a RAMFS_USER_DIV-th part of the rest.
+ */
+#define RAMFS_RESERVE_MIN	(16UL << 20)
+#define RAMFS_RESERVE_DIV	8
+#define RAMFS_USER_DIV		2
 
 /* A node: the VFS's vnode first, then the ramfs's own. */
 #define RAMFS_LEVELS	8	/* of a directory's skip list: O(log n) up to 4^8 entries */
@@ -71,5 +80,16 @@ int ramfs_mount_image(const void *image, size_t size, char *err, size_t errlen);
 int ramfs_image_release(void (*release)(void *page));
 
 void ramfs_get_stats(struct ramfs_stats *s);
+/*
+ * Limits the kernel memory the ramfs's files may take (data pages and nodes, charged to
+ * each node's owner): limit bytes in all, user_limit bytes for each user but root (0: no
+ * limit). Past the first a write or create fails with -ENOSPC, past the second with
+ * -EDQUOT, as does a new user's first byte when RAMFS_USERS_MAX users have some already.
+ * Removing never needs memory. Call before mounting the image.
+ */
+void ramfs_set_limits(uint64_t limit, uint64_t user_limit);
+/* Bytes charged in all, and to uid. */
+uint64_t ramfs_used(void);
+uint64_t ramfs_user_used(uint32_t uid);
 
 #endif

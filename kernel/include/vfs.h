@@ -111,19 +111,28 @@ long vnode_read_kernel(struct vnode *v, uint64_t off, void *buf, size_t len);
  */
 int perm_check(const struct keel_stat *st, uint32_t uid, unsigned want);
 
+/*
+ * Returns 0 when uid may remove or rename the entry st describes out of the directory
+ * dir describes: always, unless dir is sticky (KEEL_S_ISVTX) and uid is neither root nor
+ * the owner of the entry or of the directory; then -EPERM.
+ */
+int perm_sticky(const struct keel_stat *dir, const struct keel_stat *st, uint32_t uid);
+
 /* --- The VFS calls (vfs.c). */
 
 /* Mounts a new instance of type on the directory path ("/" first, on nothing). Returns 0 or -errno. */
 int vfs_mount(const char *path, const struct vfs_type *type);
 
 /*
- * Finds the node at path, with one reference. Symlinks are followed on the way, and at
- * the end when follow is set. Returns 0, or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG.
+ * Finds the node at path for uid, with one reference. Symlinks are followed on the way,
+ * and at the end when follow is set; every directory passed needs search permission
+ * (MAY_EXEC) for uid. Returns 0, or -ENOENT, -ENOTDIR, -EACCES, -ELOOP, -ENAMETOOLONG.
+ * The kernel's own lookups pass uid 0.
  */
-int vfs_lookup(const char *path, bool follow, struct vnode **out);
+int vfs_lookup(const char *path, bool follow, uint32_t uid, struct vnode **out);
 
 /* vfs_lookup, then the node's stat. */
-int vfs_stat(const char *path, bool follow, struct keel_stat *st);
+int vfs_stat(const char *path, bool follow, uint32_t uid, struct keel_stat *st);
 
 /*
  * Opens path for uid as open(2) does (flags O_*; mode for O_CREAT): permission checks,
@@ -141,11 +150,17 @@ int vfs_create(const char *path, uint32_t mode, uint32_t uid, struct vnode **out
 /* Makes a symlink at path pointing at target (uid as above). */
 int vfs_symlink(const char *target, const char *path, uint32_t uid);
 
-/* Removes a non-directory (unlink) or an empty directory (rmdir) at path for uid. */
+/*
+ * Removes a non-directory (unlink) or an empty directory (rmdir) at path for uid; in a
+ * sticky directory only the owners may (-EPERM).
+ */
 int vfs_unlink(const char *path, uint32_t uid);
 int vfs_rmdir(const char *path, uint32_t uid);
 
-/* Moves from to to for uid (write and search permission on both directories); -EXDEV across mounts. */
+/*
+ * Moves from to to for uid (write and search permission on both directories, and the
+ * sticky rule of unlink for what is moved and what is replaced); -EXDEV across mounts.
+ */
 int vfs_rename(const char *from, const char *to, uint32_t uid);
 
 #endif

@@ -193,6 +193,45 @@ KTEST(proc, table_full_is_eagain)
 		KEXPECT_EQ(proc_wait(pids[i], &status, 0), pids[i]);
 }
 
+/* Spawns spinners for uid until spawn fails, into pids[*n...]. Returns the failure. */
+static int spawn_as(uint32_t uid, int *pids, int *n)
+{
+	const char *argv[1] = { "/ktest/spin" };
+	int r = -EAGAIN;
+
+	proc_current()->uid = uid;
+	while (*n < PROC_MAX && (r = proc_spawn("/ktest/spin", 1, argv, NULL)) > 0)
+		pids[(*n)++] = r;
+	proc_current()->uid = 0;
+	return r;
+}
+
+KTEST(proc, users_stop_at_their_limit_and_leave_root_its_reserve)
+{
+	int pids[PROC_MAX], n = 0, users, free = 0, status;
+
+	INSTALL(spin);
+	for (int i = 1; i < PROC_MAX; i++)
+		free += proc_at(i)->state == P_UNUSED;
+	KEXPECT_EQ(spawn_as(1000, pids, &n), -EAGAIN);
+	KEXPECT_EQ(n, PROC_USER_MAX);
+	/* More users, until only the reserve is left. */
+	for (uint32_t uid = 1001; uid < 1010 && spawn_as(uid, pids, &n) == -EAGAIN &&
+	     n < free - PROC_ROOT_RESERVE; uid++)
+		;
+	users = n;
+	KEXPECT_EQ(users, free - PROC_ROOT_RESERVE);
+	KEXPECT_EQ(spawn_as(1999, pids, &n), -EAGAIN);
+	KEXPECT_EQ(n, users);
+	/* Root has the reserve. */
+	KEXPECT_EQ(spawn_as(0, pids, &n), -EAGAIN);
+	KEXPECT_EQ(n - users, PROC_ROOT_RESERVE);
+	for (int i = 0; i < n; i++)
+		KEXPECT_EQ(proc_kill(pids[i], SIGKILL), 0);
+	for (int i = 0; i < n; i++)
+		KEXPECT_EQ(proc_wait(pids[i], &status, 0), pids[i]);
+}
+
 KTEST(proc, spawn_exit_cycles_return_every_frame)
 {
 	struct pmm_stats before, after;

@@ -76,7 +76,7 @@ static void commit(struct ldisc *l)
 }
 
 /* ^C: the line and all unread input go, as POSIX's ISIG without NOFLSH says. */
-static void flush(struct ldisc *l)
+void ldisc_flush(struct ldisc *l)
 {
 	l->tail = l->head;
 	l->ends_tail = l->ends_head;
@@ -136,7 +136,7 @@ static unsigned cooked_input(struct ldisc *l, uint8_t c, bool reader_waits)
 			erase_byte(l);
 		return 0;
 	case CTRL('C'):
-		flush(l);
+		ldisc_flush(l);
 		l->echo(l->ctx, "^C\n", 3);
 		return LDISC_INTR;
 	case CTRL('D'):

@@ -108,6 +108,32 @@ passwd_find_uid(char *text, unsigned uid, struct passwd_entry *e)
 }
 
 int
+shadow_find(char *text, const char *name, const char **hash)
+{
+	while (*text != '\0') {
+		char *line = text, *end = strchr(line, '\n'), *h, *rest;
+
+		if (end != NULL) {
+			*end = '\0';
+			text = end + 1;
+		} else {
+			text = line + strlen(line);
+		}
+		if (end != NULL && end > line && end[-1] == '\r')
+			end[-1] = '\0';
+		if (line[0] == '#' || (h = cut(line, ':')) == NULL || !name_ok(line))
+			continue;
+		if ((rest = strchr(h, ':')) != NULL)
+			*rest = '\0';
+		if (strcmp(line, name) == 0) {
+			*hash = h;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
 passwd_all(char *text, struct passwd_entry *v, int max)
 {
 	int n = 0;

@@ -276,12 +276,19 @@ int loader_load(struct vm_space *as, const char *path, int argc, const char *con
 {
 	static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 	unsigned char magic[4] = { 0 };
+	struct keel_stat st;
 	struct vnode *n;
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	if ((err = vfs_lookup(path, true, &n)) != 0)
+	/* For the caller's uid: a protocol session's RUN is checked as spawn is. */
+	if ((err = vfs_lookup(path, true, proc_current()->uid, &n)) != 0)
 		return err;
+	n->ops->stat(n, &st);
+	if ((err = perm_check(&st, proc_current()->uid, MAY_EXEC)) != 0) {
+		vnode_put(n);
+		return err;
+	}
 	long got = KEEL_S_ISREG(vnode_mode(n)) ? vnode_read_kernel(n, 0, magic, sizeof(magic)) : 0;
 	if (!KEEL_S_ISREG(vnode_mode(n)))
 		err = -EACCES;

@@ -132,28 +132,39 @@ void proc_init(void)
 	arch_syscall_init(syscall_dispatch);
 }
 
-/* Whether n is some process's pid or group: a new process must not take it. */
+/* Whether n is some process's pid, group or session: a new process must not take it. */
 static bool pid_taken(int n)
 {
 	for (int i = 0; i < PROC_MAX; i++) {
 		const struct proc *p = &ptable.table[i];
-		if (p->state != P_UNUSED && (p->pid == n || p->pgid == n))
+		if (p->state != P_UNUSED && (p->pid == n || p->pgid == n || p->sid == n))
 			return true;
 	}
 	return false;
 }
 
-/* Reserves a free slot with a fresh pid, or returns NULL. */
-static struct proc *slot_alloc(void)
+/*
+ * Reserves a free slot with a fresh pid for a process of uid, or returns NULL: when the
+ * table is full, or uid is not root and has PROC_USER_MAX processes or would take one of
+ * the last PROC_ROOT_RESERVE free slots.
+ */
+static struct proc *slot_alloc(uint32_t uid)
 {
 	struct proc *p = NULL;
 	uint64_t flags = arch_irq_save();
+	int free = 0, mine = 0;
 
-	for (int i = 1; i < PROC_MAX; i++)
-		if (ptable.table[i].state == P_UNUSED) {
+	for (int i = PROC_MAX - 1; i > 0; i--) {
+		const struct proc *s = &ptable.table[i];
+		if (s->state == P_UNUSED) {
 			p = &ptable.table[i];
-			break;
+			free++;
+		} else if (s->uid == uid) {
+			mine++;
 		}
+	}
+	if (uid != 0 && (free <= PROC_ROOT_RESERVE || mine >= PROC_USER_MAX))
+		p = NULL;
 	if (p) {
 		do {
 			ptable.last_pid = ptable.last_pid >= PID_MAX ? 1 : ptable.last_pid + 1;
@@ -208,7 +219,7 @@ int proc_spawn(const char *path, int argc, const char *const argv[], const char 
 	struct loader_image img;
 	int err;
 
-	if (!(p = slot_alloc()))
+	if (!(p = slot_alloc(parent->uid)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
 		slot_free(p);
@@ -223,8 +234,12 @@ int proc_spawn(const char *path, int argc, const char *const argv[], const char 
 		return err;
 	}
 	inherit(p, parent);
-	/* The kernel's children (init) lead groups of their own; others join their parent's. */
+	/*
+	 * The kernel's children (init) lead groups and sessions of their own; others join
+	 * their parent's.
+	 */
 	p->pgid = parent->pid == PROC_KERNEL_PID ? p->pid : parent->pgid;
+	p->sid = parent->pid == PROC_KERNEL_PID ? p->pid : parent->sid;
 	set_name(p, path);
 	/* spawn is fork and exec in one: descriptors marked close-on-exec stay behind. */
 	for (int fd = 0; fd < FD_MAX; fd++)
@@ -244,7 +259,7 @@ int proc_fork(void)
 
 	if (!parent->space)
 		return -EINVAL;		/* the kernel and its threads have no user half */
-	if (!(p = slot_alloc()))
+	if (!(p = slot_alloc(parent->uid)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
 		slot_free(p);
@@ -256,6 +271,7 @@ int proc_fork(void)
 	}
 	inherit(p, parent);
 	p->pgid = parent->pgid;
+	p->sid = parent->sid;
 	p->sigignore = parent->sigignore;	/* spawn clears it; fork and exec keep it */
 	memcpy(p->name, parent->name, sizeof(p->name));
 	for (int fd = 0; fd < FD_MAX; fd++)
@@ -311,14 +327,14 @@ int proc_start_kthread(const char *name, void (*fn)(void))
 {
 	struct proc *p;
 
-	if (!(p = slot_alloc()))
+	if (!(p = slot_alloc(0)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
 		slot_free(p);
 		return -EAGAIN;
 	}
 	p->parent = &ptable.table[0];
-	p->pgid = p->pid;
+	p->pgid = p->sid = p->pid;
 	set_name(p, name);
 	p->cwd[0] = '/';
 	p->started_ms = uptime_ms();
@@ -358,6 +374,15 @@ void proc_exit(int status)
 	/* The foreground job is over: the terminal goes back to whoever started it. */
 	if (tty_foreground() == p->pgid && !proc_group_alive(p->pgid))
 		tty_set_foreground(p->parent->pgid);
+	/*
+	 * The console's session ends with its leader: the console is freed (its input thrown
+	 * away) and every process of the session gets SIGHUP, before the parent (init) hears
+	 * of it and offers a new login.
+	 */
+	if (p->sid == p->pid && tty_session() == p->sid) {
+		tty_hangup();
+		proc_hangup(p->sid);
+	}
 	waitq_wake_all(&p->parent->children);
 	sched_switch();
 	panic("proc_exit: pid %d ran after its end", p->pid);
@@ -529,6 +554,50 @@ int proc_getpgid(int pid)
 	struct proc *p = pid == 0 ? proc_current() : proc_find(pid);
 
 	return p ? p->pgid : -ESRCH;
+}
+
+int proc_setsid(void)
+{
+	struct proc *cur = proc_current();
+
+	if (cur->pgid == cur->pid)
+		return -EPERM;
+	/* Not leading a group, its pid names no group (pid_taken): the numbers are free. */
+	cur->sid = cur->pgid = cur->pid;
+	return cur->sid;
+}
+
+int proc_getsid(int pid)
+{
+	struct proc *p = pid == 0 ? proc_current() : proc_find(pid);
+
+	return p ? p->sid : -ESRCH;
+}
+
+bool proc_group_in_session(int pgid, int sid)
+{
+	for (int i = 1; i < PROC_MAX; i++) {
+		const struct proc *p = &ptable.table[i];
+		if (p->state != P_UNUSED && p->state != P_EMBRYO && p->state != P_ZOMBIE &&
+		    p->pgid == pgid && p->sid == sid)
+			return true;
+	}
+	return false;
+}
+
+void proc_hangup(int sid)
+{
+	/*
+	 * Not the session's leader when it is the kernel's child: init, whose session a
+	 * custom init may have made the console's (orphans are the kernel's children too,
+	 * but only a leader is skipped, and it loses the console all the same).
+	 */
+	for (int i = 1; i < PROC_MAX; i++) {
+		struct proc *p = &ptable.table[i];
+		if (live_user(p) && p->sid == sid &&
+		    !(p->pid == sid && p->parent->pid == PROC_KERNEL_PID))
+			deliver(p, SIGHUP);
+	}
 }
 
 int proc_info(int index, struct keel_procinfo *pi)

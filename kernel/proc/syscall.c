@@ -157,22 +157,59 @@ static long sys_getpgid(const uint64_t *a)
 	return proc_getpgid((int)a[0]);
 }
 
+static long sys_setsid(const uint64_t *a)
+{
+	(void)a;
+	return proc_setsid();
+}
+
+static long sys_getsid(const uint64_t *a)
+{
+	return proc_getsid((int)a[0]);
+}
+
 /*
- * tcsetpgrp: hands the terminal to the group pgid, which must have a member. Only the
- * foreground group may hand it on (or anyone, once that group has ended), so a
- * background job cannot take the terminal from the job in front.
+ * Checks that cur may hand the console on, and gives it to cur's session when cur leads
+ * one that may take it. Returns 0 when the console is cur's session's already, or no
+ * session has had it since boot; or after giving it to cur's session when cur leads it
+ * and is root (init's next login: a session still holding the console is hung up first)
+ * or nobody has had the console yet. Otherwise -EPERM.
+ */
+static int console_claim(struct proc *cur)
+{
+	int sid = tty_session();
+
+	if (sid == cur->sid)
+		return 0;
+	if (cur->sid != cur->pid || (cur->uid != 0 && sid != 0))
+		return sid == 0 ? 0 : -EPERM;
+	if (sid > 0) {
+		tty_hangup();
+		proc_hangup(sid);
+	}
+	tty_claim(cur->sid);
+	return 0;
+}
+
+/*
+ * tcsetpgrp: hands the terminal to the group pgid, which must have a member in the
+ * caller's session. Only the foreground group may hand it on (or anyone, once that group
+ * has ended), so a background job cannot take the terminal from the job in front. A
+ * session leader's call makes the console its session's (console_claim).
  */
 static long sys_tcsetpgrp(const uint64_t *a)
 {
 	struct proc *cur = proc_current();
-	int fg = tty_foreground();
+	int fg = tty_foreground(), err;
 
 	if (!tty_file(fd_file(a[0])))
 		return -ENOTTY;
-	if ((int64_t)a[1] <= 0 || !proc_group_alive((int)a[1]))
+	if ((int64_t)a[1] <= 0 || !proc_group_in_session((int)a[1], cur->sid))
 		return -EPERM;
 	if (cur->pgid != fg && fg != 0 && proc_group_alive(fg) && cur->uid != 0)
 		return -EPERM;
+	if ((err = console_claim(cur)) != 0)
+		return err;
 	tty_set_foreground((int)a[1]);
 	return 0;
 }
@@ -248,6 +285,8 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_tcsetpgrp] = sys_tcsetpgrp,
 	[SYS_tcgetpgrp] = sys_tcgetpgrp,
 	[SYS_sigignore] = sys_sigignore,
+	[SYS_setsid] = sys_setsid,
+	[SYS_getsid] = sys_getsid,
 	[SYS_fork] = sys_fork,
 	[SYS_execve] = sys_execve,
 	[SYS_clock_gettime] = sys_clock_gettime,

@@ -193,43 +193,56 @@ static const char *error_text(int err)
 
 /* --- Paths and permissions, for the session's user. */
 
-/* The directory of path must exist and be writable and searchable by the session's user. */
-static int dir_check(const char *path)
+/*
+ * The directory of path must exist and be writable and searchable by the session's user;
+ * its stat goes to *st.
+ */
+static int dir_check(const char *path, struct keel_stat *st)
 {
 	char dir[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
-	struct keel_stat st;
 	int err;
 
-	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, &st)) != 0)
+	if ((err = path_split(path, dir, name)) != 0 || (err = vfs_stat(dir, true, P.uid, st)) != 0)
 		return err;
-	if (!KEEL_S_ISDIR(st.mode))
+	if (!KEEL_S_ISDIR(st->mode))
 		return -ENOTDIR;
-	return perm_check(&st, P.uid, MAY_WRITE | MAY_EXEC);
+	return perm_check(st, P.uid, MAY_WRITE | MAY_EXEC);
 }
 
 /* --- HELLO: who the session is for. */
 
-static int auth(const char *user, const char *pass, uint32_t *uid)
+/* Reads the file at path (as the kernel) into text, PASSWD_FILE_MAX + 1 bytes, NUL-ended. */
+static void read_etc(const char *path, char *text)
 {
-	static char text[PASSWD_FILE_MAX + 1];
-	struct passwd_entry e;
 	struct vnode *n;
 	long len = 0;
-	bool found;
 
-	if (vfs_lookup(PASSWD_PATH, true, &n) == 0) {
+	if (vfs_lookup(path, true, 0, &n) == 0) {
 		if (KEEL_S_ISREG(vnode_mode(n)))
 			len = vnode_read_kernel(n, 0, text, PASSWD_FILE_MAX);
 		vnode_put(n);
 	}
 	text[len > 0 ? len : 0] = '\0';
-	found = passwd_find_name(text, user, &e) == 0;
+}
+
+/* The user's uid from /etc/passwd, checked against the hash in /etc/shadow, as login does. */
+static int auth(const char *user, const char *pass, uint32_t *uid)
+{
+	static char text[PASSWD_FILE_MAX + 1], shadow[PASSWD_FILE_MAX + 1];
+	const char *hash = PWHASH_NO_USER;
+	struct passwd_entry e;
+	bool found, ok;
+
+	read_etc(PASSWD_PATH, text);
+	read_etc(SHADOW_PATH, shadow);
+	found = passwd_find_name(text, user, &e) == 0 && shadow_find(shadow, user, &hash) == 0;
 	/* An unknown user costs the same hash as a known one (as login does). */
-	if (pwhash_check(found ? e.hash : PWHASH_NO_USER, pass) && found) {
-		*uid = e.uid;
-		return 0;
-	}
-	return -EACCES;
+	ok = pwhash_check(found ? hash : PWHASH_NO_USER, pass) && found;
+	memset(shadow, 0, sizeof(shadow));
+	if (!ok)
+		return -EACCES;
+	*uid = e.uid;
+	return 0;
 }
 
 static void session_end(void);
@@ -296,17 +309,19 @@ static void put_finish(int result)
 static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *path)
 {
 	struct mem_info mi;
-	struct keel_stat st;
+	struct keel_stat st, dst;
 	struct vnode *n = NULL;
 	char dir[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
 	int err;
 
-	if ((err = dir_check(path)) != 0 || (err = path_split(path, dir, name)) != 0)
+	if ((err = dir_check(path, &dst)) != 0 || (err = path_split(path, dir, name)) != 0)
 		return err;
-	if (vfs_stat(path, true, &st) == 0) {
+	if (vfs_stat(path, true, P.uid, &st) == 0) {
 		if (KEEL_S_ISDIR(st.mode))
 			return -EISDIR;
-		if ((err = perm_check(&st, P.uid, MAY_WRITE)) != 0)
+		/* The upload replaces the file by a rename: the sticky rule holds for it too. */
+		if ((err = perm_check(&st, P.uid, MAY_WRITE)) != 0 ||
+		    (err = perm_sticky(&dst, &st, P.uid)) != 0)
 			return err;
 	}
 	mem_info_get(&mi);
@@ -316,7 +331,7 @@ static int put_start(uint32_t mode, uint64_t size, uint32_t crc, const char *pat
 		return -ENOSPC;
 	ksnprintf(P.put.part, sizeof(P.put.part), "%s%s.%s%s", dir, dir[1] ? "/" : "", name,
 		  PART_SUFFIX);
-	if (vfs_lookup(P.put.part, false, &n) == 0) {
+	if (vfs_lookup(P.put.part, false, P.uid, &n) == 0) {
 		n->ops->stat(n, &st);
 		if (KEEL_S_ISREG(st.mode) && st.uid == P.uid && strcmp(P.put.path, path) == 0 &&
 		    P.put.size == size && P.put.want_crc == crc && P.put.have <= st.size) {
@@ -472,7 +487,7 @@ static int do_get(uint32_t seq, const char *path)
 	uint32_t crc = 0;
 	int err;
 
-	if ((err = vfs_lookup(path, true, &n)) != 0)
+	if ((err = vfs_lookup(path, true, P.uid, &n)) != 0)
 		return err;
 	n->ops->stat(n, &st);
 	err = KEEL_S_ISDIR(st.mode) ? -EISDIR : !KEEL_S_ISREG(st.mode) ? -EINVAL :
@@ -521,7 +536,7 @@ static int do_list(uint32_t seq, const char *path)
 	size_t len = 0;
 	int err;
 
-	if ((err = vfs_lookup(path, true, &dir)) != 0)
+	if ((err = vfs_lookup(path, true, P.uid, &dir)) != 0)
 		return err;
 	dir->ops->stat(dir, &st);
 	err = !KEEL_S_ISDIR(st.mode) ? -ENOTDIR : perm_check(&st, P.uid, MAY_READ);
@@ -533,7 +548,7 @@ static int do_list(uint32_t seq, const char *path)
 	}
 	for (uint64_t i = 0; dir->ops->readdir(dir, i, &d) == 1; i++) {
 		ksnprintf(child, sizeof(child), "%s/%s", path[1] ? path : "", d.name);
-		if (vfs_stat(child, false, &st) != 0)
+		if (vfs_stat(child, false, P.uid, &st) != 0)
 			continue;
 		text_add(text, &len, "%o %lu %s\n", st.mode, st.size, d.name);
 	}

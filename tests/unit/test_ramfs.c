@@ -71,7 +71,7 @@ static int
 ramfs_lookup(const char *path, bool follow, struct ramfs_node **out)
 {
 	struct vnode *v;
-	int err = vfs_lookup(path, follow, &v);
+	int err = vfs_lookup(path, follow, 0, &v);
 
 	if (err == 0) {
 		*out = (struct ramfs_node *)v;
@@ -917,8 +917,8 @@ test_create(void)
 	is_int(ramfs_create("/new/", 0644, 0, 0, &n), -EISDIR, "create of name/ is EISDIR");
 	ok(!exists("/new"), "and makes nothing");
 	is_int(ramfs_create("/g", 07777 | KEEL_S_IFDIR, 0, 0, &n), 0, "create with type bits");
-	ok(KEEL_S_ISREG(n->mode) && (n->mode & KEEL_S_PERM) == 07777,
-	   "only the permission bits of the mode are taken");
+	ok(KEEL_S_ISREG(n->mode) && (n->mode & KEEL_S_PERM) == 01777,
+	   "only the permission bits of the mode are taken, without setuid and setgid");
 }
 
 static void
@@ -1378,6 +1378,40 @@ test_enospc(void)
 	mem.fail_after = -1;
 }
 
+/* The limits of ramfs_set_limits: one user's share, the whole, and removal without memory. */
+static void
+test_limits(void)
+{
+	static unsigned char buf[4 * RAMFS_PAGE];
+	struct vnode *v;
+	struct ramfs_node *g, *r;
+	uint64_t base, nodes;
+
+	fresh_tree();
+	ramfs_mkdir("/q", 0777, 0, 0);
+	base = ramfs_used();
+	nodes = 2 * sizeof(struct ramfs_node);
+	/* Room for both nodes and 5 pages in all; 3 pages of them for a user. */
+	ramfs_set_limits(base + nodes + 5 * RAMFS_PAGE, sizeof(struct ramfs_node) + 3 * RAMFS_PAGE);
+	is_int(vfs_create("/q/g", KEEL_S_IFREG | 0644, 1000, &v), 0, "a user creates a file");
+	g = (struct ramfs_node *)v;
+	is_int((long long)ramfs_user_used(1000), (long long)sizeof(struct ramfs_node),
+	       "the node is charged to its owner");
+	is_int(ramfs_write(g, 0, buf, sizeof(buf)), 3 * RAMFS_PAGE,
+	       "a user's write stops at the user's share");
+	is_int(ramfs_write(g, 3 * RAMFS_PAGE, buf, 1), -EDQUOT, "past it: EDQUOT");
+	ramfs_create("/q/r", 0644, 0, 0, &r);
+	is_int(ramfs_write(r, 0, buf, sizeof(buf)), 2 * RAMFS_PAGE,
+	       "root's write stops at the file system's limit");
+	is_int(ramfs_write(r, 2 * RAMFS_PAGE, buf, 1), -ENOSPC, "past it: ENOSPC");
+	vnode_put(v);
+	is_int(vfs_unlink("/q/g", 1000), 0, "the user's file is removed at the limit");
+	is_int((long long)ramfs_user_used(1000), 0, "and its owner is charged nothing");
+	ramfs_unlink("/q/r");
+	is_int((long long)ramfs_used(), (long long)base, "every charge is given back");
+	ramfs_set_limits(0, 0);
+}
+
 int
 main(void)
 {
@@ -1402,6 +1436,7 @@ main(void)
 	test_readdir();
 	test_large_directory();
 	test_enospc();
+	test_limits();
 	test_image_release();
 
 	fresh_tree();

@@ -105,6 +105,7 @@ USERLAND_SCRIPT_TESTS = \
 	tests/userland/console.test \
 	tests/userland/tty.test \
 	tests/userland/shell.test \
+	tests/userland/security.test \
 	tests/userland/sh-scripts.test
 TESTS += $(USERLAND_SCRIPT_TESTS)
 

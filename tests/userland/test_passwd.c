@@ -161,9 +161,36 @@ test_lines(void)
 	is_int(passwd_all(copy, v, 2), 2, "... and stops at its limit");
 }
 
+/* /etc/shadow: "name:hash", further fields ignored, malformed lines skipped. */
+static void
+test_shadow(void)
+{
+	static const char text[] = "# shadow\nbad name:H0\nroot:HR:19000:0:99999:7:::\r\n"
+				   "noHash\nguest:HG\nlast:HL";
+	char copy[sizeof(text)];
+	const char *hash = NULL;
+
+	memcpy(copy, text, sizeof(text));
+	ok(shadow_find(copy, "root", &hash) == 0, "root's shadow line is found past a comment");
+	is_str(hash, "HR", "... its hash without Linux's aging fields");
+	memcpy(copy, text, sizeof(text));
+	ok(shadow_find(copy, "guest", &hash) == 0 && strcmp(hash, "HG") == 0,
+	   "guest is found past a line without a hash");
+	memcpy(copy, text, sizeof(text));
+	ok(shadow_find(copy, "last", &hash) == 0 && strcmp(hash, "HL") == 0,
+	   "a last line without a newline counts");
+	memcpy(copy, text, sizeof(text));
+	ok(shadow_find(copy, "noHash", &hash) == -1, "a line without a ':' names nobody");
+	memcpy(copy, text, sizeof(text));
+	ok(shadow_find(copy, "bad name", &hash) == -1, "a malformed name is not found");
+	memcpy(copy, text, sizeof(text));
+	ok(shadow_find(copy, "gues", &hash) == -1, "a prefix of a name is not that name");
+}
+
 int
 main(void)
 {
+	test_shadow();
 	test_bad_hashes();
 	test_format();
 	test_scheme();

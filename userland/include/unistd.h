@@ -57,6 +57,9 @@ pid_t getpgid(pid_t pid);
 pid_t getpgrp(void);
 int tcsetpgrp(int fd, pid_t pgid);
 pid_t tcgetpgrp(int fd);
+/* Sessions: the console belongs to one at a time (doc/processes.md, "Sessions"). */
+pid_t setsid(void);			/* the caller leads a new session; not a group leader */
+pid_t getsid(pid_t pid);		/* 0: the caller */
 int isatty(int fd);			/* 1 for the terminal, else 0 */
 
 /* Moves the end of the data segment by increment. Returns the old end, or (void *)-1. */

@@ -1,16 +1,20 @@
-/* Reading /etc/passwd on Keel, for login, whoami and the shell's prompt (see passwd.h). */
+/*
+ * Reading /etc/passwd on Keel, for login, whoami and the shell's prompt, and /etc/shadow
+ * for login (see passwd.h).
+ */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <keel/passwd.h>
 
-int
-passwd_read(char *buf, unsigned size)
+/* Reads the file at path into buf as passwd_read says. */
+static int
+read_file(const char *path, char *buf, unsigned size)
 {
 	size_t used = 0;
 	ssize_t n;
-	int fd = open(PASSWD_PATH, O_RDONLY);
+	int fd = open(path, O_RDONLY);
 
 	if (fd < 0)
 		return -1;
@@ -25,4 +29,16 @@ passwd_read(char *buf, unsigned size)
 			nl[1] = '\0';
 	}
 	return 0;
+}
+
+int
+passwd_read(char *buf, unsigned size)
+{
+	return read_file(PASSWD_PATH, buf, size);
+}
+
+int
+shadow_read(char *buf, unsigned size)
+{
+	return read_file(SHADOW_PATH, buf, size);
 }

@@ -47,6 +47,7 @@ static const char *const messages[] = {
 	[ENOBUFS] = "No buffer space available",
 	[ETIMEDOUT] = "Connection timed out",
 	[EHOSTUNREACH] = "No route to host",
+	[EDQUOT] = "Disk quota exceeded",
 };
 
 /* Returns the message for errnum; numbers without one get "Unknown error N". */

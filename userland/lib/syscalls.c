@@ -108,6 +108,8 @@ pid_t getpgid(pid_t pid) { return (pid_t)SYS1(SYS_getpgid, pid); }
 pid_t getpgrp(void) { return (pid_t)SYS1(SYS_getpgid, 0); }
 int tcsetpgrp(int fd, pid_t pgid) { return (int)SYS2(SYS_tcsetpgrp, fd, pgid); }
 pid_t tcgetpgrp(int fd) { return (pid_t)SYS1(SYS_tcgetpgrp, fd); }
+pid_t setsid(void) { return (pid_t)SYS0(SYS_setsid); }
+pid_t getsid(pid_t pid) { return (pid_t)SYS1(SYS_getsid, pid); }
 
 int
 isatty(int fd)

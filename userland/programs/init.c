@@ -1,7 +1,9 @@
 /*
  * init: the first process. It starts login on the console and starts it again whenever
  * it exits, so that logging out brings back the login prompt. `init PROGRAM` starts
- * PROGRAM instead of /bin/login.
+ * PROGRAM instead of /bin/login. Each login leads a session of its own that owns the
+ * console; when it ends, the kernel hangs the session up (SIGHUP to what is left of it)
+ * before init hears of it. init refuses to run as anything but pid 1.
  */
 #include <err.h>
 #include <errno.h>
@@ -44,20 +46,37 @@ reap_orphans(void)
 		;
 }
 
+/*
+ * In the child: leads a new session and group (which the console's ^C reaches), takes
+ * the console for it (from any session still holding it, which is hung up) and becomes
+ * program.
+ */
+static void
+session_start(const char *program)
+{
+	char *argv[] = { (char *)program, NULL };
+
+	if (setsid() < 0)
+		warn("setsid");
+	else if (tcsetpgrp(STDIN_FILENO, getpid()) < 0)
+		warn("cannot take the console");
+	execve(program, argv, environ);
+	warn("cannot start %s", program);
+	_exit(127);
+}
+
 /* Starts program and waits for it. Returns 0, or -1 when it could not be started. */
 static int
 run_once(const char *program)
 {
-	char *argv[] = { (char *)program, NULL };
-	int status, pid = spawn(program, argv);
+	int status, pid = fork();
 
 	if (pid < 0) {
 		warn("cannot start %s", program);
 		return -1;
 	}
-	/* The program leads a group of its own, which the console's ^C reaches. */
-	setpgid(pid, pid);
-	tcsetpgrp(STDIN_FILENO, pid);
+	if (pid == 0)
+		session_start(program);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			warn("waiting for %s", program);
@@ -72,6 +91,8 @@ main(int argc, char **argv)
 {
 	const char *program = argc > 1 ? argv[1] : INIT_LOGIN;
 
+	if (getpid() != 1)
+		errx(1, "must run as process 1 (it is %d): the kernel starts it", getpid());
 	console_setup();
 	for (;;) {
 		uint64_t start = uptime_ms();

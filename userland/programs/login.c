@@ -1,5 +1,6 @@
 /*
- * login: asks for a user name and a password, checks them against /etc/passwd, and
+ * login: asks for a user name and a password, checks them against /etc/passwd and the
+ * hash in /etc/shadow (which only root, as login runs, may read), and
  * starts the user's shell with the user's uid in the user's home directory. After every
  * LOGIN_TRIES failed attempts it waits LOGIN_DELAY_MS before asking again. It exits when
  * the shell does; init then starts a new login.
@@ -86,21 +87,32 @@ read_password(char *buf, size_t size)
 	return n;
 }
 
-/* Returns whether name and password belong together, filling *e and its text when so. */
+/*
+ * Returns whether name and password belong together, filling *e and its text when so.
+ * An unknown user costs the same hash as a known one.
+ */
 static bool
 authenticate(const char *name, const char *password, char *text, size_t size,
 	     struct passwd_entry *e)
 {
-	if (passwd_read(text, (unsigned)size) < 0) {
+	static char shadow[PASSWD_FILE_MAX];
+	const char *hash = PWHASH_NO_USER;
+	bool known = false, ok;
+
+	if (passwd_read(text, (unsigned)size) < 0)
 		warn("%s", PASSWD_PATH);
-		pwhash_check(PWHASH_NO_USER, password);
-		return false;
+	else
+		known = passwd_find_name(text, name, e) == 0;
+	if (shadow_read(shadow, sizeof(shadow)) < 0) {
+		warn("%s", SHADOW_PATH);
+		known = false;
+	} else if (known && shadow_find(shadow, name, &hash) < 0) {
+		hash = PWHASH_NO_USER;
+		known = false;
 	}
-	if (passwd_find_name(text, name, e) < 0) {
-		pwhash_check(PWHASH_NO_USER, password);
-		return false;
-	}
-	return pwhash_check(e->hash, password);
+	ok = pwhash_check(hash, password) && known;
+	memset(shadow, 0, sizeof(shadow));
+	return ok;
 }
 
 static void

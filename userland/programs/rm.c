@@ -1,6 +1,7 @@
 /*
  * rm: removes files; with -r, directories and everything in them; with -f, says nothing
- * about files that do not exist.
+ * about files that do not exist. As GNU rm does, -r refuses to work on "/" (or any
+ * path to it) unless --no-preserve-root is given.
  */
 #include <err.h>
 #include <errno.h>
@@ -9,10 +10,11 @@
 #include <keel.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct {
-	int recursive, force;
+	int recursive, force, no_preserve_root;
 } opt;
 
 static int remove_path(const char *path);
@@ -90,22 +92,71 @@ remove_path(const char *path)
 	return 0;
 }
 
+/* Whether path names the root directory, however it is spelt ("//", "/tmp/.."). */
+static int
+is_root(const char *path)
+{
+	struct keel_stat st, root;
+
+	return stat(path, &st) == 0 && stat("/", &root) == 0 && KEEL_S_ISDIR(st.mode) &&
+	       st.ino == root.ino && st.mode == root.mode && st.uid == root.uid;
+}
+
+/*
+ * Takes the long options (getopt has short ones only) out of argv, up to a "--":
+ * --no-preserve-root and --preserve-root (the default). Returns the new argc.
+ */
+static int
+long_options(int argc, char **argv)
+{
+	int n = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--no-preserve-root") == 0)
+			opt.no_preserve_root = 1;
+		else if (strcmp(argv[i], "--preserve-root") == 0)
+			opt.no_preserve_root = 0;
+		else
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
 	int status = 0, c;
 
+	argc = long_options(argc, argv);
 	while ((c = getopt(argc, argv, "rf")) != -1) {
 		switch (c) {
 		case 'r': opt.recursive = 1; break;
 		case 'f': opt.force = 1; break;
-		default: errx(2, "usage: rm [-rf] PATH...");
+		default: errx(2, "usage: rm [-rf] [--no-preserve-root] PATH...");
 		}
 	}
 	if (optind == argc && !opt.force)
-		errx(2, "usage: rm [-rf] PATH...");
-	for (int i = optind; i < argc; i++)
+		errx(2, "usage: rm [-rf] [--no-preserve-root] PATH...");
+	for (int i = optind; i < argc; i++) {
+		/* GNU rm's words, so that people and scripts recognise them. */
+		if (opt.recursive && !opt.no_preserve_root && is_root(argv[i])) {
+			if (strcmp(argv[i], "/") == 0)
+				warnx("it is dangerous to operate recursively on '/'");
+			else
+				warnx("it is dangerous to operate recursively on '%s' (same as '/')",
+				      argv[i]);
+			warnx("use --no-preserve-root to override this failsafe");
+			status = 1;
+			continue;
+		}
 		if (remove_path(argv[i]) < 0)
 			status = 1;
+	}
 	return status;
 }

@@ -12,6 +12,7 @@
  *	pipe		a 1-byte round trip through two pipes to a child and back
  *	pipe64k		64 KiB writes into a pipe a child drains, in MiB/s
  *	devnull64k	64 KiB writes to /dev/null, in MiB/s, beside it
+ *	open		open + close of /etc/motd: a path walk of two components
  *
  * The clock is uptime_ms, so each run repeats its operation until SYSBENCH_RUN_MS have
  * passed and divides; figures are in nanoseconds or microseconds per operation.
@@ -32,6 +33,7 @@
 #define SYSBENCH_RUN_MS	200
 #define SYSBENCH_SELF	"/bin/sysbench"
 #define DEVNULL		"/dev/null"
+#define OPEN_PATH	"/etc/motd"
 
 /* One measurement: does n operations (n grows until a run lasts long enough). */
 typedef void bench_fn(unsigned long n);
@@ -205,6 +207,18 @@ bench_devnull64k(unsigned long n)
 			err(1, "%s", DEVNULL);
 }
 
+static void
+bench_open(unsigned long n)
+{
+	while (n-- > 0) {
+		int fd = open(OPEN_PATH, O_RDONLY);
+
+		if (fd < 0)
+			err(1, "%s", OPEN_PATH);
+		close(fd);
+	}
+}
+
 enum unit { NS, US, MIBS };	/* per operation; MiB/s of 64 KiB operations */
 
 static const struct bench {
@@ -222,6 +236,7 @@ static const struct bench {
 	{ "pipe", bench_pipe, 200, NS },
 	{ "pipe64k", bench_pipe64k, 16, MIBS },
 	{ "devnull64k", bench_devnull64k, 64, MIBS },
+	{ "open", bench_open, 200, NS },
 };
 
 #define NBENCHES	(sizeof(benches) / sizeof(benches[0]))
@@ -303,7 +318,7 @@ main(int argc, char **argv)
 			known |= strcmp(argv[k], benches[i].name) == 0;
 		if (!known) {
 			warnx("%s: no such figure (getpid, spawn, fork, forkexec, yield, devnull, pipe, "
-			      "pipe64k, devnull64k)", argv[k]);
+			      "pipe64k, devnull64k, open)", argv[k]);
 			status = 2;
 		}
 	}

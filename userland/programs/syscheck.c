@@ -611,6 +611,9 @@ check_numbers(void)
 	expect("tcsetpgrp", "a file, not the terminal", sys(SYS_tcsetpgrp, sc.file_fd, 1, 0), -ENOTTY);
 	expect("tcsetpgrp", "a group no one is in", sys(SYS_tcsetpgrp, 0, INT32_MAX, 0), -EPERM);
 	expect("tcgetpgrp", "a file, not the terminal", sys(SYS_tcgetpgrp, sc.file_fd, 0, 0), -ENOTTY);
+	expect("getsid", "pid 2^31-1", sys(SYS_getsid, INT32_MAX, 0, 0), -ESRCH);
+	if (getpgid(0) == getpid())	/* the shell runs each job in a group of its own */
+		expect("setsid", "a group leader", sys(SYS_setsid, 0, 0, 0), -EPERM);
 	expect("sigignore", "SIGKILL", sys(SYS_sigignore, SIGKILL, 1, 0), -EINVAL);
 	expect("sigignore", "signal 0", sys(SYS_sigignore, 0, 1, 0), -EINVAL);
 	expect("sigignore", "signal 32", sys(SYS_sigignore, 32, 1, 0), -EINVAL);

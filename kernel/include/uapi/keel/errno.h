@@ -48,5 +48,6 @@
 #define ENOBUFS		105
 #define ETIMEDOUT	110
 #define EHOSTUNREACH	113
+#define EDQUOT		122	/* a user's share of the ramfs is used up (doc/security.md) */
 
 #endif

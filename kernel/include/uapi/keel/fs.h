@@ -18,6 +18,9 @@
 #define KEEL_S_IFREG	0100000
 #define KEEL_S_IFLNK	0120000
 #define KEEL_S_PERM	0007777
+#define KEEL_S_ISUID	0004000		/* ignored: see doc/security.md */
+#define KEEL_S_ISGID	0002000		/* ignored likewise */
+#define KEEL_S_ISVTX	0001000		/* sticky: only owners remove or rename entries */
 
 #define KEEL_S_ISDIR(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFDIR)
 #define KEEL_S_ISREG(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFREG)

@@ -1,12 +1,16 @@
 /*
- * /etc/passwd: one user a line, "name:hash:uid:gid:home:shell", the hash as pwhash.h
- * describes it (never a password). Blank lines and lines starting with # are ignored.
+ * /etc/passwd: one user a line, "name:x:uid:gid:home:shell", readable by everyone. The
+ * password hashes (as pwhash.h describes them, never a password) are in /etc/shadow,
+ * mode 0600, root's: one user a line, "name:hash", further ":"-separated fields (Linux's
+ * aging fields) ignored. Blank lines and lines starting with # are ignored in both.
  * The parsing here works on text in memory, so the host tests can try it.
  */
 #ifndef KEEL_UAPI_PASSWD_H
 #define KEEL_UAPI_PASSWD_H
 
 #define PASSWD_PATH	"/etc/passwd"
+#define SHADOW_PATH	"/etc/shadow"
+#define SHADOW_HIDDEN	"x"	/* passwd's hash field: the hash is in /etc/shadow */
 #define PASSWD_FILE_MAX	8192	/* bytes of /etc/passwd that are read */
 #define PASSWD_NAME_MAX	31	/* bytes of a user name */
 
@@ -34,6 +38,12 @@ int passwd_find_name(char *text, const char *name, struct passwd_entry *e);
 int passwd_find_uid(char *text, unsigned uid, struct passwd_entry *e);
 
 /*
+ * Finds name's hash in the text of a shadow file (NUL-terminated, modified in place):
+ * points *hash at it. Returns 0, or -1 when no well-formed line names the user.
+ */
+int shadow_find(char *text, const char *name, const char **hash);
+
+/*
  * Splits the whole text into v (room for max entries). Returns how many there are; they
  * point into text, which the call modifies.
  */
@@ -45,5 +55,8 @@ int passwd_all(char *text, struct passwd_entry *v, int max);
  * userland/lib/getpw.c, not in the kernel.
  */
 int passwd_read(char *buf, unsigned size);
+
+/* The same for /etc/shadow, which only root may read. */
+int shadow_read(char *buf, unsigned size);
 
 #endif

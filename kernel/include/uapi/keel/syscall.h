@@ -60,7 +60,9 @@
 #define SYS_tcsetpgrp	44	/* (int fd, int pgid): the terminal fd's foreground group */
 #define SYS_tcgetpgrp	45	/* (int fd) */
 #define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
-/* 47-54 and 56-60: taken by work on other branches (sessions, the screen). */
+#define SYS_setsid	47	/* (): a new session and group led by the caller; its number */
+#define SYS_getsid	48	/* (int pid): the session of pid, 0 is the caller */
+/* 49-54 and 56-60: not used (held for branches that took fewer). */
 #define SYS_clock_gettime 55	/* (int clock, struct keel_timespec *ts): KEEL_CLOCK_* below */
 #define SYS_poll	61	/* (struct keel_pollfd *fds, size_t nfds, int timeout_ms): entries ready */
 #define NR_SYSCALLS	62
@@ -128,6 +130,7 @@ struct keel_timespec {
 #define WIFSIGNALED(s)		(((s) & 0x7f) != 0)
 #define WTERMSIG(s)		((s) & 0x7f)
 
+#define SIGHUP		1	/* the console's session ended (doc/processes.md, "Sessions") */
 #define SIGINT		2	/* ^C at the console */
 #define SIGILL		4	/* invalid opcode */
 #define SIGBUS		7	/* alignment check */
