@@ -202,10 +202,13 @@ static int load_elf(struct vm_space *as, struct vnode *n, struct loader_image *i
 		unsigned prot = ((ph[i].p_flags & PF_W) ? VM_WRITE : 0) |
 				((ph[i].p_flags & PF_X) ? VM_EXEC : 0);
 		segment_pages(&ph[i], &first, &end);
-		if (segment_shared(n, &ph[i])) {
-			if ((err = segment_map(as, n, &ph[i], prot)) != 0)
-				return err;
-		} else {
+		/*
+		 * The file's pages when it can lend them; when it cannot (the memory files may
+		 * take is used up, and moving a file out of the boot image needs some), the
+		 * program gets copies as any other segment, so that root can still run ls.
+		 */
+		if (!segment_shared(n, &ph[i]) || segment_map(as, n, &ph[i], prot) != 0) {
+			vm_unmap(as, first, end - first);	/* what segment_map got so far */
 			/* Fresh zeroed frames of the space's own; the bytes go in through the direct map. */
 			if ((err = vm_alloc(as, first, end - first, prot)) != 0)
 				return err;
