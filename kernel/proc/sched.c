@@ -145,6 +145,20 @@ int waitq_wait_lock(struct waitq *wq, struct lock *l)
 	return r;
 }
 
+int waitq_wait_lock_timeout(struct waitq *wq, struct lock *l, uint64_t ms)
+{
+	uint64_t irq = l->irq_flags;	/* as in waitq_wait_lock */
+	int r;
+
+	if (!lock_held(l))
+		panic("waitq_wait_lock_timeout: %s is not held", l->name);
+	l->held = false;
+	r = waitq_wait_timeout(wq, ms);
+	lock_acquire(l);
+	l->irq_flags = irq;
+	return r;
+}
+
 int waitq_wait_timeout(struct waitq *wq, uint64_t ms)
 {
 	struct proc *cur = sched.current;
