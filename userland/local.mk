@@ -69,7 +69,8 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
 	hexdump sysbench true crash syscheck spawnloop ttycheck \
 	ping ifconfig udpecho lspci \
-	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env
+	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env \
+	dd lsblk
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \
