@@ -329,6 +329,12 @@ static bool is_virtio_blk(const struct pci_dev *pd)
 	return pd->info.vendor == 0x1af4 && (pd->info.device == 0x1042 || pd->info.device == 0x1001);
 }
 
+/* PCI 3.0 Appendix D: mass storage (01), NVM (08), NVMe (02). */
+static bool is_nvme(const struct pci_dev *pd)
+{
+	return pd->info.class_code == 0x01 && pd->info.subclass == 0x08 && pd->info.prog_if == 0x02;
+}
+
 void block_init(bool quiet)
 {
 	struct pci_dev *pd;
@@ -338,6 +344,8 @@ void block_init(bool quiet)
 	for (int i = 0; (pd = pci_at(i)); i++) {
 		if (is_virtio_blk(pd))
 			r = virtio_blk_start(pd);
+		else if (is_nvme(pd))
+			r = nvme_start(pd);
 		else
 			continue;
 		if (r != 0)

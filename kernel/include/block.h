@@ -96,6 +96,7 @@ int block_dirent(uint64_t index, struct keel_dirent *d);
 /* The drivers' entry points (block_init calls them for each PCI function they claim). */
 struct pci_dev;
 int virtio_blk_start(struct pci_dev *pd);
+int nvme_start(struct pci_dev *pd);
 
 
 #endif
