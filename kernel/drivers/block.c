@@ -149,7 +149,9 @@ static uint64_t dev_bytes(const struct block_dev *d)
 /*
  * Moves len bytes at off between buf and the device through a kernel buffer of
  * BLOCK_XFER_MAX: whole sectors straight, a partial one by reading it first (so a write
- * keeps the bytes around the ones written). Stops at the device's end.
+ * keeps the bytes around the ones written). Stops at the device's end. Two writers of
+ * bytes in the same sector can lose one's change (each writes back the sector it read):
+ * the block cache will hold the sector once for both.
  */
 static long node_io(struct vnode *v, uint64_t off, const struct iobuf *buf, size_t len,
 		    bool write)
@@ -161,7 +163,7 @@ static long node_io(struct vnode *v, uint64_t off, const struct iobuf *buf, size
 	int r = 0;
 
 	if (off >= dev_bytes(d))
-		return 0;
+		return write ? -ENOSPC : 0;	/* as Linux says at a block device's end */
 	len = MIN(len, dev_bytes(d) - off);
 	if (!(k = kmalloc(BLOCK_XFER_MAX)))
 		return -ENOMEM;
