@@ -70,7 +70,7 @@ USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdi
 	hexdump sysbench true crash syscheck spawnloop ttycheck \
 	ping ifconfig udpecho lspci \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env \
-	dd lsblk
+	dd lsblk sync
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

@@ -5,6 +5,7 @@
  * being read, changed and written back whole. No cache yet: every read reaches the disk.
  */
 #include "arch.h"
+#include "bcache.h"
 #include "block.h"
 #include "heap.h"
 #include "lib.h"
@@ -20,6 +21,7 @@ static struct {
 	struct { unsigned line; void (*fn)(void *); void *arg; } irqs[BLOCK_DEV_MAX];
 	int nirqs;
 	irq_handler_t chained[NR_IRQS];
+	bool cached;			/* the block cache is there */
 } blk;
 
 /* --- Interrupts: PCI INTx lines are shared, so every handler on the line is asked. */
@@ -147,7 +149,8 @@ static uint64_t dev_bytes(const struct block_dev *d)
 }
 
 /*
- * Moves len bytes at off between buf and the device through a kernel buffer of
+ * Moves len bytes at off between buf and the device: through the block cache, or, when
+ * it could not be allocated, straight to the disk through a kernel buffer of
  * BLOCK_XFER_MAX: whole sectors straight, a partial one by reading it first (so a write
  * keeps the bytes around the ones written). Stops at the device's end. Two writers of
  * bytes in the same sector can lose one's change (each writes back the sector it read):
@@ -162,6 +165,8 @@ static long node_io(struct vnode *v, uint64_t off, const struct iobuf *buf, size
 	char *k;
 	int r = 0;
 
+	if (blk.cached)
+		return bcache_io(d, off, buf, len, write);
 	if (off >= dev_bytes(d))
 		return write ? -ENOSPC : 0;	/* as Linux says at a block device's end */
 	len = MIN(len, dev_bytes(d) - off);
@@ -343,6 +348,8 @@ void block_init(bool quiet)
 	int r;
 
 	blk.quiet = quiet;
+	if (!(blk.cached = bcache_init() == 0))
+		kprintf("[!!] block: no memory for the block cache; the disks go uncached\n");
 	for (int i = 0; (pd = pci_at(i)); i++) {
 		if (is_virtio_blk(pd))
 			r = virtio_blk_start(pd);

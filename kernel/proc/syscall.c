@@ -250,6 +250,7 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_sigignore] = sys_sigignore,
 	[SYS_fork] = sys_fork,
 	[SYS_execve] = sys_execve,
+	[SYS_sync] = sys_sync,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
