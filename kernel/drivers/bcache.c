@@ -31,6 +31,7 @@ static struct {
 	struct bbuf lru;
 	struct bcache_stats stats;
 	uint8_t *scratch;		/* a write's user bytes, before they touch a buffer */
+	uint8_t *run;			/* BCACHE_RUN blocks read at once */
 	bool ready;
 } bc = { .lock = LOCK_INIT("bcache") };
 
@@ -52,8 +53,10 @@ int bcache_init(void)
 {
 	uint8_t *mem = kmalloc((size_t)BCACHE_COUNT * BCACHE_BLOCK);
 
-	if (!mem || !(bc.scratch = kmalloc(BCACHE_BLOCK))) {
+	if (!mem || !(bc.scratch = kmalloc(BCACHE_BLOCK)) ||
+	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
 		kfree(mem);
+		kfree(bc.scratch);
 		return -ENOMEM;
 	}
 	bc.lru.next = bc.lru.prev = &bc.lru;
@@ -94,6 +97,57 @@ static int writeback(struct bbuf *b)
 	return r;
 }
 
+static struct bbuf *find(struct block_dev *disk, uint64_t block)
+{
+	for (struct bbuf *b = bc.lru.next; b != &bc.lru; b = b->next)
+		if (b->disk == disk && b->block == block)
+			return b;
+	return NULL;
+}
+
+/* Makes b, the least recent buffer, hold block (bytes of data), clean and most recent. */
+static void install(struct bbuf *b, struct block_dev *disk, uint64_t block,
+		    const uint8_t *data, uint32_t bytes)
+{
+	b->disk = disk;
+	b->block = block;
+	b->bytes = bytes;
+	b->dirty = false;
+	memcpy(b->data, data, bytes);
+	unlink_buf(b);
+	push_front(b);
+}
+
+/*
+ * A read that misses at block brings in, with one request, up to BCACHE_RUN absent
+ * blocks from there that the read wants (max), since a request per 4 KiB block costs the
+ * disk far more than the bytes. Returns 0 or the read's error.
+ */
+static int fill_run(struct block_dev *disk, uint64_t block, uint64_t max)
+{
+	uint32_t ss = disk->sector_size;
+	uint64_t disk_bytes = disk->sectors * ss, n = 0, bytes;
+	int r;
+
+	if (find(disk, block))
+		return 0;
+	while (n < max && n < BCACHE_RUN && (block + n) * BCACHE_BLOCK < disk_bytes &&
+	       (n == 0 || !find(disk, block + n)))
+		n++;
+	bytes = MIN(n * BCACHE_BLOCK, disk_bytes - block * BCACHE_BLOCK);
+	if ((r = block_read(disk, block * (BCACHE_BLOCK / ss), bytes / ss, bc.run)) != 0)
+		return r;
+	bc.stats.misses += n;
+	for (uint64_t i = 0; i < n; i++) {
+		struct bbuf *b = bc.lru.prev;
+		if (b->disk && b->dirty && writeback(b) != 0)
+			break;		/* the rest will be read one by one */
+		install(b, disk, block + i, bc.run + i * BCACHE_BLOCK,
+			(uint32_t)MIN((uint64_t)BCACHE_BLOCK, bytes - i * BCACHE_BLOCK));
+	}
+	return 0;
+}
+
 /*
  * The buffer of disk's block, most recent now: found, or the least recent one reused
  * (written back first when dirty) and, when fill, read from the disk. NULL with *err
@@ -105,11 +159,10 @@ static struct bbuf *get(struct block_dev *disk, uint64_t block, bool fill, int *
 	uint64_t disk_bytes = disk->sectors * ss, off = block * BCACHE_BLOCK;
 	struct bbuf *b;
 
-	for (b = bc.lru.next; b != &bc.lru; b = b->next)
-		if (b->disk == disk && b->block == block) {
-			bc.stats.hits++;
-			goto found;
-		}
+	if ((b = find(disk, block))) {
+		bc.stats.hits++;
+		goto found;
+	}
 	bc.stats.misses++;
 	b = bc.lru.prev;
 	if (b->disk && b->dirty && (*err = writeback(b)) != 0)
@@ -149,6 +202,9 @@ long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_
 
 		/* A fault in the user's bytes must leave no buffer half changed. */
 		if (write && (r = iobuf_get(buf, done, bc.scratch, n)) != 0)
+			break;
+		if (!write && (r = fill_run(disk, pos / BCACHE_BLOCK,
+					    (within + len - done + BCACHE_BLOCK - 1) / BCACHE_BLOCK)) != 0)
 			break;
 		if (!(b = get(disk, pos / BCACHE_BLOCK, !write || !whole, &r)))
 			break;

@@ -13,6 +13,7 @@
 
 #define BCACHE_BLOCK	4096	/* bytes a buffer holds: a page, whole sectors of any disk */
 #define BCACHE_COUNT	256	/* buffers: 1 MiB */
+#define BCACHE_RUN	16	/* blocks a read that misses brings in at once: 64 KiB */
 
 struct bcache_stats {
 	uint64_t hits, misses, writebacks;
