@@ -316,6 +316,9 @@ int block_register_disk(struct block_dev *d)
 {
 	int r;
 
+	/* The cache's 1 MiB is taken with the first disk: a machine without one keeps it. */
+	if (blk.count == 0 && !(blk.cached = bcache_init() == 0))
+		kprintf("[!!] block: no memory for the block cache; the disks go uncached\n");
 	d->disk = d;
 	d->start = 0;
 	d->lock = (struct lock)LOCK_INIT("block");
@@ -348,8 +351,6 @@ void block_init(bool quiet)
 	int r;
 
 	blk.quiet = quiet;
-	if (!(blk.cached = bcache_init() == 0))
-		kprintf("[!!] block: no memory for the block cache; the disks go uncached\n");
 	for (int i = 0; (pd = pci_at(i)); i++) {
 		if (is_virtio_blk(pd))
 			r = virtio_blk_start(pd);

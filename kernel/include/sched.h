@@ -53,7 +53,7 @@ int waitq_wait_timeout(struct waitq *wq, uint64_t ms);
 struct lock;
 int waitq_wait_lock(struct waitq *wq, struct lock *l);
 
-/* As waitq_wait_lock, for at most ms milliseconds: -ETIMEDOUT when the time ran out first. */
+/* waitq_wait_lock for at most ms milliseconds: 0, -ETIMEDOUT or -EINTR. */
 int waitq_wait_lock_timeout(struct waitq *wq, struct lock *l, uint64_t ms);
 
 /* Makes every process blocked on wq runnable. Safe in interrupt handlers. */

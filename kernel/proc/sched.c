@@ -147,7 +147,7 @@ int waitq_wait_lock(struct waitq *wq, struct lock *l)
 
 int waitq_wait_lock_timeout(struct waitq *wq, struct lock *l, uint64_t ms)
 {
-	uint64_t irq = l->irq_flags;	/* as in waitq_wait_lock */
+	uint64_t irq = l->irq_flags;
 	int r;
 
 	if (!lock_held(l))
