@@ -55,6 +55,8 @@ KERNEL_C_SRCS = \
 	kernel/drivers/rtc.c \
 	kernel/drivers/e1000.c \
 	kernel/drivers/rtl8139.c \
+	kernel/drivers/block.c kernel/drivers/bcache.c kernel/drivers/virtio_blk.c \
+	kernel/drivers/nvme.c kernel/fs/part.c \
 	kernel/net/net.c \
 	kernel/net/wire.c \
 	kernel/net/tcpbuf.c \

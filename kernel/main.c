@@ -15,6 +15,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "net.h"
+#include "block.h"
 #include "panic.h"
 #include "pmm.h"
 #include "pci.h"
@@ -438,6 +439,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 
 	pci_init(!boot.verbose);	/* one line a PCI function: a detail */
 	net_init(boot.info.cmdline, boot.quiet);
+	block_init(boot.quiet);
 	log_memory_use();
 	if (cmdline_has(boot.info.cmdline, "kbench"))
 		run_kbench();

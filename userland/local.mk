@@ -77,7 +77,8 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
 	hexdump sysbench true crash syscheck spawnloop ttycheck seccheck \
 	ping ifconfig udpecho lspci \
-	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date
+	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
+	dd lsblk sync
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

@@ -1,8 +1,10 @@
 /*
  * devfs, mounted at /dev: one file system whose nodes are the character devices of the
- * table below, each opening as its driver's file_ops. A new device is its driver's
+ * table below, each opening as its driver's file_ops, and the block devices the block
+ * layer has registered (block.c owns their nodes). A new character device is its driver's
  * file_ops and one line in the table. Also /dev/null's own operations.
  */
+#include "block.h"
 #include "dev.h"
 #include "file.h"
 #include "lib.h"
@@ -65,6 +67,8 @@ static int devfs_lookup(struct vnode *dir, const char *name, size_t len, struct 
 			*out = &devfs.nodes[i];
 			return 0;
 		}
+	if ((*out = block_lookup_node(name, len, devfs.root.mount)))
+		return 0;
 	return -ENOENT;
 }
 
@@ -73,7 +77,7 @@ static int devfs_readdir(struct vnode *dir, uint64_t index, struct keel_dirent *
 	if (dir != &devfs.root)
 		return -ENOTDIR;
 	if (index >= ARRAY_SIZE(devices))
-		return 0;
+		return block_dirent(index - ARRAY_SIZE(devices), d);
 	memset(d, 0, sizeof(*d));
 	d->ino = DEV_INO_FIRST + (uint32_t)index;
 	d->mode = KEEL_S_IFCHR | 0666;

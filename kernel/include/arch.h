@@ -25,6 +25,9 @@ void arch_irq_init(void);
 /* Calls fn on every interrupt of line irq (0-15) and unmasks the line. */
 void irq_set_handler(unsigned irq, irq_handler_t fn);
 
+/* The handler of line irq, or NULL (so a driver sharing the line can call it too). */
+irq_handler_t irq_get_handler(unsigned irq);
+
 /* Disables interrupts and returns a token for arch_irq_restore (whether they were on). */
 uint64_t arch_irq_save(void);
 

@@ -17,6 +17,7 @@ long sys_write(const uint64_t *a);
 long sys_open(const uint64_t *a);
 long sys_close(const uint64_t *a);
 long sys_lseek(const uint64_t *a);
+long sys_sync(const uint64_t *a);	/* drivers/bcache.c */
 long sys_readdir(const uint64_t *a);
 long sys_mkdir(const uint64_t *a);
 long sys_unlink(const uint64_t *a);

@@ -291,6 +291,7 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_execve] = sys_execve,
 	[SYS_clock_gettime] = sys_clock_gettime,
 	[SYS_poll] = sys_poll,
+	[SYS_sync] = sys_sync,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -21,6 +21,7 @@ int close(int fd);
 off_t lseek(int fd, off_t off, int whence);
 int dup2(int oldfd, int newfd);
 int dup(int fd);			/* the lowest free descriptor */
+int sync(void);			/* POSIX's returns nothing; this one -1 when a disk failed */
 int pipe(int fds[2]);			/* fds[0] reads what fds[1] writes */
 int pipe2(int fds[2], int flags);	/* flags: 0 or O_CLOEXEC */
 int unlink(const char *path);

@@ -41,6 +41,7 @@ int close(int fd) { return (int)SYS1(SYS_close, fd); }
 off_t lseek(int fd, off_t off, int whence) { return SYS3(SYS_lseek, fd, off, whence); }
 int dup2(int oldfd, int newfd) { return (int)SYS2(SYS_dup2, oldfd, newfd); }
 int dup(int fd) { return (int)SYS1(SYS_dup, fd); }
+int sync(void) { return (int)SYS0(SYS_sync); }
 int pipe(int fds[2]) { return (int)SYS2(SYS_pipe, fds, 0); }
 int pipe2(int fds[2], int flags) { return (int)SYS2(SYS_pipe, fds, flags); }
 int fcntl(int fd, int cmd, long arg) { return (int)SYS3(SYS_fcntl, fd, cmd, arg); }

@@ -50,7 +50,7 @@ mode_string(uint32_t mode, char s[11])
 {
 	static const char rwx[] = "rwxrwxrwx";
 
-	s[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' : S_ISCHR(mode) ? 'c' : '-';
+	s[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' : S_ISCHR(mode) ? 'c' : S_ISBLK(mode) ? 'b' : '-';
 	for (int i = 0; i < 9; i++)
 		s[1 + i] = mode & (0400 >> i) ? rwx[i] : '-';
 	if (mode & 04000)

@@ -306,3 +306,8 @@ void irq_set_handler(unsigned irq, irq_handler_t fn)
 	irq_handlers[irq] = fn;
 	pic_unmask(irq);
 }
+
+irq_handler_t irq_get_handler(unsigned irq)
+{
+	return irq < NR_IRQS ? irq_handlers[irq] : NULL;
+}

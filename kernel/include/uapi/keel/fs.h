@@ -15,6 +15,7 @@
 #define KEEL_S_IFIFO	0010000		/* a pipe (fstat of either end) */
 #define KEEL_S_IFCHR	0020000		/* a device: /dev/null, /dev/tty (and sockets' fstat) */
 #define KEEL_S_IFDIR	0040000
+#define KEEL_S_IFBLK	0060000		/* a disk or partition: /dev/vda, /dev/nvme0n1p1 */
 #define KEEL_S_IFREG	0100000
 #define KEEL_S_IFLNK	0120000
 #define KEEL_S_PERM	0007777
@@ -27,6 +28,7 @@
 #define KEEL_S_ISLNK(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFLNK)
 #define KEEL_S_ISFIFO(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFIFO)
 #define KEEL_S_ISCHR(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFCHR)
+#define KEEL_S_ISBLK(m)	(((m) & KEEL_S_IFMT) == KEEL_S_IFBLK)
 
 struct keel_stat {
 	uint32_t ino;

@@ -62,10 +62,11 @@
 #define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
 #define SYS_setsid	47	/* (): a new session and group led by the caller; its number */
 #define SYS_getsid	48	/* (int pid): the session of pid, 0 is the caller */
-/* 49-54 and 56-60: not used (held for branches that took fewer). */
+/* 49-54, 56-60 and 62: not used (held for branches that took fewer). */
 #define SYS_clock_gettime 55	/* (int clock, struct keel_timespec *ts): KEEL_CLOCK_* below */
 #define SYS_poll	61	/* (struct keel_pollfd *fds, size_t nfds, int timeout_ms): entries ready */
-#define NR_SYSCALLS	62
+#define SYS_sync	63	/* (): writes the block cache's dirty buffers, flushes the disks */
+#define NR_SYSCALLS	64
 
 /*
  * The clocks of clock_gettime: REALTIME is seconds since 1970-01-01 00:00:00 UTC, from

@@ -1,0 +1,252 @@
+/*
+ * The block cache, after xv6's bio.c: BCACHE_COUNT buffers of BCACHE_BLOCK bytes of some
+ * disk, kept in least-recently-used order, through which the /dev nodes read and write.
+ * Writes are write-back: a buffer becomes dirty, and reaches its disk when it is evicted
+ * or at bcache_sync (the sync system call), which also asks each disk to flush its own
+ * cache. Buffers are keyed by the disk and the byte offset on it, so a partition and its
+ * disk share them. One request at a time goes through the cache (its busy flag, waited
+ * for on a wait queue, is held across the disk I/O and the copies): simple, and the
+ * disks serialize their requests anyway.
+ */
+#include "bcache.h"
+#include "heap.h"
+#include "lib.h"
+#include "syscall.h"
+#include <keel/errno.h>
+
+struct bbuf {
+	struct block_dev *disk;		/* NULL: holds nothing */
+	uint64_t block;			/* its byte offset on the disk / BCACHE_BLOCK */
+	uint32_t bytes;			/* BCACHE_BLOCK, less for a disk's short last block */
+	bool dirty;
+	struct bbuf *prev, *next;	/* the LRU list: lru.next is the most recent */
+	uint8_t *data;
+};
+
+static struct {
+	struct lock lock;		/* busy */
+	bool busy;
+	struct waitq idle;
+	struct bbuf bufs[BCACHE_COUNT];
+	struct bbuf lru;
+	struct bcache_stats stats;
+	uint8_t *scratch;		/* a write's user bytes, before they touch a buffer */
+	uint8_t *run;			/* BCACHE_RUN blocks read at once */
+	bool ready;
+} bc = { .lock = LOCK_INIT("bcache") };
+
+static void unlink_buf(struct bbuf *b)
+{
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+}
+
+static void push_front(struct bbuf *b)
+{
+	b->next = bc.lru.next;
+	b->prev = &bc.lru;
+	bc.lru.next->prev = b;
+	bc.lru.next = b;
+}
+
+int bcache_init(void)
+{
+	uint8_t *mem = kmalloc((size_t)BCACHE_COUNT * BCACHE_BLOCK);
+
+	if (!mem || !(bc.scratch = kmalloc(BCACHE_BLOCK)) ||
+	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
+		kfree(mem);
+		kfree(bc.scratch);
+		return -ENOMEM;
+	}
+	bc.lru.next = bc.lru.prev = &bc.lru;
+	for (int i = 0; i < BCACHE_COUNT; i++) {
+		bc.bufs[i] = (struct bbuf){ .data = mem + (size_t)i * BCACHE_BLOCK };
+		push_front(&bc.bufs[i]);
+	}
+	bc.ready = true;
+	return 0;
+}
+
+static void take(void)
+{
+	lock_acquire(&bc.lock);
+	while (bc.busy)
+		waitq_wait_lock(&bc.idle, &bc.lock);
+	bc.busy = true;
+	lock_release(&bc.lock);
+}
+
+static void give(void)
+{
+	lock_acquire(&bc.lock);
+	bc.busy = false;
+	waitq_wake_all(&bc.idle);
+	lock_release(&bc.lock);
+}
+
+static int writeback(struct bbuf *b)
+{
+	uint32_t ss = b->disk->sector_size;
+	int r = block_write(b->disk, b->block * (BCACHE_BLOCK / ss), b->bytes / ss, b->data);
+
+	if (r == 0) {
+		b->dirty = false;
+		bc.stats.writebacks++;
+	}
+	return r;
+}
+
+static struct bbuf *find(struct block_dev *disk, uint64_t block)
+{
+	for (struct bbuf *b = bc.lru.next; b != &bc.lru; b = b->next)
+		if (b->disk == disk && b->block == block)
+			return b;
+	return NULL;
+}
+
+/* Makes b, the least recent buffer, hold block (bytes of data), clean and most recent. */
+static void install(struct bbuf *b, struct block_dev *disk, uint64_t block,
+		    const uint8_t *data, uint32_t bytes)
+{
+	b->disk = disk;
+	b->block = block;
+	b->bytes = bytes;
+	b->dirty = false;
+	memcpy(b->data, data, bytes);
+	unlink_buf(b);
+	push_front(b);
+}
+
+/*
+ * A read that misses at block brings in, with one request, up to BCACHE_RUN absent
+ * blocks from there that the read wants (max), since a request per 4 KiB block costs the
+ * disk far more than the bytes. Returns 0 or the read's error.
+ */
+static int fill_run(struct block_dev *disk, uint64_t block, uint64_t max)
+{
+	uint32_t ss = disk->sector_size;
+	uint64_t disk_bytes = disk->sectors * ss, n = 0, bytes;
+	int r;
+
+	if (find(disk, block))
+		return 0;
+	while (n < max && n < BCACHE_RUN && (block + n) * BCACHE_BLOCK < disk_bytes &&
+	       (n == 0 || !find(disk, block + n)))
+		n++;
+	bytes = MIN(n * BCACHE_BLOCK, disk_bytes - block * BCACHE_BLOCK);
+	if ((r = block_read(disk, block * (BCACHE_BLOCK / ss), bytes / ss, bc.run)) != 0)
+		return r;
+	bc.stats.misses += n;
+	for (uint64_t i = 0; i < n; i++) {
+		struct bbuf *b = bc.lru.prev;
+		if (b->disk && b->dirty && writeback(b) != 0)
+			break;		/* the rest will be read one by one */
+		install(b, disk, block + i, bc.run + i * BCACHE_BLOCK,
+			(uint32_t)MIN((uint64_t)BCACHE_BLOCK, bytes - i * BCACHE_BLOCK));
+	}
+	return 0;
+}
+
+/*
+ * The buffer of disk's block, most recent now: found, or the least recent one reused
+ * (written back first when dirty) and, when fill, read from the disk. NULL with *err
+ * when a write-back or the read fails.
+ */
+static struct bbuf *get(struct block_dev *disk, uint64_t block, bool fill, int *err)
+{
+	uint32_t ss = disk->sector_size;
+	uint64_t disk_bytes = disk->sectors * ss, off = block * BCACHE_BLOCK;
+	struct bbuf *b;
+
+	if ((b = find(disk, block))) {
+		bc.stats.hits++;
+		goto found;
+	}
+	bc.stats.misses++;
+	b = bc.lru.prev;
+	if (b->disk && b->dirty && (*err = writeback(b)) != 0)
+		return NULL;		/* it stays, dirty, for the next sync to try */
+	b->disk = disk;
+	b->block = block;
+	b->bytes = (uint32_t)MIN((uint64_t)BCACHE_BLOCK, disk_bytes - off);
+	b->dirty = false;
+	if (fill && (*err = block_read(disk, off / ss, b->bytes / ss, b->data)) != 0) {
+		b->disk = NULL;
+		return NULL;
+	}
+found:
+	unlink_buf(b);
+	push_front(b);
+	return b;
+}
+
+long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
+	       bool write)
+{
+	struct block_dev *disk = d->disk;
+	uint64_t size = d->sectors * d->sector_size, base = d->start * d->sector_size;
+	size_t done = 0;
+	int r = 0;
+
+	if (off >= size)
+		return write ? -ENOSPC : 0;	/* as Linux says at a block device's end */
+	len = MIN(len, size - off);
+	take();
+	while (done < len && r == 0) {
+		uint64_t pos = base + off + done;
+		uint32_t within = pos % BCACHE_BLOCK;
+		size_t n = MIN(len - done, (size_t)(BCACHE_BLOCK - within));
+		bool whole = within == 0 && n == BCACHE_BLOCK;
+		struct bbuf *b;
+
+		/* A fault in the user's bytes must leave no buffer half changed. */
+		if (write && (r = iobuf_get(buf, done, bc.scratch, n)) != 0)
+			break;
+		if (!write && (r = fill_run(disk, pos / BCACHE_BLOCK,
+					    (within + len - done + BCACHE_BLOCK - 1) / BCACHE_BLOCK)) != 0)
+			break;
+		if (!(b = get(disk, pos / BCACHE_BLOCK, !write || !whole, &r)))
+			break;
+		n = MIN(n, (size_t)(b->bytes - within));
+		if (write) {
+			memcpy(b->data + within, bc.scratch, n);
+			b->dirty = true;
+		} else if ((r = iobuf_put(buf, done, b->data + within, n)) != 0) {
+			break;
+		}
+		done += n;
+	}
+	give();
+	return done > 0 ? (long)done : r;
+}
+
+int bcache_sync(void)
+{
+	struct block_dev *d;
+	int r = 0, e;
+
+	if (!bc.ready)
+		return 0;
+	take();
+	for (int i = 0; i < BCACHE_COUNT; i++)
+		if (bc.bufs[i].disk && bc.bufs[i].dirty && (e = writeback(&bc.bufs[i])) != 0 && !r)
+			r = e;
+	give();
+	for (int i = 0; (d = block_at(i)); i++)
+		if (d->disk == d && (e = block_flush(d)) != 0 && !r)
+			r = e;
+	return r;
+}
+
+void bcache_get_stats(struct bcache_stats *s)
+{
+	*s = bc.stats;
+}
+
+/* sync(): anyone may ask, as in Unix; it only makes sure of what was written. */
+long sys_sync(const uint64_t *a)
+{
+	(void)a;
+	return bcache_sync();
+}

@@ -1,0 +1,38 @@
+/*
+ * The block cache (drivers/bcache.c): the /dev nodes of block devices read and write
+ * through it; writes reach the disk when a buffer is evicted or at bcache_sync.
+ */
+#ifndef KEEL_BCACHE_H
+#define KEEL_BCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "block.h"
+#include "uaccess.h"
+
+#define BCACHE_BLOCK	4096	/* bytes a buffer holds: a page, whole sectors of any disk */
+#define BCACHE_COUNT	256	/* buffers: 1 MiB */
+#define BCACHE_RUN	16	/* blocks a read that misses brings in at once: 64 KiB */
+
+struct bcache_stats {
+	uint64_t hits, misses, writebacks;
+};
+
+/* Allocates the buffers. Returns 0, or -ENOMEM (the /dev nodes then go straight to the disks). */
+int bcache_init(void);
+
+/*
+ * Reads or writes len bytes at byte offset off of d (a disk or a partition) through the
+ * cache, a partial block being read first. Returns the bytes moved (fewer at the end of
+ * d), or -ENOSPC for a write at or past the end, -EIO, -EFAULT when nothing moved.
+ */
+long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
+	       bool write);
+
+/* Writes every dirty buffer to its disk, then flushes each disk. Returns 0 or the first error. */
+int bcache_sync(void);
+
+void bcache_get_stats(struct bcache_stats *s);
+
+#endif
