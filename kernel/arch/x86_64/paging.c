@@ -375,7 +375,12 @@ static void small_pages(uint64_t *pt, uint64_t pa, uint64_t leaf, uint64_t img_s
 static int direct_map_build(struct arch_pt *kernel, uint64_t top, bool gib_pages,
 			    struct vm_info *info)
 {
-	uint64_t *pml4 = phys_to_virt(kernel->root), img_start, img_end;
+	/*
+	 * The kernel's PML4 is boot_pml4, in the image's .bss: it is written through the
+	 * image's own mapping, since the direct map's alias of the image is read-only, and
+	 * a write through it works only while the TLB still holds the boot map's entry.
+	 */
+	uint64_t *pml4 = boot_pml4, img_start, img_end;
 	uint64_t leaf = PTE_P | PTE_G | paging.nx, large = leaf | PTE_W | PTE_PS;
 	uint64_t new[DIRECT_MAP_MAX / (512 * GIB)] = { 0 };
 	size_t npdpt = (top + 512 * GIB - 1) / (512 * GIB);
@@ -436,7 +441,7 @@ int arch_paging_init(uint64_t top, struct arch_pt *kernel, struct vm_info *info)
 	if (direct_map_build(kernel, top, gib_pages, info) != 0)
 		return -ENOMEM;
 	/* The stack area's PDPT, made now so that every space shares it (see the top). */
-	pml4 = phys_to_virt(kernel->root);
+	pml4 = boot_pml4;	/* as in direct_map_build: not through the direct map */
 	if (!(pa = table_alloc(kernel)))
 		return -ENOMEM;
 	pml4[(KSTACK_AREA_BASE >> 39) & (ENTRIES - 1)] = pa | PTE_P | PTE_W;
