@@ -13,28 +13,10 @@
 # directories make has then, so `make install prefix=DIR` gives an SDK that works in DIR.
 
 keelincludedir = $(includedir)/keel
-keelinclude_HEADERS = \
-	userland/include/assert.h \
-	userland/include/ctype.h \
-	userland/include/err.h \
-	userland/include/errno.h \
-	userland/include/fcntl.h \
-	userland/include/fileutil.h \
-	userland/include/getopt.h \
-	userland/include/keel.h \
-	userland/include/limits.h \
-	userland/include/linereader.h \
-	userland/include/outbuf.h \
-	userland/include/signal.h \
-	userland/include/stdio.h \
-	userland/include/stdlib.h \
-	userland/include/string.h \
-	userland/include/time.h \
-	userland/include/unistd.h \
-	userland/asm/sys.inc
+keelinclude_HEADERS = $(ULIB_PUBLIC_HDRS) userland/asm/sys.inc
 nodist_keelinclude_HEADERS = kernel/gen/syscall.inc
 keelsysincludedir = $(includedir)/keel/sys
-keelsysinclude_HEADERS = userland/include/sys/stat.h userland/include/sys/wait.h
+keelsysinclude_HEADERS = $(ULIB_SYS_HDRS)
 keeluapidir = $(includedir)/keel/keel
 keeluapi_HEADERS = \
 	kernel/include/uapi/keel/cpio.h \

@@ -47,15 +47,15 @@ ULIB_SRCS = \
 	userland/lib/poll.c \
 	userland/lib/qsort.c \
 	userland/lib/fileutil.c
-ULIB_HDRS = \
-	userland/lib/syscall.h \
+# The runtime's headers, as the SDK installs them too (sdk/local.mk): in keel/, keel/sys/.
+ULIB_PUBLIC_HDRS = \
+	userland/include/assert.h \
 	userland/include/ctype.h \
 	userland/include/err.h \
 	userland/include/errno.h \
 	userland/include/fcntl.h \
 	userland/include/fileutil.h \
 	userland/include/getopt.h \
-	userland/include/assert.h \
 	userland/include/keel.h \
 	userland/include/limits.h \
 	userland/include/linereader.h \
@@ -66,9 +66,9 @@ ULIB_HDRS = \
 	userland/include/stdlib.h \
 	userland/include/string.h \
 	userland/include/time.h \
-	userland/include/unistd.h \
-	userland/include/sys/stat.h \
-	userland/include/sys/wait.h
+	userland/include/unistd.h
+ULIB_SYS_HDRS = userland/include/sys/stat.h userland/include/sys/wait.h
+ULIB_HDRS = userland/lib/syscall.h $(ULIB_PUBLIC_HDRS) $(ULIB_SYS_HDRS)
 UCRT0 = userland/lib/crt0.o
 ULIB = userland/lib/libkeel.a
 ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%.o)
