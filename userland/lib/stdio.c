@@ -398,8 +398,10 @@ puts(const char *s)
  */
 #define STDIO_CHUNK	256
 
+/* The chunk's way out: a stream (vfprintf) or, around every stream, a descriptor (vdprintf). */
 struct fmt_out {
-	FILE *f;
+	FILE *f;		/* NULL: straight to fd */
+	int fd;
 	int failed;
 	size_t used;
 	char chunk[STDIO_CHUNK];
@@ -408,7 +410,10 @@ struct fmt_out {
 static void
 chunk_flush(struct fmt_out *o)
 {
-	if (o->used > 0 && put_bytes(o->f, o->chunk, o->used) == EOF)
+	if (o->used == 0)
+		return;
+	if (o->f ? put_bytes(o->f, o->chunk, o->used) == EOF
+		 : raw_write(o->fd, o->chunk, o->used) < 0)
 		o->failed = 1;
 	o->used = 0;
 }
@@ -442,48 +447,15 @@ vfprintf(FILE *f, const char *fmt, va_list ap)
 
 int vprintf(const char *fmt, va_list ap) { return vfprintf(stdout, fmt, ap); }
 
-/* dprintf writes to a descriptor, around any stream: straight out in chunks. */
-struct fd_out {
-	int fd;
-	int failed;
-	size_t used;
-	char chunk[STDIO_CHUNK];
-};
-
-static void
-fd_flush(struct fd_out *o)
-{
-	if (o->used > 0 && raw_write(o->fd, o->chunk, o->used) < 0)
-		o->failed = 1;
-	o->used = 0;
-}
-
-static void
-fd_put(void *ctx, const char *s, size_t n)
-{
-	struct fd_out *o = ctx;
-
-	while (n > 0) {
-		size_t room = sizeof(o->chunk) - o->used, k = n < room ? n : room;
-
-		memcpy(o->chunk + o->used, s, k);
-		o->used += k;
-		s += k;
-		n -= k;
-		if (o->used == sizeof(o->chunk))
-			fd_flush(o);
-	}
-}
-
 int
 vdprintf(int fd, const char *fmt, va_list ap)
 {
-	struct fd_out o = { .fd = fd };
+	struct fmt_out o = { .fd = fd };
 	int n;
 
 	fflush(NULL);	/* what the streams hold was printed first */
-	n = format(fd_put, &o, fmt, ap);
-	fd_flush(&o);
+	n = format(fmt_put, &o, fmt, ap);
+	chunk_flush(&o);
 	return o.failed ? -1 : n;
 }
 
