@@ -47,6 +47,21 @@ int bind(int fd, unsigned port);
 long sendto(int fd, const void *buf, size_t len, const struct keel_sockaddr *to);
 long recvfrom(int fd, void *buf, size_t len, struct keel_sockaddr *from, int64_t timeout_ms);
 
+/*
+ * TCP (socket(KEEL_SOCK_TCP)): a server binds, listens and accepts; a client connects,
+ * waiting up to timeout_ms (KEEL_WAIT_FOREVER) for the handshake. Both then read and
+ * write the connection's fd. getsockname and getpeername give the two ends; sockinfo
+ * lists the sockets for netstat (1, 0 past the last, -1 on error).
+ */
+int listen(int fd, int backlog);
+int accept(int fd, struct keel_sockaddr *peer);
+int connect(int fd, const struct keel_sockaddr *to, int64_t timeout_ms);
+int shutdown(int fd, int how);
+int getsockname(int fd, struct keel_sockaddr *a);
+int getpeername(int fd, struct keel_sockaddr *a);
+int setsockopt(int fd, int opt, long value);
+int sockinfo(int index, struct keel_sockinfo *s);
+
 /* Fills *n with interface index (1), or returns 0 past the last; -1 on error. */
 int netinfo(int index, struct keel_netinfo *n);
 

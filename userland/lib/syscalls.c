@@ -128,6 +128,21 @@ uint64_t uptime_us(void) { return (uint64_t)syscall0(SYS_uptime_us); }
 
 int socket(int type) { return (int)SYS1(SYS_socket, type); }
 int bind(int fd, unsigned port) { return (int)SYS2(SYS_bind, fd, port); }
+int listen(int fd, int backlog) { return (int)SYS2(SYS_listen, fd, backlog); }
+int accept(int fd, struct keel_sockaddr *peer) { SYNC(); return (int)SYS2(SYS_accept, fd, peer); }
+int getsockname(int fd, struct keel_sockaddr *a) { return (int)SYS3(SYS_sockname, fd, a, 0); }
+int getpeername(int fd, struct keel_sockaddr *a) { return (int)SYS3(SYS_sockname, fd, a, 1); }
+int shutdown(int fd, int how) { return (int)SYS2(SYS_shutdown, fd, how); }
+int setsockopt(int fd, int opt, long value) { return (int)SYS3(SYS_setsockopt, fd, opt, value); }
+int sockinfo(int index, struct keel_sockinfo *s) { return (int)SYS2(SYS_sockinfo, index, s); }
+
+int
+connect(int fd, const struct keel_sockaddr *to, int64_t timeout_ms)
+{
+	SYNC();
+	return (int)SYS3(SYS_connect, fd, to, timeout_ms);
+}
+
 int netinfo(int index, struct keel_netinfo *n) { return (int)SYS2(SYS_netinfo, index, n); }
 int pciinfo(int index, struct keel_pciinfo *p) { return (int)SYS2(SYS_pciinfo, index, p); }
 

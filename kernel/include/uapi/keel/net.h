@@ -12,6 +12,8 @@
 /* socket(type): the two kinds of socket there are. */
 #define KEEL_SOCK_UDP		1	/* datagrams; bind, sendto, recvfrom */
 #define KEEL_SOCK_ICMP		2	/* ICMP echo, like Linux's ping sockets (below) */
+#define KEEL_SOCK_TCP		3	/* a byte stream: bind, listen and accept, or connect;
+					   then read and write (send, recv), shutdown, close */
 
 /*
  * An IPv4 address and port, both in host byte order: 10.0.2.2 is 0x0a000202. ICMP
@@ -35,6 +37,39 @@ struct keel_sockaddr {
 /* recvfrom's timeout: wait forever, or not at all (-EAGAIN when nothing is queued). */
 #define KEEL_WAIT_FOREVER	(-1)
 #define KEEL_NO_WAIT		0
+
+/* shutdown(fd, how): stop receiving, sending (a FIN), or both. */
+#define KEEL_SHUT_RD		0
+#define KEEL_SHUT_WR		1
+#define KEEL_SHUT_RDWR		2
+
+/* setsockopt(fd, opt, value): the options a TCP socket has. */
+#define KEEL_SO_NODELAY		1	/* 1: no Nagle; small writes go out at once */
+#define KEEL_SO_RCVTIMEO	2	/* milliseconds a read waits (-ETIMEDOUT); 0: forever */
+#define KEEL_SO_REUSEADDR	3	/* 1: bind a port that TIME_WAIT connections still hold */
+
+/* The states of a TCP connection as sockinfo reports them (RFC 9293, section 3.3.2). */
+#define KEEL_TCP_CLOSED		0
+#define KEEL_TCP_LISTEN		1
+#define KEEL_TCP_SYN_SENT	2
+#define KEEL_TCP_SYN_RECEIVED	3
+#define KEEL_TCP_ESTABLISHED	4
+#define KEEL_TCP_FIN_WAIT_1	5
+#define KEEL_TCP_FIN_WAIT_2	6
+#define KEEL_TCP_CLOSE_WAIT	7
+#define KEEL_TCP_CLOSING	8
+#define KEEL_TCP_LAST_ACK	9
+#define KEEL_TCP_TIME_WAIT	10
+
+/* What sockinfo reports of a socket, for netstat. */
+struct keel_sockinfo {
+	uint8_t type;			/* KEEL_SOCK_* */
+	uint8_t state;			/* KEEL_TCP_* for TCP, 0 otherwise */
+	uint16_t pad;
+	int32_t pid;			/* the process that opened it; 0 once closed (TIME_WAIT) */
+	struct keel_sockaddr local, remote;
+	uint32_t rx_queued, tx_queued;	/* bytes not yet read, not yet acknowledged */
+};
 
 /* What netinfo reports of an interface: the counters are indexed by NET_CTR_*. */
 #define NET_CTR_RX_PACKETS		0	/* frames the card delivered */

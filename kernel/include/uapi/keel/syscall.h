@@ -62,8 +62,18 @@
 #define SYS_sigignore	46	/* (int sig, int ignore): 1 ignores sig, 0 not; returns the old setting */
 #define SYS_setsid	47	/* (): a new session and group led by the caller; its number */
 #define SYS_getsid	48	/* (int pid): the session of pid, 0 is the caller */
-/* 49-54, 56-60 and 62: not used (held for branches that took fewer). */
+#define SYS_listen	49	/* (int fd, int backlog): a bound TCP socket takes connections */
+#define SYS_accept	50	/* (int fd, struct keel_sockaddr *peer): a connected socket's fd */
+#define SYS_connect	51	/* (int fd, const struct keel_sockaddr *to, int64_t timeout_ms) */
+#define SYS_shutdown	52	/* (int fd, int how): KEEL_SHUT_* (keel/net.h) */
+#define SYS_sockname	53	/* (int fd, struct keel_sockaddr *a, int peer): local or peer address */
+#define SYS_setsockopt	54	/* (int fd, int opt, long value): KEEL_SO_* (keel/net.h) */
 #define SYS_clock_gettime 55	/* (int clock, struct keel_timespec *ts): KEEL_CLOCK_* below */
+#define SYS_mount	56	/* (const char *dev, const char *dir, const char *fstype, const char *opts) */
+#define SYS_umount	57	/* (const char *dir) */
+#define SYS_sockinfo	58	/* (int index, struct keel_sockinfo *s): 1, 0 past the last */
+#define SYS_mountinfo	59	/* (int index, struct keel_mountinfo *m): 1, 0 past the last */
+/* 60 and 62: not used (held for branches that took fewer). */
 #define SYS_poll	61	/* (struct keel_pollfd *fds, size_t nfds, int timeout_ms): entries ready */
 #define SYS_sync	63	/* (): writes the block cache's dirty buffers, flushes the disks */
 #define NR_SYSCALLS	64
