@@ -207,13 +207,15 @@ static void ramfs_start(void)
 	struct ramfs_stats rs;
 	char err[CPIO_ERR_MAX + 64];
 	struct mem_info mi;
-	uint64_t t0, limit;
+	uint64_t t0, limit, reserve;
 	size_t i;
 	int released;
 
 	mem_info_get(&mi);
-	limit = mi.free - MIN(mi.free, MAX(RAMFS_RESERVE_MIN, mi.free / RAMFS_RESERVE_DIV));
+	reserve = MIN(mi.free, MAX(MEM_ROOT_RESERVE_MIN, mi.free / MEM_ROOT_RESERVE_DIV));
+	limit = mi.free - reserve;
 	ramfs_set_limits(limit, limit / RAMFS_USER_DIV);
+	proc_set_mem_limits(mi.free / PROC_USER_MEM_DIV / FRAME_SIZE, reserve / FRAME_SIZE);
 	if (vfs_mount("/", &ramfs_type) != 0)
 		panic("ramfs_start: no memory for the root directory");
 	for (i = 0; i < bi->module_count; i++)

@@ -211,9 +211,10 @@ static const struct file_ops pipe_fops = {
 
 int pipe_new(struct file **rd, struct file **wr)
 {
-	struct pipe *p = kzalloc(sizeof(*p));
+	struct pipe *p;
 
-	if (!p)
+	/* The ring is kernel memory the caller's user pays for, like a heap (proc.h). */
+	if (proc_mem_admit(0, ALIGN_UP(sizeof(*p), HEAP_PAGE) / HEAP_PAGE) != 0 || !(p = kzalloc(sizeof(*p))))
 		return -ENOMEM;
 	p->lock = (struct lock)LOCK_INIT("pipe");
 	p->readers = p->writers = 1;

@@ -51,4 +51,13 @@ struct mem_info {
 };
 void mem_info_get(struct mem_info *mi);
 
+/*
+ * The memory only root's work may take: MEM_ROOT_RESERVE_MIN bytes of what is free at
+ * boot, or its MEM_ROOT_RESERVE_DIV-th part if that is more. The files of the ramfs and
+ * the processes of other users leave it, so that root can always log in, look and remove
+ * (doc/security.md).
+ */
+#define MEM_ROOT_RESERVE_MIN	(16UL << 20)
+#define MEM_ROOT_RESERVE_DIV	8
+
 #endif

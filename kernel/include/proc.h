@@ -25,12 +25,24 @@
  */
 #define PROC_USER_MAX	24
 #define PROC_ROOT_RESERVE 8
+/*
+ * The processes of a user other than root together map at most a PROC_USER_MEM_DIV-th
+ * of the memory free at boot (image, heap, stack; a forked copy counts in full, shared
+ * or not), and never take frames from the root reserve (mm.h). Past either, sbrk, fork,
+ * spawn and exec fail with -ENOMEM, and a copy-on-write fault ends the process.
+ */
+#define PROC_USER_MEM_DIV 2
 #define PID_MAX		32767		/* pids count up to this, then wrap to 1 */
 #define FD_MAX		KEEL_FD_MAX	/* open files per process */
 #define ARGV_MAX	32		/* arguments of spawn and exec, the program's name included */
 #define ENVP_MAX	64		/* environment strings of spawn and exec */
 #define ARGV_BYTES_MAX	4096		/* the strings of both, NULs included */
 #define PROC_KERNEL_PID	0
+
+/* Sets the limits above: pages one user's processes may map, frames they leave free. */
+void proc_set_mem_limits(uint64_t user_pages, uint64_t reserve_frames);
+/* Whether the current process may take that much more: 0, or -ENOMEM past a limit. */
+int proc_mem_admit(uint64_t pages, uint64_t frames);
 
 enum proc_state {
 	P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE,

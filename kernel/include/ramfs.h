@@ -18,12 +18,10 @@
 #define RAMFS_PAGE		HEAP_PAGE	/* file data are kept in pages of this size */
 #define RAMFS_USERS_MAX		16		/* users other than root whose usage is kept */
 /*
- * The files never take the last RAMFS_RESERVE_MIN bytes of the memory free at boot, or
- * its RAMFS_RESERVE_DIV-th part if that is more: processes (root's login, ls, rm) have
- * it. One user other than root may take a RAMFS_USER_DIV-th part of the rest.
+ * The files never take the root reserve (MEM_ROOT_RESERVE_MIN, mm.h): processes (root's
+ * login, ls, rm) have it. One user other than root may take a RAMFS_USER_DIV-th part of
+ * the rest.
  */
-#define RAMFS_RESERVE_MIN	(16UL << 20)
-#define RAMFS_RESERVE_DIV	8
 #define RAMFS_USER_DIV		2
 
 /* A node: the VFS's vnode first, then the ramfs's own. */

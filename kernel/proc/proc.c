@@ -8,6 +8,7 @@
 #include "heap.h"
 #include "lib.h"
 #include "panic.h"
+#include "pmm.h"
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
@@ -71,6 +72,50 @@ static const char *fault_name(unsigned vector)
 	}
 }
 
+/* The memory limits of users other than root (proc.h); 0 while unset: no limit. */
+static struct {
+	uint64_t user_pages;		/* that one user's processes may map together */
+	uint64_t reserve_frames;	/* the frames they leave free */
+} mem_limits;
+
+void proc_set_mem_limits(uint64_t user_pages, uint64_t reserve_frames)
+{
+	mem_limits.user_pages = user_pages;
+	mem_limits.reserve_frames = reserve_frames;
+}
+
+/*
+ * Whether a process of uid may map `pages` more pages, of which `frames` are yet to be taken
+ * from the allocator. Returns 0, or -ENOMEM past the user's share or into the reserve.
+ * Root is never refused here: the reserve is its.
+ */
+static int user_mem_admit(uint32_t uid, uint64_t pages, uint64_t frames)
+{
+	struct pmm_stats st;
+	uint64_t mine = 0, flags;
+
+	if (uid == 0)
+		return 0;
+	pmm_stats(&st);
+	if (st.free_frames < mem_limits.reserve_frames + frames)
+		return -ENOMEM;
+	if (!mem_limits.user_pages)
+		return 0;
+	flags = arch_irq_save();
+	for (int i = 1; i < PROC_MAX; i++) {
+		const struct proc *s = &ptable.table[i];
+		if (s->state != P_UNUSED && s->uid == uid)
+			mine += s->user_pages;
+	}
+	arch_irq_restore(flags);
+	return mine + pages > mem_limits.user_pages ? -ENOMEM : 0;
+}
+
+int proc_mem_admit(uint64_t pages, uint64_t frames)
+{
+	return user_mem_admit(proc_current()->uid, pages, frames);
+}
+
 /*
  * A write to a copy-on-write page (after fork) by the program or by a copy the kernel
  * makes for it: the page gets a frame of its own. Returns 0 when the access may be
@@ -83,7 +128,9 @@ static int cow_fault(struct proc *p, const struct user_fault *f)
 
 	if (f->vector != 14 || !f->write || !f->present || !p->space)
 		return -EFAULT;
-	if ((r = vm_fault(p->space, f->addr, true)) == -ENOMEM) {
+	if ((r = user_mem_admit(p->uid, 0, 1)) == 0)
+		r = vm_fault(p->space, f->addr, true);
+	if (r == -ENOMEM) {
 		kprintf("pid %d (%s): out of memory copying the page at 0x%lx (rip 0x%lx)\n",
 			p->pid, p->name, f->addr, f->rip);
 		p->killed = SIGKILL;
@@ -229,7 +276,8 @@ int proc_spawn(const char *path, int argc, const char *const argv[], const char 
 		slot_free(p);
 		return -ENOMEM;
 	}
-	if ((err = loader_load(p->space, path, argc, argv, envp, &img)) != 0) {
+	if ((err = loader_load(p->space, path, argc, argv, envp, &img)) != 0 ||
+	    (err = user_mem_admit(parent->uid, img.pages, 0)) != 0) {
 		slot_free(p);
 		return err;
 	}
@@ -259,6 +307,8 @@ int proc_fork(void)
 
 	if (!parent->space)
 		return -EINVAL;		/* the kernel and its threads have no user half */
+	if (user_mem_admit(parent->uid, parent->user_pages, 0) != 0)
+		return -ENOMEM;
 	if (!(p = slot_alloc(parent->uid)))
 		return -EAGAIN;
 	if (!(p->kstack = kstack_alloc())) {
@@ -301,7 +351,8 @@ int proc_exec(const char *path, int argc, const char *const argv[], const char *
 	/* The new image is built aside: on any failure the caller goes on untouched. */
 	if (!(space = vm_space_create()))
 		return -ENOMEM;
-	if ((err = loader_load(space, path, argc, argv, envp, &img)) != 0) {
+	if ((err = loader_load(space, path, argc, argv, envp, &img)) != 0 ||
+	    (err = user_mem_admit(p->uid, img.pages - MIN(img.pages, p->user_pages), 0)) != 0) {
 		vm_space_destroy(space);
 		return err;
 	}
@@ -634,7 +685,9 @@ long proc_sbrk(int64_t incr)
 		if ((uint64_t)incr > BRK_LIMIT - old)
 			return -ENOMEM;
 		next = ALIGN_UP(old + incr, PAGE_SIZE);
-		if (next > now && (err = vm_alloc(p->space, now, next - now, VM_WRITE)) != 0)
+		if (next > now && ((err = user_mem_admit(p->uid, (next - now) / PAGE_SIZE,
+							 (next - now) / PAGE_SIZE)) != 0 ||
+				   (err = vm_alloc(p->space, now, next - now, VM_WRITE)) != 0))
 			return err;
 		p->user_pages += (next - now) / PAGE_SIZE;
 	} else {

@@ -4,6 +4,8 @@
  *
  *	seccheck procs		starts /bin/sleep 1000 until spawn fails, leaves them running
  *	seccheck fillfs DIR	writes 1 MiB files into DIR until a write fails
+ *	seccheck hog		forks children that each grow their heap until sbrk fails,
+ *				then stay (ignoring SIGHUP), until a child gets nothing
  *	seccheck hold FILE	ignores SIGHUP and, once its session's leader is gone, keeps
  *				trying to read, write and take the console; FILE says how
  *	seccheck killlogin	kills (SIGKILL) the caller's own login
@@ -26,7 +28,7 @@
 static int
 usage(void)
 {
-	errx(2, "usage: seccheck procs | fillfs DIR | hold FILE | killlogin | killuser UID");
+	errx(2, "usage: seccheck procs | fillfs DIR | hog | hold FILE | killlogin | killuser UID");
 }
 
 static int
@@ -67,6 +69,54 @@ fillfs(const char *dir)
 			break;
 	}
 	printf("seccheck: %d files of 1 MiB written to %s, then: %s\n", n, dir, strerror(e));
+	return 0;
+}
+
+/* A child of hog: takes heap until sbrk fails, tells how much on fd, then holds it. */
+static void
+hog_child(int fd)
+{
+	int got[2] = { 0, 0 };		/* MiB taken, then the error that stopped it */
+
+	signal(SIGHUP, SIG_IGN);
+	while (sbrk(SECCHECK_FILE_SIZE) != (void *)-1)
+		got[0]++;
+	got[1] = errno;
+	if (write(fd, got, sizeof(got)) != (ssize_t)sizeof(got))
+		_exit(1);
+	close(fd);
+	for (;;)
+		sleep_ms(1000000);
+}
+
+static int
+hog(void)
+{
+	int fds[2], got[2], n = 0, total = 0, e = 0;
+
+	for (;;) {
+		if (pipe(fds) < 0)
+			err(1, "pipe");
+		pid_t pid = fork();
+		if (pid < 0) {
+			e = errno;
+			break;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			hog_child(fds[1]);
+		}
+		close(fds[1]);
+		if (read(fds[0], got, sizeof(got)) != (ssize_t)sizeof(got))
+			errx(1, "a child ended without saying what it took");
+		close(fds[0]);
+		n++;
+		total += got[0];
+		e = got[1];
+		if (got[0] == 0)
+			break;
+	}
+	printf("seccheck: %d processes took %d MiB, then: %s\n", n, total, strerror(e));
 	return 0;
 }
 
@@ -153,6 +203,8 @@ main(int argc, char **argv)
 		return procs();
 	if (argc == 3 && strcmp(argv[1], "fillfs") == 0)
 		return fillfs(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "hog") == 0)
+		return hog();
 	if (argc == 3 && strcmp(argv[1], "hold") == 0)
 		return hold(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "killlogin") == 0) {
