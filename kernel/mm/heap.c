@@ -14,6 +14,7 @@
 #include "heap.h"
 #include "ksyms.h"
 #include "lib.h"
+#include "lock.h"
 #include "pmm.h"
 
 #define NCLASSES	8		/* 16, 32, ..., 2048 */
@@ -39,9 +40,10 @@ struct free_slot {
 };
 
 static struct {
+	struct lock lock;		/* guards what follows, from interrupts too */
 	struct free_slot *free[NCLASSES];
 	struct heap_stats stats;
-} heap;
+} heap = { .lock = LOCK_INIT("heap") };
 
 _Static_assert(sizeof(struct header) == HEAP_ALIGN, "the header keeps blocks aligned");
 
@@ -141,11 +143,10 @@ static struct header *block_alloc(size_t size)
 static void *kmalloc_from(size_t size, uint64_t caller)
 {
 	struct header *h;
-	uint64_t flags;
 
 	if (size == 0 || size > HEAP_MAX_ALLOC)
 		return NULL;
-	flags = arch_irq_save();
+	lock_acquire(&heap.lock);
 	h = block_alloc(size);
 	if (h) {
 		h->magic = MAGIC_USED;
@@ -155,7 +156,7 @@ static void *kmalloc_from(size_t size, uint64_t caller)
 		heap.stats.bytes_in_use += size;
 		heap.stats.blocks_in_use++;
 	}
-	arch_irq_restore(flags);
+	lock_release(&heap.lock);
 	return h ? h + 1 : NULL;
 }
 
@@ -221,15 +222,14 @@ static bool canary_intact(const struct header *h)
 static void kfree_from(void *p, uint64_t caller)
 {
 	struct header *h = (struct header *)p - 1;
-	uint64_t flags;
 
 	if (!p)
 		return;
-	flags = arch_irq_save();
+	lock_acquire(&heap.lock);
 	if (h->magic != MAGIC_USED) {
 		report(h->magic == MAGIC_FREE ? "double free" : "free of a bad or broken block",
 		       h, caller);
-		arch_irq_restore(flags);
+		lock_release(&heap.lock);
 		return;
 	}
 	heap.stats.bytes_in_use -= h->size;
@@ -247,7 +247,7 @@ static void kfree_from(void *p, uint64_t caller)
 		s->next = heap.free[h->cls];
 		heap.free[h->cls] = s;
 	}
-	arch_irq_restore(flags);
+	lock_release(&heap.lock);
 }
 
 void kfree(void *p)
@@ -274,13 +274,13 @@ void *krealloc(void *p, size_t size)
 	}
 	/* Same class (and not large): the block stays; only its size and canary move. */
 	if (h->magic == MAGIC_USED && h->cls != LARGE_CLASS && class_for(size) == h->cls) {
-		uint64_t flags = arch_irq_save();
+		lock_acquire(&heap.lock);
 		if (!canary_intact(h))
 			report("write past the end", h, caller);
 		heap.stats.bytes_in_use += size - h->size;
 		h->size = size;
 		memset((char *)p + size, CANARY, CANARY_LEN);
-		arch_irq_restore(flags);
+		lock_release(&heap.lock);
 		return p;
 	}
 	if (!(n = kmalloc_from(size, caller)))
@@ -292,8 +292,8 @@ void *krealloc(void *p, size_t size)
 
 void heap_stats(struct heap_stats *s)
 {
-	uint64_t flags = arch_irq_save();
+	lock_acquire(&heap.lock);
 
 	*s = heap.stats;
-	arch_irq_restore(flags);
+	lock_release(&heap.lock);
 }

@@ -26,6 +26,7 @@
 #include "arch.h"
 #include "ksyms.h"
 #include "lib.h"
+#include "lock.h"
 #include "pmm.h"
 #include <keel/errno.h>
 
@@ -41,6 +42,7 @@ struct free_block {
 };
 
 static struct {
+	struct lock lock;		/* guards what follows, from interrupts too */
 	uint64_t *bitmap;		/* one bit per frame from 0 to span_frames: 1 = free */
 	uint64_t span_frames;
 	struct free_block *lists[PMM_ZONES][PMM_MAX_ORDER + 1];
@@ -54,7 +56,7 @@ static struct {
 	size_t cursor[PMM_ZONES];	/* first fresh range of the zone that may be non-empty */
 	uint64_t fresh_frames[PMM_ZONES];
 	uint64_t carve_limit;		/* fresh memory is reachable below this */
-} pmm;
+} pmm = { .lock = LOCK_INIT("pmm") };
 
 static inline uint64_t frame_of(uint64_t pa) { return pa >> FRAME_SHIFT; }
 static inline int zone_of(uint64_t pa) { return pa >= PMM_LOW_LIMIT; }
@@ -254,6 +256,7 @@ int pmm_init(const struct mem_range *r, size_t n, uint64_t early_limit, struct m
 	size_t i;
 
 	memset(&pmm, 0, sizeof(pmm));
+	pmm.lock = (struct lock)LOCK_INIT("pmm");
 	if (n == 0)
 		return -ENOMEM;
 	pmm.span_frames = frame_of(r[n - 1].end);
@@ -295,13 +298,14 @@ void pmm_add_high(void)
 
 uint64_t pmm_alloc(void)
 {
-	uint64_t flags = arch_irq_save(), pa;
+	uint64_t pa;
 
+	lock_acquire(&pmm.lock);
 	/* High memory first: what is below 4 GiB is kept for devices that need it. */
 	pa = block_alloc(1, 0);
 	if (pa == 0)
 		pa = block_alloc(0, 0);
-	arch_irq_restore(flags);
+	lock_release(&pmm.lock);
 	return pa;
 }
 
@@ -332,7 +336,6 @@ static const char *free_refused(uint64_t pa, uint64_t end)
 /* Frees n frames at pa after checking that they are frames handed out; caller for reports. */
 static void free_checked(uint64_t pa, size_t n, void *caller)
 {
-	uint64_t flags;
 	const char *why;
 
 	if (n == 0)
@@ -341,12 +344,12 @@ static void free_checked(uint64_t pa, size_t n, void *caller)
 		bad_free(pa, n, "not frames the allocator manages", caller);
 		return;
 	}
-	flags = arch_irq_save();
+	lock_acquire(&pmm.lock);
 	if ((why = free_refused(pa, pa + n * FRAME_SIZE)) != NULL)
 		bad_free(pa, n, why, caller);
 	else
 		range_free(pa, pa + n * FRAME_SIZE);
-	arch_irq_restore(flags);
+	lock_release(&pmm.lock);
 }
 
 void pmm_free(uint64_t pa)
@@ -361,13 +364,13 @@ void pmm_free(uint64_t pa)
  */
 int pmm_give(uint64_t pa)
 {
-	uint64_t flags, end = pa + FRAME_SIZE;
+	uint64_t end = pa + FRAME_SIZE;
 	size_t lo = 0, hi;
 	int r = 0;
 
 	if (pa % FRAME_SIZE != 0 || frame_of(pa) >= pmm.span_frames)
 		return -EINVAL;
-	flags = arch_irq_save();
+	lock_acquire(&pmm.lock);
 	for (hi = pmm.nfresh; lo < hi;) {	/* the first range that ends above pa */
 		size_t mid = lo + (hi - lo) / 2;
 		if (pmm.fresh[mid].end <= pa)
@@ -399,7 +402,7 @@ int pmm_give(uint64_t pa)
 		pmm.managed++;
 		range_free(pa, end);
 	}
-	arch_irq_restore(flags);
+	lock_release(&pmm.lock);
 	return r;
 }
 
@@ -450,11 +453,11 @@ static uint64_t block_search_below(unsigned order, uint64_t limit)
 uint64_t pmm_alloc_contig(size_t n, uint64_t limit)
 {
 	unsigned order = order_for(n);
-	uint64_t flags, pa = 0;
+	uint64_t pa = 0;
 
 	if (n == 0 || order > PMM_MAX_ORDER)
 		return 0;
-	flags = arch_irq_save();
+	lock_acquire(&pmm.lock);
 	if (limit >= PMM_NO_LIMIT)
 		pa = block_alloc(1, order);
 	if (pa == 0 && limit >= PMM_LOW_LIMIT)
@@ -464,7 +467,7 @@ uint64_t pmm_alloc_contig(size_t n, uint64_t limit)
 	/* Give back the tail beyond n frames. */
 	if (pa != 0 && n < (1UL << order))
 		range_free(pa + n * FRAME_SIZE, pa + ((uint64_t)FRAME_SIZE << order));
-	arch_irq_restore(flags);
+	lock_release(&pmm.lock);
 	return pa;
 }
 
@@ -475,12 +478,14 @@ void pmm_free_contig(uint64_t pa, size_t n)
 
 void pmm_stats(struct pmm_stats *s)
 {
+	lock_acquire(&pmm.lock);
 	s->managed_frames = pmm.managed;
 	s->free_frames = pmm.zone_free[0] + pmm.zone_free[1];
 	s->fresh_frames = pmm.fresh_frames[0] + pmm.fresh_frames[1];
 	s->low_free_frames = pmm.zone_free[0];
 	s->meta_frames = pmm.meta_frames;
 	s->bad_frees = pmm.bad_frees;
+	lock_release(&pmm.lock);
 }
 
 bool pmm_is_free(uint64_t pa)

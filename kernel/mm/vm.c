@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "heap.h"
 #include "lib.h"
+#include "lock.h"
 #include "memlayout.h"
 #include "panic.h"
 #include "pmm.h"
@@ -22,10 +23,11 @@ struct vm_space {
 };
 
 static struct {
+	struct lock lock;		/* guards kstack_used */
 	struct vm_space kernel;
 	struct vm_space *current;
 	uint64_t kstack_used[KSTACK_SLOTS / 64];
-} vm;
+} vm = { .lock = LOCK_INIT("vm") };
 
 static unsigned pt_flags(unsigned prot)
 {
@@ -256,13 +258,14 @@ static uint64_t kstack_base(size_t slot)
 void *kstack_alloc(void)
 {
 	size_t slot;
-	uint64_t flags = arch_irq_save(), base;
+	uint64_t base;
 
+	lock_acquire(&vm.lock);
 	for (slot = 0; slot < KSTACK_SLOTS; slot++)
 		if (!(vm.kstack_used[slot / 64] >> (slot % 64) & 1))
 			break;
 	if (slot == KSTACK_SLOTS) {
-		arch_irq_restore(flags);
+		lock_release(&vm.lock);
 		return NULL;
 	}
 	vm.kstack_used[slot / 64] |= 1UL << (slot % 64);
@@ -273,12 +276,12 @@ void *kstack_alloc(void)
 				       ARCH_PT_WRITE | ARCH_PT_GLOBAL) != 0) {
 			if (pa)
 				pmm_free(pa);
-			arch_irq_restore(flags);
+			lock_release(&vm.lock);
 			kstack_free((void *)(base + off));	/* frees the pages mapped so far */
 			return NULL;
 		}
 	}
-	arch_irq_restore(flags);
+	lock_release(&vm.lock);
 	return (void *)(base + KSTACK_SIZE);
 }
 
@@ -286,13 +289,13 @@ void *kstack_alloc(void)
 void kstack_free(void *top)
 {
 	uint64_t t = (uint64_t)top, slot = (t - 1 - KSTACK_AREA_BASE) / KSTACK_SLOT_SIZE, pa;
-	uint64_t flags = arch_irq_save();
+	lock_acquire(&vm.lock);
 
 	for (uint64_t p = kstack_base(slot) + KSTACK_GUARD; p < t; p += PAGE_SIZE)
 		if (arch_pt_unmap(&vm.kernel.pt, p, &pa, NULL) == 0)
 			pmm_free(pa);
 	vm.kstack_used[slot / 64] &= ~(1UL << (slot % 64));
-	arch_irq_restore(flags);
+	lock_release(&vm.lock);
 }
 
 bool kstack_contains(uint64_t addr, size_t len)
