@@ -12,7 +12,15 @@ KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kerne
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
-	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
+	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
+	$(KERNEL_PREFIX_MAPS)
+# Where the tree was built leaves no trace in keel.elf (doc/images.md, "Reproducible
+# images"): __FILE__ in assertions and panics and the DWARF file names say kernel/main.c,
+# the compilation directory says ".", whatever the build and source directories are.
+# gdb finds the sources from the top of an in-tree build, or with `directory SRCDIR`.
+KERNEL_PREFIX_MAPS = -ffile-prefix-map=$(abs_top_builddir)=. \
+	-ffile-prefix-map=$(abs_top_builddir)/= -ffile-prefix-map=$(abs_top_srcdir)/= \
+	-ffile-prefix-map=$(top_srcdir)/=
 # No DWARF for the NASM files: NASM describes boot.asm, which spans two sections, as one
 # address range, and gdb then warned "pc ... in read in CU, but not in symtab" at every
 # stop; the ELF symbols name the assembly code well enough (tests/debug.test).

@@ -22,3 +22,7 @@ tests_screen_screencmp_CPPFLAGS = -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/includ
 	-I$(top_srcdir)/kernel/include/uapi
 check_DATA += kernel/keel.elf
 BENCHES += bench/userland.sh bench/screen.sh
+
+# Two builds of the distributed sources, byte for byte (doc/images.md).
+TESTS += tests/repro.test
+EXTRA_DIST += tests/repro.test
