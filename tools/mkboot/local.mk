@@ -17,7 +17,8 @@ MKBOOT_TESTS = \
 	tests/mkboot/helpers.test \
 	tests/mkboot/images.test \
 	tests/mkboot/boot-iso.test \
-	tests/mkboot/boot-esp.test
+	tests/mkboot/boot-esp.test \
+	tests/mkboot/same-bytes.test
 TESTS += $(MKBOOT_TESTS)
 EXTRA_DIST += $(MKBOOT_TESTS) tests/mkboot/fixture.asm tests/mkboot/fixture.ld \
 	tests/mkboot/fixture.sh tests/mkboot/boot.sh
