@@ -47,7 +47,7 @@ run-esp: esp.img $(SERIALTERM)
 
 debug: keel.iso $(SERIALTERM)
 	@echo "QEMU waits for gdb on port $(GDB_PORT). In another terminal run:"
-	@echo "  gdb $(abs_top_builddir)/kernel/keel.elf -ex 'target remote localhost:$(GDB_PORT)'"
+	@echo "  gdb -ex 'directory $(abs_top_srcdir):$(abs_top_builddir)' $(abs_top_builddir)/kernel/keel.elf -ex 'target remote localhost:$(GDB_PORT)'"
 	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- -gdb tcp:localhost:$(GDB_PORT) -S $(QEMU_ARGS)
 
 .PHONY: run run-uefi run-esp debug

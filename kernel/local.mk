@@ -12,7 +12,19 @@ KCFLAGS = -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kerne
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP \
-	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi
+	-I$(top_builddir) -I$(top_srcdir)/kernel/include -I$(top_srcdir)/kernel/include/uapi \
+	$(KEEL_PREFIX_MAPS)
+# Where the tree was built leaves no trace in keel.elf or the programs (doc/images.md,
+# "Reproducible images"; userland/local.mk uses these too): __FILE__ in assertions and
+# panics and the DWARF file names say kernel/main.c, the compilation directory says ".",
+# whatever the build and source directories are. gdb finds the sources from the top of an
+# in-tree build, or with `directory SRCDIR`.
+KEEL_PREFIX_MAPS = -ffile-prefix-map=$(abs_top_builddir)=. \
+	-ffile-prefix-map=$(abs_top_builddir)/= -ffile-prefix-map=$(abs_top_srcdir)/= \
+	-ffile-prefix-map=$(top_srcdir)/=
+# NASM has no such map: its objects name their source (an STT_FILE symbol) as make gave
+# it, with the source directory in front in a VPATH build. This renames it after the fact.
+KEEL_NASM_FILE_SYM = $(OBJCOPY) --redefine-sym '$<=$(patsubst $(srcdir)/%,%,$<)' $@
 # No DWARF for the NASM files: NASM describes boot.asm, which spans two sections, as one
 # address range, and gdb then warned "pc ... in read in CU, but not in symtab" at every
 # stop; the ELF symbols name the assembly code well enough (tests/debug.test).
@@ -161,11 +173,12 @@ kernel/arch/%.o: kernel/arch/%.c
 
 kernel/%.o: kernel/%.asm $(KERNEL_GEN_INCS)
 	@$(MKDIR_P) $(@D)
-	$(kv_as)$(NASM) $(KNASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+	$(kv_as)$(NASM) $(KNASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $< && $(KEEL_NASM_FILE_SYM)
 
 kernel/arch/%.o: kernel/arch/%.asm $(KERNEL_GEN_INCS)
 	@$(MKDIR_P) $(@D)
-	$(kv_as)$(NASM) $(KNASMFLAGS) -I$(KARCH_INCLUDE)/ -MD $(@:.o=.d) -MP -o $@ $<
+	$(kv_as)$(NASM) $(KNASMFLAGS) -I$(KARCH_INCLUDE)/ -MD $(@:.o=.d) -MP -o $@ $< && \
+	  $(KEEL_NASM_FILE_SYM)
 
 # NASM sources see the #define lines of the uapi headers, of neutral headers such as
 # memlayout.h and of the architecture's layout.h as %define lines, so each number is

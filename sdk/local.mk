@@ -73,6 +73,10 @@ keel-uninstalled.pc: $(srcdir)/sdk/keel.pc.in Makefile
 	$(AM_V_GEN)$(call sdk_subst,build) $(srcdir)/sdk/keel.pc.in > $@.tmp && \
 	  mv $@.tmp $@
 noinst_SCRIPTS = keel-cc
+
+# make sdk: the uninstalled SDK alone, for building programs without the kernel and images.
+sdk: keel-cc keel-uninstalled.pc $(UCRT0) $(ULIB) kernel/gen/syscall.inc
+.PHONY: sdk
 dist_man_MANS += sdk/keel-cc.1
 noinst_DATA += keel-uninstalled.pc
 CLEANFILES += keel-cc keel-uninstalled.pc

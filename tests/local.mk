@@ -22,3 +22,12 @@ tests_screen_screencmp_CPPFLAGS = -DKEEL_HOST_TEST -I$(top_srcdir)/kernel/includ
 	-I$(top_srcdir)/kernel/include/uapi
 check_DATA += kernel/keel.elf
 BENCHES += bench/userland.sh bench/screen.sh
+
+# Two builds of the distributed sources, byte for byte (doc/images.md).
+TESTS += tests/repro.test
+EXTRA_DIST += tests/repro.test
+
+# Every command of README.md, doc/*.md and the man pages' EXAMPLES, run (doc/testing.md).
+TESTS += tests/docs.test
+EXTRA_DIST += tests/docs.test tests/docs/hello.c tests/docs/foo.c tests/docs/bar.c \
+	tests/docs/hello.asm tests/docs/lib.asm tests/docs/initramfs.list tests/docs/root/etc/motd

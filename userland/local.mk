@@ -12,7 +12,7 @@ UCFLAGS = -std=gnu11 -m64 -O2 -ffunction-sections -fdata-sections -ffreestanding
 	-fno-asynchronous-unwind-tables -nostdlib -nostdinc -isystem $(KERNEL_CC_INCLUDE) \
 	-I$(top_srcdir)/userland/include -I$(top_srcdir)/userland/lib \
 	-I$(top_srcdir)/kernel/include/uapi \
-	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP $(KEEL_PREFIX_MAPS)
 UNASMFLAGS = -f elf64 -Werror
 USER_LDSCRIPT = $(top_srcdir)/userland/user.ld
 ULDFLAGS = -m elf_x86_64 -static -nostdlib --gc-sections --build-id=none -z max-page-size=4096 \
@@ -129,7 +129,7 @@ userland/klib/%.o: kernel/lib/%.c
 
 userland/%.o: userland/%.asm
 	@$(MKDIR_P) $(@D)
-	$(uv_as)$(NASM) $(UNASMFLAGS) -o $@ $<
+	$(uv_as)$(NASM) $(UNASMFLAGS) -o $@ $< && $(KEEL_NASM_FILE_SYM)
 
 $(ULIB): $(ULIB_OBJS)
 	$(uv_ar)rm -f $@ && $(AR) rc $@ $(ULIB_OBJS) && $(RANLIB) $@

@@ -9,7 +9,9 @@
  * image's /etc/shadow) and the passwd line says "x" in its place.
  *
  * The password is read from standard input (one line), so it never shows in ps; the salt
- * is drawn from /dev/urandom unless --salt gives it.
+ * is drawn from /dev/urandom unless --salt gives it, or SOURCE_DATE_EPOCH is set: then it
+ * is derived from that and the user's name and id, so that a build is byte-reproducible
+ * (doc/security.md says what that costs).
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include <keel/pwhash.h>
+#include <keel/sha256.h>
 
 #define PROG	"mkpasswd"
 
@@ -58,7 +61,8 @@ usage(FILE *f)
 "  -d, --home=DIR         home directory (default /home/NAME, or /root for uid 0)\n"
 "  -s, --shell=PATH       shell (default /bin/sh)\n"
 "  -i, --iterations=N     SHA-256 rounds, 1 to %d (default %d)\n"
-"  -S, --salt=HEX         the salt, 1 to %d bytes in hex (default: %d random bytes)\n"
+"  -S, --salt=HEX         the salt, 1 to %d bytes in hex (default: %d random bytes, or\n"
+"                         derived from SOURCE_DATE_EPOCH, NAME and UID when it is set)\n"
 "  -w, --shadow=FILE      append NAME:HASH to FILE (/etc/shadow), and print x for the hash\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n",
@@ -156,6 +160,37 @@ random_salt(void)
 	opt.saltlen = PWHASH_SALT_SIZE;
 }
 
+/*
+ * Derives the salt from SOURCE_DATE_EPOCH (reproducible-builds.org), the name and the uid:
+ * the first bytes of SHA-256 over a label and those. Two builds of one commit then hash a
+ * password alike, and anyone who has the commit can precompute guesses against its image.
+ * Returns 0, or -1 when SOURCE_DATE_EPOCH is unset or empty.
+ */
+static int
+derived_salt(void)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct sha256 ctx;
+	char uid[32];
+
+	if (epoch == NULL || *epoch == '\0')
+		return -1;
+	if (strspn(epoch, "0123456789") != strlen(epoch))
+		die(2, "SOURCE_DATE_EPOCH", "not a number of seconds since 1970");
+	snprintf(uid, sizeof(uid), "%lu", opt.uid);
+	sha256_init(&ctx);
+	/* Each part with its NUL, so that no two different lists run together alike. */
+	sha256_update(&ctx, "keel mkpasswd salt", sizeof("keel mkpasswd salt"));
+	sha256_update(&ctx, epoch, strlen(epoch) + 1);
+	sha256_update(&ctx, opt.name, strlen(opt.name) + 1);
+	sha256_update(&ctx, uid, strlen(uid) + 1);
+	sha256_final(&ctx, digest);
+	memcpy(opt.salt, digest, PWHASH_SALT_SIZE);
+	opt.saltlen = PWHASH_SALT_SIZE;
+	return 0;
+}
+
 /* Reads the password: the first line of standard input, without its newline. */
 static void
 read_password(char *buf, size_t size)
@@ -186,7 +221,7 @@ main(int argc, char **argv)
 			snprintf(home, sizeof(home), "/home/%s", opt.name);
 		opt.home = home;
 	}
-	if (opt.saltlen == 0)
+	if (opt.saltlen == 0 && derived_salt() == -1)
 		random_salt();
 	read_password(password, sizeof(password));
 	if (pwhash_format(hash, sizeof(hash), opt.salt, opt.saltlen, (unsigned)opt.iterations,

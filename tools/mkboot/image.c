@@ -97,14 +97,18 @@ cfg_write(const char *rel, int have_ramfs, const char *uuid)
 void
 iso_build(const struct blob *kernel, const struct blob *ramfs)
 {
+	long long epoch = repro_epoch();
 	char *tree = stage_path("iso");
 	char *xorriso = xasprintf("--xorriso=%s", toolpath[T_XORRISO]);
 	char *partmaps = grub_partmaps();
 	char *modules = xasprintf("--install-modules=%s%s", GRUB_MODULES, partmaps);
+	char *dates = xasprintf("=%lld", epoch);
 	char *argv[] = {
 		toolpath[T_MKRESCUE], xorriso, "-o", scratch.out.tmp,
 		modules, "--fonts=", "--locales=", "--themes=",
-		tree, NULL
+		tree,
+		/* xorriso's own options, which grub-mkrescue passes on (see repro.c) */
+		epoch >= 0 ? "--set_all_file_dates" : NULL, dates, NULL
 	};
 
 	stage_mkdir("iso");
@@ -114,7 +118,10 @@ iso_build(const struct blob *kernel, const struct blob *ramfs)
 	if (ramfs->data != NULL)
 		stage_write("iso/" IMG_RAMFS, ramfs->data, ramfs->size);
 	cfg_write("iso/boot/grub/grub.cfg", ramfs->data != NULL, NULL);
+	if (epoch >= 0)
+		repro_iso_env(epoch);
 	run(argv);
+	free(dates);
 	free(modules);
 	free(partmaps);
 	free(xorriso);
@@ -158,7 +165,8 @@ esp_build(const struct blob *kernel, const struct blob *ramfs)
 	char *cfg = stage_path("grub.cfg");
 	char *graft = xasprintf("boot/grub/grub.cfg=%s", cfg);
 	char *dir_efi = stage_path("esp/EFI"), *dir_boot = stage_path("esp/boot");
-	uint32_t serial = esp_serial();
+	long long epoch = repro_epoch();
+	uint32_t serial = epoch >= 0 ? repro_serial(kernel, ramfs, epoch) : esp_serial();
 	char uuid[16], hex[16], sectors[32];
 	struct stat st;
 	off_t size;
@@ -189,6 +197,8 @@ esp_build(const struct blob *kernel, const struct blob *ramfs)
 	if (ramfs->data != NULL)
 		stage_write("esp/" IMG_RAMFS, ramfs->data, ramfs->size);
 	run(mkstandalone);
+	if (epoch >= 0 && repro_tar_dates(efi, epoch) == 0)
+		errx(1, "%s: no memdisk found to date (GRUB's format changed?)", efi);
 	if (stat(efi, &st) == -1)
 		err(1, "%s", efi);
 	size = esp_size(st.st_size + (off_t)kernel->size + (off_t)ramfs->size);

@@ -2,7 +2,7 @@
 bin_PROGRAMS += tools/mkboot/mkboot
 tools_mkboot_mkboot_SOURCES = tools/mkboot/mkboot.h tools/mkboot/main.c \
 	tools/mkboot/check.c tools/mkboot/helpers.c tools/mkboot/scratch.c \
-	tools/mkboot/image.c \
+	tools/mkboot/image.c tools/mkboot/repro.c \
 	tools/common/outfile.c tools/common/outfile.h
 tools_mkboot_mkboot_CPPFLAGS = $(AM_CPPFLAGS) -DGRUB_LIBDIR='"$(GRUB_LIBDIR)"'
 tools_mkboot_mkboot_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
@@ -17,7 +17,8 @@ MKBOOT_TESTS = \
 	tests/mkboot/helpers.test \
 	tests/mkboot/images.test \
 	tests/mkboot/boot-iso.test \
-	tests/mkboot/boot-esp.test
+	tests/mkboot/boot-esp.test \
+	tests/mkboot/same-bytes.test
 TESTS += $(MKBOOT_TESTS)
 EXTRA_DIST += $(MKBOOT_TESTS) tests/mkboot/fixture.asm tests/mkboot/fixture.ld \
 	tests/mkboot/fixture.sh tests/mkboot/boot.sh

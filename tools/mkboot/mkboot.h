@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "outfile.h"
 
@@ -78,6 +79,12 @@ void stage_begin(void);
 char *stage_path(const char *rel);
 void stage_mkdir(const char *rel);
 void stage_write(const char *rel, const void *data, size_t len);
+
+/* repro.c: the same bytes from the same inputs when SOURCE_DATE_EPOCH is set */
+long long repro_epoch(void);
+void repro_iso_env(long long epoch);
+int repro_tar_dates(const char *path, long long epoch);
+uint32_t repro_serial(const struct blob *kernel, const struct blob *ramfs, long long epoch);
 
 /* image.c: the image builders */
 void iso_build(const struct blob *kernel, const struct blob *ramfs);
