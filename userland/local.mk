@@ -78,7 +78,8 @@ USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdi
 	hexdump sysbench true crash syscheck spawnloop ttycheck seccheck \
 	ping ifconfig udpecho lspci \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
-	dd lsblk sync
+	dd lsblk sync \
+	mount umount sha256sum
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

@@ -19,6 +19,7 @@ struct bbuf {
 	uint64_t block;			/* its byte offset on the disk / BCACHE_BLOCK */
 	uint32_t bytes;			/* BCACHE_BLOCK, less for a disk's short last block */
 	bool dirty;
+	uint8_t cls;			/* the highest write class it holds (bcache_io_class) */
 	struct bbuf *prev, *next;	/* the LRU list: lru.next is the most recent */
 	uint8_t *data;
 };
@@ -85,16 +86,48 @@ static void give(void)
 	lock_release(&bc.lock);
 }
 
-static int writeback(struct bbuf *b)
+static int write_one(struct bbuf *b)
 {
 	uint32_t ss = b->disk->sector_size;
 	int r = block_write(b->disk, b->block * (BCACHE_BLOCK / ss), b->bytes / ss, b->data);
 
 	if (r == 0) {
 		b->dirty = false;
+		b->cls = 0;
 		bc.stats.writebacks++;
 	}
 	return r;
+}
+
+/*
+ * Writes every dirty buffer of disk in class cls, then has the disk flush them to its
+ * medium. Returns 0 or the first error.
+ */
+static int write_class(struct block_dev *disk, uint8_t cls)
+{
+	bool any = false;
+	int r;
+
+	for (int i = 0; i < BCACHE_COUNT; i++) {
+		struct bbuf *b = &bc.bufs[i];
+		if (b->disk == disk && b->dirty && b->cls == cls) {
+			if ((r = write_one(b)) != 0)
+				return r;
+			any = true;
+		}
+	}
+	return any ? block_flush(disk) : 0;
+}
+
+/* Writes b back, after (and flushed before it) every dirty buffer of a lower class on its disk. */
+static int writeback(struct bbuf *b)
+{
+	int r;
+
+	for (uint8_t c = 1; c < b->cls; c++)
+		if ((r = write_class(b->disk, c)) != 0)
+			return r;
+	return write_one(b);
 }
 
 static struct bbuf *find(struct block_dev *disk, uint64_t block)
@@ -181,8 +214,19 @@ found:
 	return b;
 }
 
+bool bcache_ready(void)
+{
+	return bc.ready;
+}
+
 long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
 	       bool write)
+{
+	return bcache_io_class(d, off, buf, len, write, 0);
+}
+
+long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
+		     bool write, uint8_t cls)
 {
 	struct block_dev *disk = d->disk;
 	uint64_t size = d->sectors * d->sector_size, base = d->start * d->sector_size;
@@ -212,6 +256,7 @@ long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_
 		if (write) {
 			memcpy(b->data + within, bc.scratch, n);
 			b->dirty = true;
+			b->cls = MAX(b->cls, cls);
 		} else if ((r = iobuf_put(buf, done, b->data + within, n)) != 0) {
 			break;
 		}
@@ -229,14 +274,35 @@ int bcache_sync(void)
 	if (!bc.ready)
 		return 0;
 	take();
+	/* The classes in their order, each flushed before the next (bcache_io_class). */
+	for (uint8_t c = 1; c < BCACHE_CLASSES; c++)
+		for (int i = 0; (d = block_at(i)); i++)
+			if (d->disk == d && (e = write_class(d, c)) != 0 && !r)
+				r = e;
 	for (int i = 0; i < BCACHE_COUNT; i++)
-		if (bc.bufs[i].disk && bc.bufs[i].dirty && (e = writeback(&bc.bufs[i])) != 0 && !r)
+		if (bc.bufs[i].disk && bc.bufs[i].dirty && (e = write_one(&bc.bufs[i])) != 0 && !r)
 			r = e;
 	give();
 	for (int i = 0; (d = block_at(i)); i++)
 		if (d->disk == d && (e = block_flush(d)) != 0 && !r)
 			r = e;
 	return r;
+}
+
+int bcache_sync_dev(struct block_dev *d)
+{
+	int r = 0;
+
+	if (!bc.ready)
+		return 0;
+	take();
+	for (uint8_t c = 1; c < BCACHE_CLASSES && r == 0; c++)
+		r = write_class(d->disk, c);
+	for (int i = 0; i < BCACHE_COUNT && r == 0; i++)
+		if (bc.bufs[i].disk == d->disk && bc.bufs[i].dirty)
+			r = write_one(&bc.bufs[i]);
+	give();
+	return r ? r : block_flush(d);
 }
 
 void bcache_get_stats(struct bcache_stats *s)

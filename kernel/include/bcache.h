@@ -30,8 +30,28 @@ int bcache_init(void);
 long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
 	       bool write);
 
+/*
+ * bcache_io for a file system that orders its writes: cls (1 to BCACHE_CLASSES - 1) says
+ * what the bytes are, and a dirty buffer reaches the disk only after every dirty buffer
+ * of a lower class on the same disk has been written and flushed: FAT's allocation (1)
+ * before file data (2) before directory entries (3), at eviction and at sync alike. A
+ * buffer holding several classes counts as the highest. Class 0 (bcache_io) is unordered.
+ */
+#define BCACHE_CLASSES	4
+long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
+		     bool write, uint8_t cls);
+
+/* Whether the buffers exist (bcache_init succeeded); a file system needs them. */
+bool bcache_ready(void);
+
 /* Writes every dirty buffer to its disk, then flushes each disk. Returns 0 or the first error. */
 int bcache_sync(void);
+
+/*
+ * bcache_sync for d's disk alone: a file system calls it where the order of its writes
+ * needs more than the classes give (before freeing what an entry no longer points at).
+ */
+int bcache_sync_dev(struct block_dev *d);
 
 void bcache_get_stats(struct bcache_stats *s);
 
