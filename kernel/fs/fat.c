@@ -53,7 +53,14 @@ int fat_write(struct fat_vol *vol, uint64_t off, const void *buf, size_t len, en
 
 int fat_damaged(struct fat_vol *vol, struct fat_node *n, const char *what)
 {
-	if (!n || !n->bad)
+	bool said = n && n->bad;
+
+	/* A damaged file read again (a new node each time it is opened) is not logged again. */
+	for (unsigned i = 0; n && i < vol->nsaid && i < 16; i++)
+		said |= vol->said[i] == n->de_off;
+	if (n && !said)
+		vol->said[vol->nsaid++ % 16] = n->de_off;
+	if (!said)
 		kprintf("[!!] fat %s: %s%s\n", vol->dev->name, what,
 			n ? "; the file reads as an I/O error" : "");
 	if (n)

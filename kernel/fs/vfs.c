@@ -117,6 +117,15 @@ long vnode_read_kernel(struct vnode *v, uint64_t off, void *buf, size_t len)
 
 static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out);
 
+/* Copies src into dst of n bytes, cut short to fit (the host's tests lack strlcpy). */
+static void copy_name(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 /* Mounts on path what type makes of dev (NULL for a memory file system). */
 static int mount_at(const char *path, const struct vfs_type *type, struct block_dev *dev,
 		    const char *devname, const char *opts)
@@ -157,9 +166,9 @@ static int mount_at(const char *path, const struct vfs_type *type, struct block_
 		return err;
 	}
 	*m = (struct vfs_mount){ .type = type, .root = root, .on = on, .dev = dev };
-	strlcpy(m->devname, devname, sizeof(m->devname));
-	strlcpy(m->dir, path, sizeof(m->dir));
-	strlcpy(m->opts, opts ? opts : "", sizeof(m->opts));
+	copy_name(m->devname, devname, sizeof(m->devname));
+	copy_name(m->dir, path, sizeof(m->dir));
+	copy_name(m->opts, opts ? opts : "", sizeof(m->opts));
 	root->mount = m;
 	if (on)
 		on->covered = m;	/* the mount keeps the reference to on */
@@ -230,10 +239,10 @@ int vfs_mountinfo(int index, struct keel_mountinfo *mi)
 		if (!m->root || seen++ != index)
 			continue;
 		memset(mi, 0, sizeof(*mi));
-		strlcpy(mi->dev, m->devname, sizeof(mi->dev));
-		strlcpy(mi->dir, m->dir, sizeof(mi->dir));
-		strlcpy(mi->fstype, m->type->name, sizeof(mi->fstype));
-		strlcpy(mi->opts, m->opts, sizeof(mi->opts));
+		copy_name(mi->dev, m->devname, sizeof(mi->dev));
+		copy_name(mi->dir, m->dir, sizeof(mi->dir));
+		copy_name(mi->fstype, m->type->name, sizeof(mi->fstype));
+		copy_name(mi->opts, m->opts, sizeof(mi->opts));
 		r = 1;
 		break;
 	}

@@ -34,6 +34,8 @@ struct fat_vol {
 	uint32_t uid, gid;		/* the owner Unix sees (mount options uid=, gid=) */
 	struct fat_node *nodes;		/* every node in memory */
 	struct fat_node *root;
+	uint64_t said[16];		/* damaged entries logged already (their de_off) */
+	unsigned nsaid;
 	uint64_t win_off;		/* a sector of the FAT kept for reading: its offset */
 	bool win_ok;
 	uint8_t win[512];
