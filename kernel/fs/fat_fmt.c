@@ -163,8 +163,8 @@ int fat_lfn_take(const uint8_t *e, uint16_t *units)
 {
 	int pos = ((e[0] & 0x1F) - 1) * FAT_LFN_CHARS, n = pos;
 
-	if (pos < 0)
-		return 0;
+	if (pos < 0 || (e[0] & 0x1F) > 20)
+		return 0;	/* not one of the 20 entries a long name may take */
 	for (int i = 0; i < FAT_LFN_CHARS; i++) {
 		uint16_t u = fat_rd16(e + lfn_at[i]);
 		units[pos + i] = u;
