@@ -83,4 +83,8 @@ void stage_write(const char *rel, const void *data, size_t len);
 void iso_build(const struct blob *kernel, const struct blob *ramfs);
 void esp_build(const struct blob *kernel, const struct blob *ramfs);
 
+/* disk.c: mkboot --disk, a GPT disk image with one FAT32 partition */
+int disk_requested(int argc, char **argv);
+int disk_main(int argc, char **argv);
+
 #endif
