@@ -179,7 +179,7 @@ userland/etc/shadow: userland/etc/passwd
 MKRAMFS = tools/mkramfs/mkramfs$(EXEEXT)
 .SECONDEXPANSION:
 ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland/etc/shadow \
-		$(srcdir)/userland/etc/motd $(MKRAMFS) Makefile
+		$(srcdir)/userland/etc/motd $(srcdir)/userland/etc/fstab $(MKRAMFS) Makefile
 	$(AM_V_GEN){ \
 	  echo 'dir bin 0755 0 0'; \
 	  for p in $(USERLAND_BINS) $(USERLAND_ASM_IMAGES); do \
@@ -188,6 +188,8 @@ ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland
 	  echo 'file etc/passwd userland/etc/passwd 0644 0 0'; \
 	  echo 'file etc/shadow userland/etc/shadow 0600 0 0'; \
 	  echo 'file etc/motd $(srcdir)/userland/etc/motd 0644 0 0'; \
+	  echo 'file etc/fstab $(srcdir)/userland/etc/fstab 0644 0 0'; \
+	  echo 'dir disk 0755 0 0'; \
 	  echo 'dir home 0755 0 0'; \
 	  echo 'dir home/guest 0755 1000 1000'; \
 	  echo 'dir root 0700 0 0'; \
@@ -196,7 +198,7 @@ ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland
 
 noinst_DATA += ramfs.img
 EXTRA_DIST += $(ULIB_SRCS) $(ULIB_HDRS) userland/lib/crt0.asm $(SH_SRCS) $(SH_HDRS) \
-	$(USERLAND_SIMPLE_SRCS) userland/user.ld userland/etc/motd userland/local.mk
+	$(USERLAND_SIMPLE_SRCS) userland/user.ld userland/etc/motd userland/etc/fstab userland/local.mk
 CLEANFILES += ramfs.img userland/ramfs.list userland/etc/passwd userland/etc/shadow $(USERLAND_BINS) $(ULIB) \
 	$(USERLAND_OBJS) $(USERLAND_OBJS:.o=.d)
 
