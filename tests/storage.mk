@@ -3,8 +3,8 @@
 # with virtio-blk and NVMe disks made on the host with sfdisk and sgdisk.
 UNIT_TESTS_STORAGE = tests/unit/test_part tests/unit/test_bcache tests/unit/test_fat
 check_PROGRAMS += $(UNIT_TESTS_STORAGE)
-TESTS += $(UNIT_TESTS_STORAGE) tests/storage.test tests/fat.test
-EXTRA_DIST += tests/storage.test tests/fat.test
+TESTS += $(UNIT_TESTS_STORAGE) tests/storage.test tests/fat.test tests/disk.test
+EXTRA_DIST += tests/storage.test tests/fat.test tests/disk.test
 
 tests_unit_test_part_SOURCES = tests/unit/test_part.c tests/unit/tap.h \
 	kernel/fs/part.c kernel/include/part.h

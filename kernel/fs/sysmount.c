@@ -1,8 +1,11 @@
 /*
  * The mount calls (SYS_mount 56, SYS_umount 57, SYS_mountinfo 59): root mounts a block
  * device's file system on a directory, unmounts it when nothing there is open or any
- * process's current directory, and anyone may list the mounts (keel/mount.h).
+ * process's current directory, and anyone may list the mounts (keel/mount.h). And
+ * SYS_reboot (60), which writes everything back before it halts or resets the machine.
  */
+#include "arch.h"
+#include "bcache.h"
 #include "block.h"
 #include "fat.h"
 #include "lib.h"
@@ -107,4 +110,24 @@ long sys_mountinfo(const uint64_t *a)
 	if ((r = vfs_mountinfo((int)a[0], &m)) == 1 && copy_to_user((void *)a[1], &m, sizeof(m)) != 0)
 		return -EFAULT;
 	return r;
+}
+
+long sys_reboot(const uint64_t *a)
+{
+	int err;
+
+	if (proc_current()->uid != 0)
+		return -EPERM;
+	if (a[0] != KEEL_REBOOT_HALT && a[0] != KEEL_REBOOT_RESTART)
+		return -EINVAL;
+	/* The programs unmounted what they could; whatever is still mounted is written back. */
+	if ((err = bcache_sync()) != 0)
+		kprintf("[!!] reboot: the disks could not all be written back (error %d)\n", -err);
+	if (a[0] == KEEL_REBOOT_RESTART) {
+		kprintf("keel: restarting\n");
+		arch_reset();
+	}
+	kprintf("keel: halted\n");
+	qemu_exit(QEMU_EXIT_PASS);
+	arch_halt();
 }

@@ -59,6 +59,7 @@ long sys_netinfo(const uint64_t *a);
 long sys_mount(const uint64_t *a);
 long sys_umount(const uint64_t *a);
 long sys_mountinfo(const uint64_t *a);
+long sys_reboot(const uint64_t *a);
 
 /* clock_gettime (drivers/rtc.c). */
 long sys_clock_gettime(const uint64_t *a);

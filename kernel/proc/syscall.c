@@ -295,6 +295,7 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_mount] = sys_mount,
 	[SYS_umount] = sys_umount,
 	[SYS_mountinfo] = sys_mountinfo,
+	[SYS_reboot] = sys_reboot,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -86,4 +86,7 @@ int mount(const char *dev, const char *dir, const char *fstype, const char *opts
 int umount(const char *dir);
 int mountinfo(int index, struct keel_mountinfo *m);
 
+/* Writes the disks back, then halts or resets the machine (how: KEEL_REBOOT_*). Root only; -1 on error. */
+int reboot(int how);
+
 #endif
