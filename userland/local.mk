@@ -79,7 +79,7 @@ USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdi
 	ping ifconfig udpecho lspci \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
 	dd lsblk sync \
-	mount umount sha256sum rmdir halt reboot
+	mount umount sha256sum rmdir halt reboot fsbench
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

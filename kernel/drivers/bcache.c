@@ -11,6 +11,7 @@
 #include "bcache.h"
 #include "heap.h"
 #include "lib.h"
+#include "proc.h"
 #include "syscall.h"
 #include <keel/errno.h>
 
@@ -265,6 +266,58 @@ long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf,
 	give();
 	return done > 0 ? (long)done : r;
 }
+
+int bcache_writeback(void)
+{
+	struct block_dev *d;
+	int r = 0, e;
+
+	if (!bc.ready)
+		return 0;
+	take();
+	for (int i = 0; (d = block_at(i)); i++) {
+		bool any = false;
+		if (d->disk != d)
+			continue;
+		for (uint8_t c = 1; c < BCACHE_CLASSES; c++)
+			if ((e = write_class(d, c)) != 0 && !r)
+				r = e;
+		for (int k = 0; k < BCACHE_COUNT; k++)
+			if (bc.bufs[k].disk == d && bc.bufs[k].dirty) {
+				if ((e = write_one(&bc.bufs[k])) != 0 && !r)
+					r = e;
+				any = true;
+			}
+		if (any && (e = block_flush(d)) != 0 && !r)
+			r = e;
+	}
+	give();
+	return r;
+}
+
+#ifndef KEEL_HOST_TEST
+/* The flusher: what a power cut can lose is at most BCACHE_FLUSH_MS old. */
+static void flusher(void)
+{
+	for (;;) {
+		sched_sleep_ms(BCACHE_FLUSH_MS);
+		bcache_writeback();
+	}
+}
+
+int bcache_start_flusher(void)
+{
+	static bool started;
+	int pid;
+
+	if (started)
+		return 0;
+	if ((pid = proc_start_kthread("kflush", flusher)) < 0)
+		return pid;
+	started = true;
+	return 0;
+}
+#endif
 
 int bcache_sync(void)
 {

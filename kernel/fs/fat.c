@@ -33,13 +33,30 @@ void fat_vol_leave(struct fat_vol *vol)
 	lock_release(&vol->lock);
 }
 
+/*
+ * Reads len bytes at off. A small read within one sector (a directory entry) comes from
+ * a copy of that sector kept in the volume, so a scan of a directory asks the cache once
+ * per sector rather than once per entry.
+ */
 int fat_read(struct fat_vol *vol, uint64_t off, void *buf, size_t len)
 {
 	struct iobuf b = { buf, false };
+	uint64_t base = off & ~(uint64_t)511;
 
 	if (off + len > vol->g.vol_bytes)
 		return -EIO;
-	return bcache_io(vol->dev, off, &b, len, false) == (long)len ? 0 : -EIO;
+	if (off + len > base + 512 || base + 512 > vol->g.vol_bytes)
+		return bcache_io(vol->dev, off, &b, len, false) == (long)len ? 0 : -EIO;
+	if (!vol->dwin_ok || vol->dwin_off != base) {
+		struct iobuf w = { vol->dwin, false };
+		vol->dwin_ok = false;
+		if (bcache_io(vol->dev, base, &w, 512, false) != 512)
+			return -EIO;
+		vol->dwin_off = base;
+		vol->dwin_ok = true;
+	}
+	memcpy(buf, vol->dwin + (off - base), len);
+	return 0;
 }
 
 int fat_write(struct fat_vol *vol, uint64_t off, const void *buf, size_t len, enum fat_wclass c)
@@ -48,6 +65,9 @@ int fat_write(struct fat_vol *vol, uint64_t off, const void *buf, size_t len, en
 
 	if (off + len > vol->g.vol_bytes)
 		return -EIO;
+	/* The sector copy of fat_read stays true. */
+	if (vol->dwin_ok && off < vol->dwin_off + 512 && off + len > vol->dwin_off)
+		vol->dwin_ok = false;
 	return bcache_io_class(vol->dev, off, &b, len, true, c) == (long)len ? 0 : -EIO;
 }
 
@@ -424,6 +444,8 @@ static int fat_mount_dev(struct block_dev *dev, const char *opts, struct vnode *
 
 	if (!bcache_ready())
 		return -ENOMEM;
+	if (bcache_start_flusher() != 0)
+		kprintf("[!!] fat %s: no flusher thread; writes wait for sync\n", dev->name);
 	if (!(vol = kmalloc(sizeof(*vol))) || !(bs = kmalloc(512))) {
 		kfree(vol);
 		return -ENOMEM;

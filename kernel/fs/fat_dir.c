@@ -154,17 +154,36 @@ int fat_dir_find(struct fat_vol *vol, struct fat_node *dir, const char *name, si
 	return r == 0 ? -ENOENT : r;
 }
 
-/* Whether a short entry of dir has the 11-byte name n11. Returns 1, 0, or an error. */
-static int short_taken(struct fat_vol *vol, struct fat_node *dir, const uint8_t *n11)
+#define TAILS_SEEN	64	/* numeric tails one scan of a directory looks for */
+
+/*
+ * Finds the lowest numeric tail n from first on whose alias of base11 no short entry of
+ * dir has, trying TAILS_SEEN tails in one scan of the directory. Returns 0 with *n, 1 when
+ * all of them are taken, or an error.
+ */
+static int free_tail(struct fat_vol *vol, struct fat_node *dir, const uint8_t *base11,
+		     unsigned first, unsigned *n)
 {
+	uint8_t cand[TAILS_SEEN][11];
+	bool taken[TAILS_SEEN] = { false };
 	struct fat_dirent e;
 	uint32_t slot = 0;
 	int r;
 
+	for (unsigned i = 0; i < TAILS_SEEN; i++)
+		fat_alias_tail(cand[i], base11, first + i);
 	while ((r = fat_dir_scan(vol, dir, &slot, &e)) == 1)
-		if (memcmp(e.de, n11, 11) == 0)
-			return 1;
-	return r;
+		for (unsigned i = 0; i < TAILS_SEEN; i++)
+			if (!taken[i] && memcmp(e.de, cand[i], 11) == 0)
+				taken[i] = true;
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < TAILS_SEEN; i++)
+		if (!taken[i]) {
+			*n = first + i;
+			return 0;
+		}
+	return 1;
 }
 
 /*
@@ -215,15 +234,13 @@ int fat_dir_add(struct fat_vol *vol, struct fat_node *dir, const char *name, uin
 		nlfn = (len + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS;
 		de[FAT_DE_NTRES] = 0;
 		fat_alias_base(name, base);
-		for (unsigned n = 1;; n++) {
-			if (n > 999999)
+		unsigned n = 0, from = 1;
+		while ((r = free_tail(vol, dir, base, from, &n)) == 1)
+			if ((from += TAILS_SEEN) > 999999)
 				return -EEXIST;
-			fat_alias_tail(de, base, n);
-			if ((r = short_taken(vol, dir, de)) == 0)
-				break;
-			if (r < 0)
-				return r;
-		}
+		if (r < 0)
+			return r;
+		fat_alias_tail(de, base, n);
 	}
 	if ((r = free_run(vol, dir, (uint32_t)nlfn + 1, &first)) != 0)
 		return r;

@@ -62,6 +62,8 @@ static long rw(struct fat_node *n, uint64_t off, const struct iobuf *buf, size_t
 		run = MIN(run, len - done);
 		uint64_t at = fat_clus_off(&vol->g, c) + within;
 		long got;
+		if (write && vol->dwin_ok && at < vol->dwin_off + 512 && at + run > vol->dwin_off)
+			vol->dwin_ok = false;
 		if (!buf) {
 			run = MIN(run, sizeof(zero));
 			struct iobuf z = { (void *)zero, false };

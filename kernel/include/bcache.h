@@ -13,6 +13,7 @@
 
 #define BCACHE_BLOCK	4096	/* bytes a buffer holds: a page, whole sectors of any disk */
 #define BCACHE_COUNT	256	/* buffers: 1 MiB */
+#define BCACHE_FLUSH_MS	5000	/* the flusher writes dirty buffers back this often */
 #define BCACHE_RUN	16	/* blocks a read that misses brings in at once: 64 KiB */
 
 struct bcache_stats {
@@ -43,6 +44,19 @@ long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf,
 
 /* Whether the buffers exist (bcache_init succeeded); a file system needs them. */
 bool bcache_ready(void);
+
+/*
+ * Writes every dirty buffer back (classes in order) and flushes the disks that were
+ * written to; an idle cache costs nothing. Returns 0 or the first error.
+ */
+int bcache_writeback(void);
+
+/*
+ * Starts, once, the kernel thread that calls bcache_writeback every BCACHE_FLUSH_MS; the
+ * first mount of a disk file system does (not boot: init must be process 1). Returns 0
+ * or -errno.
+ */
+int bcache_start_flusher(void);
 
 /* Writes every dirty buffer to its disk, then flushes each disk. Returns 0 or the first error. */
 int bcache_sync(void);

@@ -36,6 +36,9 @@ struct fat_vol {
 	struct fat_node *root;
 	uint64_t said[16];		/* damaged entries logged already (their de_off) */
 	unsigned nsaid;
+	uint64_t dwin_off;		/* the sector small reads (directory entries) last came from */
+	bool dwin_ok;
+	uint8_t dwin[512];
 	uint64_t win_off;		/* a sector of the FAT kept for reading: its offset */
 	bool win_ok;
 	uint8_t win[512];
