@@ -26,3 +26,4 @@ tests_unit_test_fat_SOURCES = tests/unit/test_fat.c tests/unit/tap.h \
 tests_unit_test_fat_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_fat_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_fat_LDFLAGS = $(UNIT_SANITIZE)
+BENCHES += bench/storage.sh

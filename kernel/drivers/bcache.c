@@ -34,6 +34,7 @@ static struct {
 	struct bcache_stats stats;
 	uint8_t *scratch;		/* a write's user bytes, before they touch a buffer */
 	uint8_t *run;			/* BCACHE_RUN blocks read at once */
+	uint8_t *wrun;			/* BCACHE_RUN blocks written at once (a read's run is in use then) */
 	bool ready;
 } bc = { .lock = LOCK_INIT("bcache") };
 
@@ -56,9 +57,11 @@ int bcache_init(void)
 	uint8_t *mem = kmalloc((size_t)BCACHE_COUNT * BCACHE_BLOCK);
 
 	if (!mem || !(bc.scratch = kmalloc(BCACHE_BLOCK)) ||
-	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
+	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK)) ||
+	    !(bc.wrun = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
 		kfree(mem);
 		kfree(bc.scratch);
+		kfree(bc.run);
 		return -ENOMEM;
 	}
 	bc.lru.next = bc.lru.prev = &bc.lru;
@@ -100,35 +103,73 @@ static int write_one(struct bbuf *b)
 	return r;
 }
 
-/*
- * Writes every dirty buffer of disk in class cls, then has the disk flush them to its
- * medium. Returns 0 or the first error.
- */
-static int write_class(struct block_dev *disk, uint8_t cls)
+static struct bbuf *find(struct block_dev *disk, uint64_t block);
+
+/* The dirty buffer of disk in class cls with the lowest block, or NULL. */
+static struct bbuf *lowest_dirty(struct block_dev *disk, uint8_t cls)
 {
-	bool any = false;
-	int r;
+	struct bbuf *low = NULL;
 
 	for (int i = 0; i < BCACHE_COUNT; i++) {
 		struct bbuf *b = &bc.bufs[i];
-		if (b->disk == disk && b->dirty && b->cls == cls) {
-			if ((r = write_one(b)) != 0)
-				return r;
-			any = true;
+		if (b->disk == disk && b->dirty && b->cls == cls && (!low || b->block < low->block))
+			low = b;
+	}
+	return low;
+}
+
+/*
+ * Writes every dirty buffer of disk in class cls, runs of consecutive blocks (up to
+ * BCACHE_RUN) in one request each, then has the disk flush them to its medium. Returns 0
+ * or the first error.
+ */
+static int write_class(struct block_dev *disk, uint8_t cls)
+{
+	uint32_t ss = disk->sector_size;
+	struct bbuf *b, *run[BCACHE_RUN];
+	bool any = false;
+	int r;
+
+	while ((b = lowest_dirty(disk, cls))) {
+		uint32_t n = 1, bytes = b->bytes;
+		run[0] = b;
+		memcpy(bc.wrun, b->data, b->bytes);
+		while (n < BCACHE_RUN && bytes == n * BCACHE_BLOCK) {
+			struct bbuf *nb = find(disk, b->block + n);
+			if (!nb || !nb->dirty || nb->cls != cls)
+				break;
+			memcpy(bc.wrun + bytes, nb->data, nb->bytes);
+			bytes += nb->bytes;
+			run[n++] = nb;
 		}
+		if ((r = block_write(disk, b->block * (BCACHE_BLOCK / ss), bytes / ss, bc.wrun)) != 0)
+			return r;
+		for (uint32_t i = 0; i < n; i++) {
+			run[i]->dirty = false;
+			run[i]->cls = 0;
+		}
+		bc.stats.writebacks += n;
+		any = true;
 	}
 	return any ? block_flush(disk) : 0;
 }
 
-/* Writes b back, after (and flushed before it) every dirty buffer of a lower class on its disk. */
+/*
+ * Writes b back, after (and flushed before it) every dirty buffer of a lower class on its
+ * disk. A classed buffer takes every dirty one of its class along (b among them): a
+ * file system dirties them in streams, and one flush for the lot is far cheaper than one
+ * for each buffer evicted.
+ */
 static int writeback(struct bbuf *b)
 {
 	int r;
 
-	for (uint8_t c = 1; c < b->cls; c++)
+	if (b->cls == 0)
+		return write_one(b);
+	for (uint8_t c = 1; c <= b->cls && b->dirty; c++)
 		if ((r = write_class(b->disk, c)) != 0)
 			return r;
-	return write_one(b);
+	return 0;
 }
 
 static struct bbuf *find(struct block_dev *disk, uint64_t block)
