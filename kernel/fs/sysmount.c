@@ -15,6 +15,7 @@
 #include "vfs.h"
 #include <keel/errno.h>
 #include <keel/mount.h>
+#include <keel/syscall.h>
 
 #define DEV_PREFIX	"/dev/"
 
@@ -118,7 +119,7 @@ long sys_reboot(const uint64_t *a)
 
 	if (proc_current()->uid != 0)
 		return -EPERM;
-	if (a[0] != KEEL_REBOOT_HALT && a[0] != KEEL_REBOOT_RESTART)
+	if ((a[0] != KEEL_REBOOT_HALT && a[0] != KEEL_REBOOT_RESTART) || a[1] != KEEL_REBOOT_MAGIC)
 		return -EINVAL;
 	/* The programs unmounted what they could; whatever is still mounted is written back. */
 	if ((err = bcache_sync()) != 0)

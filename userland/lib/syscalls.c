@@ -202,4 +202,4 @@ int mount(const char *dev, const char *dir, const char *fstype, const char *opts
 }
 int umount(const char *dir) { return (int)SYS1(SYS_umount, dir); }
 int mountinfo(int index, struct keel_mountinfo *m) { return (int)SYS2(SYS_mountinfo, index, m); }
-int reboot(int how) { return (int)SYS1(SYS_reboot, how); }
+int reboot(int how) { return (int)SYS2(SYS_reboot, how, KEEL_REBOOT_MAGIC); }
