@@ -192,14 +192,24 @@ static int free_tail(struct fat_vol *vol, struct fat_node *dir, const uint8_t *b
  */
 static int free_run(struct fat_vol *vol, struct fat_node *dir, uint32_t n, uint32_t *first)
 {
-	uint32_t run = 0;
+	uint32_t run = 0, s = 0;
 	uint64_t off;
 	uint8_t b;
 	int r;
 
-	for (uint32_t s = 0;; s++) {
+	/* Adding names one after another, the slots before the last one added stay taken. */
+	bool hinted = vol->hint_ok && vol->hint_dir == dir->first;
+	if (hinted)
+		s = vol->hint_slot;
+	for (;; s++) {
 		if ((r = slot_off(vol, dir, s, &off, false)) == 0)
 			r = slot_off(vol, dir, s, &off, true);	/* a new, zeroed cluster */
+		if (r < 0 && hinted) {
+			vol->hint_ok = hinted = false;	/* a stale hint: from the start */
+			s = (uint32_t)-1;
+			run = 0;
+			continue;
+		}
 		if (r < 0)
 			return r;
 		if ((r = fat_read(vol, off, &b, 1)) != 0)
@@ -207,6 +217,9 @@ static int free_run(struct fat_vol *vol, struct fat_node *dir, uint32_t n, uint3
 		run = b == 0 || b == FAT_DEL ? run + 1 : 0;
 		if (run == n) {
 			*first = s + 1 - n;
+			vol->hint_ok = true;
+			vol->hint_dir = dir->first;
+			vol->hint_slot = s + 1;
 			return 0;
 		}
 	}
@@ -266,6 +279,8 @@ int fat_dir_del(struct fat_vol *vol, struct fat_node *dir, const struct fat_dire
 	static const uint8_t del = FAT_DEL;
 	int r;
 
+	if (vol->hint_ok && vol->hint_dir == dir->first && e->first_slot < vol->hint_slot)
+		vol->hint_slot = e->first_slot;		/* a hole before the hint now */
 	for (uint32_t s = e->slot + 1; s-- > e->first_slot;) {
 		uint64_t o;
 		if ((r = slot_off(vol, dir, s, &o, false)) != 1)

@@ -284,6 +284,8 @@ static int make_dir_clus(struct fat_vol *vol, struct fat_node *parent, uint32_t 
 
 	if ((r = fat_alloc(vol, 0, c)) != 0)
 		return r;
+	if (vol->hint_dir == *c)
+		vol->hint_ok = false;	/* a directory that was there before: its hint is stale */
 	new_de(de, FAT_ATTR_DIR, *c);
 	memset(de, ' ', 11);
 	de[0] = '.';
