@@ -36,18 +36,29 @@ QEMU_ARGS =
 serialterm_env = QEMU='$(QEMU)' QEMU_ACCEL='$(QEMU_ACCEL)' OVMF_CODE='$(OVMF_CODE)' \
 	OVMF_VARS='$(OVMF_VARS)'
 
-run: keel.iso $(SERIALTERM)
-	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- $(QEMU_ARGS)
+# disk.img: the disk that Keel mounts at /disk (userland/etc/fstab), where files survive a
+# reboot. Made once by mkboot --disk when absent and kept between runs (make clean keeps
+# it too; delete it for a fresh one). DISK_SIZE sets the size of a new one.
+DISK_IMG = disk.img
+DISK_SIZE = 64M
+disk_args = -boot d -drive file=$(DISK_IMG),format=raw,if=none,id=disk0 \
+	-device nvme,serial=keel-disk,drive=disk0
 
-run-uefi: keel.iso $(SERIALTERM)
-	$(serialterm_env) $(SERIALTERM) --boot keel.iso --uefi -- $(QEMU_ARGS)
+$(DISK_IMG): | $(MKBOOT)
+	$(AM_V_GEN)$(MKBOOT) --disk $@ --size $(DISK_SIZE)
+
+run: keel.iso $(SERIALTERM) | $(DISK_IMG)
+	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- $(disk_args) $(QEMU_ARGS)
+
+run-uefi: keel.iso $(SERIALTERM) | $(DISK_IMG)
+	$(serialterm_env) $(SERIALTERM) --boot keel.iso --uefi -- $(disk_args) $(QEMU_ARGS)
 
 run-esp: esp.img $(SERIALTERM)
 	$(serialterm_env) $(SERIALTERM) --boot esp.img --uefi -- -snapshot $(QEMU_ARGS)
 
-debug: keel.iso $(SERIALTERM)
+debug: keel.iso $(SERIALTERM) | $(DISK_IMG)
 	@echo "QEMU waits for gdb on port $(GDB_PORT). In another terminal run:"
 	@echo "  gdb -ex 'directory $(abs_top_srcdir):$(abs_top_builddir)' $(abs_top_builddir)/kernel/keel.elf -ex 'target remote localhost:$(GDB_PORT)'"
-	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- -gdb tcp:localhost:$(GDB_PORT) -S $(QEMU_ARGS)
+	$(serialterm_env) $(SERIALTERM) --boot keel.iso -- -gdb tcp:localhost:$(GDB_PORT) -S $(disk_args) $(QEMU_ARGS)
 
 .PHONY: run run-uefi run-esp debug

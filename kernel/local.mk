@@ -81,6 +81,8 @@ KERNEL_C_SRCS = \
 	kernel/net/sysnet.c \
 	kernel/fs/perm.c \
 	kernel/fs/vfs.c \
+	kernel/fs/fat.c kernel/fs/fat_dir.c kernel/fs/fat_file.c kernel/fs/fat_fmt.c \
+	kernel/fs/sysmount.c \
 	kernel/fs/ramfs.c \
 	kernel/fs/dev.c \
 	kernel/fs/file.c \

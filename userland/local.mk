@@ -78,7 +78,8 @@ USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdi
 	hexdump sysbench true crash syscheck spawnloop ttycheck seccheck \
 	ping ifconfig udpecho lspci \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
-	dd lsblk sync
+	dd lsblk sync \
+	mount umount sha256sum rmdir halt reboot fsbench
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \
@@ -178,7 +179,7 @@ userland/etc/shadow: userland/etc/passwd
 MKRAMFS = tools/mkramfs/mkramfs$(EXEEXT)
 .SECONDEXPANSION:
 ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland/etc/shadow \
-		$(srcdir)/userland/etc/motd $(MKRAMFS) Makefile
+		$(srcdir)/userland/etc/motd $(srcdir)/userland/etc/fstab $(MKRAMFS) Makefile
 	$(AM_V_GEN){ \
 	  echo 'dir bin 0755 0 0'; \
 	  for p in $(USERLAND_BINS) $(USERLAND_ASM_IMAGES); do \
@@ -187,6 +188,8 @@ ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland
 	  echo 'file etc/passwd userland/etc/passwd 0644 0 0'; \
 	  echo 'file etc/shadow userland/etc/shadow 0600 0 0'; \
 	  echo 'file etc/motd $(srcdir)/userland/etc/motd 0644 0 0'; \
+	  echo 'file etc/fstab $(srcdir)/userland/etc/fstab 0644 0 0'; \
+	  echo 'dir disk 0755 0 0'; \
 	  echo 'dir home 0755 0 0'; \
 	  echo 'dir home/guest 0755 1000 1000'; \
 	  echo 'dir root 0700 0 0'; \
@@ -195,7 +198,7 @@ ramfs.img: $(USERLAND_BINS) $$(USERLAND_ASM_IMAGES) userland/etc/passwd userland
 
 noinst_DATA += ramfs.img
 EXTRA_DIST += $(ULIB_SRCS) $(ULIB_HDRS) userland/lib/crt0.asm $(SH_SRCS) $(SH_HDRS) \
-	$(USERLAND_SIMPLE_SRCS) userland/user.ld userland/etc/motd userland/local.mk
+	$(USERLAND_SIMPLE_SRCS) userland/user.ld userland/etc/motd userland/etc/fstab userland/local.mk
 CLEANFILES += ramfs.img userland/ramfs.list userland/etc/passwd userland/etc/shadow $(USERLAND_BINS) $(ULIB) \
 	$(USERLAND_OBJS) $(USERLAND_OBJS:.o=.d)
 

@@ -11,6 +11,7 @@
 #include "bcache.h"
 #include "heap.h"
 #include "lib.h"
+#include "proc.h"
 #include "syscall.h"
 #include <keel/errno.h>
 
@@ -19,6 +20,7 @@ struct bbuf {
 	uint64_t block;			/* its byte offset on the disk / BCACHE_BLOCK */
 	uint32_t bytes;			/* BCACHE_BLOCK, less for a disk's short last block */
 	bool dirty;
+	uint8_t cls;			/* the highest write class it holds (bcache_io_class) */
 	struct bbuf *prev, *next;	/* the LRU list: lru.next is the most recent */
 	uint8_t *data;
 };
@@ -32,6 +34,7 @@ static struct {
 	struct bcache_stats stats;
 	uint8_t *scratch;		/* a write's user bytes, before they touch a buffer */
 	uint8_t *run;			/* BCACHE_RUN blocks read at once */
+	uint8_t *wrun;			/* BCACHE_RUN blocks written at once (a read's run is in use then) */
 	bool ready;
 } bc = { .lock = LOCK_INIT("bcache") };
 
@@ -54,9 +57,11 @@ int bcache_init(void)
 	uint8_t *mem = kmalloc((size_t)BCACHE_COUNT * BCACHE_BLOCK);
 
 	if (!mem || !(bc.scratch = kmalloc(BCACHE_BLOCK)) ||
-	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
+	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK)) ||
+	    !(bc.wrun = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
 		kfree(mem);
 		kfree(bc.scratch);
+		kfree(bc.run);
 		return -ENOMEM;
 	}
 	bc.lru.next = bc.lru.prev = &bc.lru;
@@ -85,16 +90,86 @@ static void give(void)
 	lock_release(&bc.lock);
 }
 
-static int writeback(struct bbuf *b)
+static int write_one(struct bbuf *b)
 {
 	uint32_t ss = b->disk->sector_size;
 	int r = block_write(b->disk, b->block * (BCACHE_BLOCK / ss), b->bytes / ss, b->data);
 
 	if (r == 0) {
 		b->dirty = false;
+		b->cls = 0;
 		bc.stats.writebacks++;
 	}
 	return r;
+}
+
+static struct bbuf *find(struct block_dev *disk, uint64_t block);
+
+/* The dirty buffer of disk in class cls with the lowest block, or NULL. */
+static struct bbuf *lowest_dirty(struct block_dev *disk, uint8_t cls)
+{
+	struct bbuf *low = NULL;
+
+	for (int i = 0; i < BCACHE_COUNT; i++) {
+		struct bbuf *b = &bc.bufs[i];
+		if (b->disk == disk && b->dirty && b->cls == cls && (!low || b->block < low->block))
+			low = b;
+	}
+	return low;
+}
+
+/*
+ * Writes every dirty buffer of disk in class cls, runs of consecutive blocks (up to
+ * BCACHE_RUN) in one request each, then has the disk flush them to its medium. Returns 0
+ * or the first error.
+ */
+static int write_class(struct block_dev *disk, uint8_t cls)
+{
+	uint32_t ss = disk->sector_size;
+	struct bbuf *b, *run[BCACHE_RUN];
+	bool any = false;
+	int r;
+
+	while ((b = lowest_dirty(disk, cls))) {
+		uint32_t n = 1, bytes = b->bytes;
+		run[0] = b;
+		memcpy(bc.wrun, b->data, b->bytes);
+		while (n < BCACHE_RUN && bytes == n * BCACHE_BLOCK) {
+			struct bbuf *nb = find(disk, b->block + n);
+			if (!nb || !nb->dirty || nb->cls != cls)
+				break;
+			memcpy(bc.wrun + bytes, nb->data, nb->bytes);
+			bytes += nb->bytes;
+			run[n++] = nb;
+		}
+		if ((r = block_write(disk, b->block * (BCACHE_BLOCK / ss), bytes / ss, bc.wrun)) != 0)
+			return r;
+		for (uint32_t i = 0; i < n; i++) {
+			run[i]->dirty = false;
+			run[i]->cls = 0;
+		}
+		bc.stats.writebacks += n;
+		any = true;
+	}
+	return any ? block_flush(disk) : 0;
+}
+
+/*
+ * Writes b back, after (and flushed before it) every dirty buffer of a lower class on its
+ * disk. A classed buffer takes every dirty one of its class along (b among them): a
+ * file system dirties them in streams, and one flush for the lot is far cheaper than one
+ * for each buffer evicted.
+ */
+static int writeback(struct bbuf *b)
+{
+	int r;
+
+	if (b->cls == 0)
+		return write_one(b);
+	for (uint8_t c = 1; c <= b->cls && b->dirty; c++)
+		if ((r = write_class(b->disk, c)) != 0)
+			return r;
+	return 0;
 }
 
 static struct bbuf *find(struct block_dev *disk, uint64_t block)
@@ -181,8 +256,19 @@ found:
 	return b;
 }
 
+bool bcache_ready(void)
+{
+	return bc.ready;
+}
+
 long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
 	       bool write)
+{
+	return bcache_io_class(d, off, buf, len, write, 0);
+}
+
+long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_t len,
+		     bool write, uint8_t cls)
 {
 	struct block_dev *disk = d->disk;
 	uint64_t size = d->sectors * d->sector_size, base = d->start * d->sector_size;
@@ -212,6 +298,7 @@ long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_
 		if (write) {
 			memcpy(b->data + within, bc.scratch, n);
 			b->dirty = true;
+			b->cls = MAX(b->cls, cls);
 		} else if ((r = iobuf_put(buf, done, b->data + within, n)) != 0) {
 			break;
 		}
@@ -221,6 +308,58 @@ long bcache_io(struct block_dev *d, uint64_t off, const struct iobuf *buf, size_
 	return done > 0 ? (long)done : r;
 }
 
+int bcache_writeback(void)
+{
+	struct block_dev *d;
+	int r = 0, e;
+
+	if (!bc.ready)
+		return 0;
+	take();
+	for (int i = 0; (d = block_at(i)); i++) {
+		bool any = false;
+		if (d->disk != d)
+			continue;
+		for (uint8_t c = 1; c < BCACHE_CLASSES; c++)
+			if ((e = write_class(d, c)) != 0 && !r)
+				r = e;
+		for (int k = 0; k < BCACHE_COUNT; k++)
+			if (bc.bufs[k].disk == d && bc.bufs[k].dirty) {
+				if ((e = write_one(&bc.bufs[k])) != 0 && !r)
+					r = e;
+				any = true;
+			}
+		if (any && (e = block_flush(d)) != 0 && !r)
+			r = e;
+	}
+	give();
+	return r;
+}
+
+#ifndef KEEL_HOST_TEST
+/* The flusher: what a power cut can lose is at most BCACHE_FLUSH_MS old. */
+static void flusher(void)
+{
+	for (;;) {
+		sched_sleep_ms(BCACHE_FLUSH_MS);
+		bcache_writeback();
+	}
+}
+
+int bcache_start_flusher(void)
+{
+	static bool started;
+	int pid;
+
+	if (started)
+		return 0;
+	if ((pid = proc_start_kthread("kflush", flusher)) < 0)
+		return pid;
+	started = true;
+	return 0;
+}
+#endif
+
 int bcache_sync(void)
 {
 	struct block_dev *d;
@@ -229,14 +368,35 @@ int bcache_sync(void)
 	if (!bc.ready)
 		return 0;
 	take();
+	/* The classes in their order, each flushed before the next (bcache_io_class). */
+	for (uint8_t c = 1; c < BCACHE_CLASSES; c++)
+		for (int i = 0; (d = block_at(i)); i++)
+			if (d->disk == d && (e = write_class(d, c)) != 0 && !r)
+				r = e;
 	for (int i = 0; i < BCACHE_COUNT; i++)
-		if (bc.bufs[i].disk && bc.bufs[i].dirty && (e = writeback(&bc.bufs[i])) != 0 && !r)
+		if (bc.bufs[i].disk && bc.bufs[i].dirty && (e = write_one(&bc.bufs[i])) != 0 && !r)
 			r = e;
 	give();
 	for (int i = 0; (d = block_at(i)); i++)
 		if (d->disk == d && (e = block_flush(d)) != 0 && !r)
 			r = e;
 	return r;
+}
+
+int bcache_sync_dev(struct block_dev *d)
+{
+	int r = 0;
+
+	if (!bc.ready)
+		return 0;
+	take();
+	for (uint8_t c = 1; c < BCACHE_CLASSES && r == 0; c++)
+		r = write_class(d->disk, c);
+	for (int i = 0; i < BCACHE_COUNT && r == 0; i++)
+		if (bc.bufs[i].disk == d->disk && bc.bufs[i].dirty)
+			r = write_one(&bc.bufs[i]);
+	give();
+	return r ? r : block_flush(d);
 }
 
 void bcache_get_stats(struct bcache_stats *s)

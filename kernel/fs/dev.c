@@ -116,4 +116,4 @@ static int devfs_mount(struct vnode **root)
 	return 0;
 }
 
-const struct vfs_type devfs_type = { "devfs", devfs_mount };
+const struct vfs_type devfs_type = { .name = "devfs", .mount = devfs_mount };

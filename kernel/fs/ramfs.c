@@ -704,7 +704,7 @@ static int ramfs_mount(struct vnode **root)
 	return 0;
 }
 
-const struct vfs_type ramfs_type = { "ramfs", ramfs_mount };
+const struct vfs_type ramfs_type = { .name = "ramfs", .mount = ramfs_mount };
 
 static void count(const struct ramfs_node *n, struct ramfs_stats *s)
 {

@@ -3,30 +3,58 @@
  * system it lies in, and the calls that check permissions and then ask a file system to
  * act. Also compiled for the host's unit tests, with the ramfs behind it.
  *
- * Locking: the mount table and every vnode's reference count are guarded by vfs.lock,
- * and so is each walk (the file systems' trees change only inside these calls, never in
- * an interrupt). File data are read and written outside the lock (vfile.c): with one CPU
- * and a kernel that is not preempted, nothing runs between a write's pages; several CPUs
- * will need a sleeping lock per vnode there.
+ * Locking: the mount table and every vnode's reference count are guarded by the VFS's
+ * busy flag (vfs_enter, vfs_leave), and so is each walk (the file systems' trees change
+ * only inside these calls, never in an interrupt). It is a sleeping lock, since a file
+ * system on a disk (FAT) reads its directories in the middle of a walk and waits for the
+ * disk there; the struct lock beside it guards only the flag. File data are read and
+ * written outside it (vfile.c): with one CPU and a kernel that is not preempted, nothing
+ * runs between a write's pages; several CPUs will need a sleeping lock per vnode there.
  */
 #include "file.h"
 #include "lib.h"
 #include "lock.h"
+#include "sched.h"
 #include "vfs.h"
 #include <keel/errno.h>
+#include <keel/mount.h>
 #include <keel/syscall.h>
 
 struct vfs_mount {
 	const struct vfs_type *type;
 	struct vnode *root;		/* the mounted file system's root */
 	struct vnode *on;		/* the directory it covers; NULL for "/" */
+	struct block_dev *dev;		/* the disk it lives on, or NULL */
+	char devname[KEEL_MOUNT_DEV_MAX];
+	char dir[KEEL_PATH_MAX + 1];
+	char opts[KEEL_MOUNT_OPTS_MAX];
 };
 
 static struct {
-	struct lock lock;
+	struct lock lock;		/* busy */
+	bool busy;
+	struct waitq idle;
 	struct vfs_mount mounts[VFS_MOUNT_MAX];
 	struct vnode *root;		/* "/" */
 } vfs = { .lock = LOCK_INIT("vfs") };
+
+/* Takes the VFS, waiting (asleep) while another process holds it. */
+static void vfs_enter(void)
+{
+	lock_acquire(&vfs.lock);
+	while (vfs.busy)
+		waitq_wait_lock(&vfs.idle, &vfs.lock);
+	vfs.busy = true;
+	lock_release(&vfs.lock);
+}
+
+static void vfs_leave(void)
+{
+	lock_acquire(&vfs.lock);
+	vfs.busy = false;
+	waitq_wake_all(&vfs.idle);
+	lock_release(&vfs.lock);
+}
 
 /* ---------------------------------------------------------------------------------------
  * Vnodes */
@@ -54,9 +82,9 @@ static void put_locked(struct vnode *v)
 
 struct vnode *vnode_get(struct vnode *v)
 {
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	get_locked(v);
-	lock_release(&vfs.lock);
+	vfs_leave();
 	return v;
 }
 
@@ -64,9 +92,9 @@ void vnode_put(struct vnode *v)
 {
 	if (!v)
 		return;
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	put_locked(v);
-	lock_release(&vfs.lock);
+	vfs_leave();
 }
 
 uint32_t vnode_mode(struct vnode *v)
@@ -87,46 +115,139 @@ long vnode_read_kernel(struct vnode *v, uint64_t off, void *buf, size_t len)
 /* ---------------------------------------------------------------------------------------
  * Mounts */
 
-int vfs_mount(const char *path, const struct vfs_type *type)
+static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out);
+
+/* Copies src into dst of n bytes, cut short to fit (the host's tests lack strlcpy). */
+static void copy_name(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Mounts on path what type makes of dev (NULL for a memory file system). */
+static int mount_at(const char *path, const struct vfs_type *type, struct block_dev *dev,
+		    const char *devname, const char *opts)
 {
 	struct vfs_mount *m = NULL;
 	struct vnode *on = NULL, *root;
-	int err;
+	int err = 0;
 
+	if (strlen(path) > KEEL_PATH_MAX)
+		return -ENAMETOOLONG;
 	if (strcmp(path, "/") != 0) {
 		if (!vfs.root)
 			return -ENOENT;
-		if ((err = vfs_lookup(path, true, 0, &on)) != 0)
+		if ((err = walk(path, true, 0, &on)) != 0)
 			return err;
+		err = 0;
 		if (!KEEL_S_ISDIR(vnode_mode(on))) {
-			vnode_put(on);
+			put_locked(on);
 			return -ENOTDIR;
 		}
 	} else if (vfs.root) {
 		return -EBUSY;
 	}
-	if ((err = type->mount(&root)) != 0) {
-		vnode_put(on);
+	for (size_t i = 0; i < VFS_MOUNT_MAX; i++) {
+		if (!vfs.mounts[i].root && !m)
+			m = &vfs.mounts[i];
+		else if (dev && vfs.mounts[i].root && vfs.mounts[i].dev == dev)
+			err = -EBUSY;	/* one instance per volume, or their caches would differ */
+	}
+	if (!m || (on && on->covered) || err) {
+		put_locked(on);
+		return !m ? -ENOSPC : -EBUSY;
+	}
+	/* The walk above crossed mounts: on is the top directory there, never covered. */
+	err = dev ? type->mount_dev(dev, opts, &root) : type->mount(&root);
+	if (err) {
+		put_locked(on);
 		return err;
 	}
-	lock_acquire(&vfs.lock);
-	for (size_t i = 0; i < VFS_MOUNT_MAX && !m; i++)
-		if (!vfs.mounts[i].root)
-			m = &vfs.mounts[i];
-	if (!m || (on && on->covered)) {
-		lock_release(&vfs.lock);
-		vnode_put(root);
-		vnode_put(on);
-		return m ? -EBUSY : -ENOSPC;
-	}
-	*m = (struct vfs_mount){ type, root, on };
+	*m = (struct vfs_mount){ .type = type, .root = root, .on = on, .dev = dev };
+	copy_name(m->devname, devname, sizeof(m->devname));
+	copy_name(m->dir, path, sizeof(m->dir));
+	copy_name(m->opts, opts ? opts : "", sizeof(m->opts));
 	root->mount = m;
 	if (on)
 		on->covered = m;	/* the mount keeps the reference to on */
 	else
 		vfs.root = root;
-	lock_release(&vfs.lock);
 	return 0;
+}
+
+int vfs_mount(const char *path, const struct vfs_type *type)
+{
+	int err;
+
+	vfs_enter();
+	err = mount_at(path, type, NULL, "none", "");
+	vfs_leave();
+	return err;
+}
+
+int vfs_mount_dev(const char *path, const struct vfs_type *type, struct block_dev *dev,
+		  const char *devname, const char *opts)
+{
+	int err;
+
+	if (!type->mount_dev || !dev)
+		return -ENODEV;
+	vfs_enter();
+	err = mount_at(path, type, dev, devname, opts);
+	vfs_leave();
+	return err;
+}
+
+int vfs_umount(const char *path)
+{
+	struct vnode *v;
+	struct vfs_mount *m;
+	int err;
+
+	vfs_enter();
+	if ((err = walk(path, true, 0, &v)) != 0)
+		goto out;
+	m = v->mount;
+	if (!m || v != m->root || !m->on || !m->type->unmount) {
+		put_locked(v);
+		err = -EINVAL;
+		goto out;
+	}
+	put_locked(v);
+	/* The mount's own reference is the root's last one when nothing is open there. */
+	if (m->root->refs > 1 || (err = m->type->unmount(m->root)) != 0) {
+		err = err ? err : -EBUSY;
+		goto out;
+	}
+	m->on->covered = NULL;
+	put_locked(m->on);
+	memset(m, 0, sizeof(*m));
+out:
+	vfs_leave();
+	return err;
+}
+
+int vfs_mountinfo(int index, struct keel_mountinfo *mi)
+{
+	int seen = 0, r = 0;
+
+	vfs_enter();
+	for (size_t i = 0; i < VFS_MOUNT_MAX; i++) {
+		struct vfs_mount *m = &vfs.mounts[i];
+		if (!m->root || seen++ != index)
+			continue;
+		memset(mi, 0, sizeof(*mi));
+		copy_name(mi->dev, m->devname, sizeof(mi->dev));
+		copy_name(mi->dir, m->dir, sizeof(mi->dir));
+		copy_name(mi->fstype, m->type->name, sizeof(mi->fstype));
+		copy_name(mi->opts, m->opts, sizeof(mi->opts));
+		r = 1;
+		break;
+	}
+	vfs_leave();
+	return r;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -243,9 +364,9 @@ int vfs_lookup(const char *path, bool follow, uint32_t uid, struct vnode **out)
 {
 	int err;
 
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	err = walk(path, follow, uid, out);
-	lock_release(&vfs.lock);
+	vfs_leave();
 	return err;
 }
 
@@ -302,8 +423,12 @@ static int create_locked(const char *path, uint32_t mode, uint32_t uid, struct v
 	put_locked(dir);
 	if (err)
 		return err;
+	/* A node nobody takes is handed back at once, so a file system can let it go. */
+	get_locked(v);
 	if (out)
-		*out = get_locked(v);
+		*out = v;
+	else
+		put_locked(v);
 	return 0;
 }
 
@@ -311,9 +436,9 @@ int vfs_create(const char *path, uint32_t mode, uint32_t uid, struct vnode **out
 {
 	int err;
 
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	err = create_locked(path, mode, uid, out);
-	lock_release(&vfs.lock);
+	vfs_leave();
 	return err;
 }
 
@@ -364,7 +489,7 @@ static int remove_node(const char *path, uint32_t uid, bool dir_only)
 	struct vnode *dir, *v;
 	int err = 0;
 
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	if (is_root(path)) {
 		err = dir_only ? -EBUSY : -EISDIR;
 	} else if (path[strlen(path) - 1] == '/' && (err = walk(path, false, uid, &v)) == 0) {
@@ -385,7 +510,7 @@ static int remove_node(const char *path, uint32_t uid, bool dir_only)
 			err = dir->ops->remove(dir, name, dir_only);
 		put_locked(dir);
 	}
-	lock_release(&vfs.lock);
+	vfs_leave();
 	return err;
 }
 
@@ -405,7 +530,7 @@ int vfs_rename(const char *from, const char *to, uint32_t uid)
 	struct vnode *fdir, *tdir;
 	int err;
 
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	if (is_root(from)) {
 		err = -EBUSY;
 		goto out;
@@ -437,7 +562,7 @@ int vfs_rename(const char *from, const char *to, uint32_t uid)
 	}
 	put_locked(fdir);
 out:
-	lock_release(&vfs.lock);
+	vfs_leave();
 	return err;
 }
 
@@ -455,7 +580,7 @@ int vfs_open(const char *path, int flags, uint32_t mode, uint32_t uid, struct fi
 
 	if (acc == O_ACCMODE)
 		return -EINVAL;
-	lock_acquire(&vfs.lock);
+	vfs_enter();
 	err = walk(path, true, uid, &v);
 	if (err == -ENOENT && (flags & O_CREAT)) {
 		err = create_locked(path, KEEL_S_IFREG | (mode & KEEL_S_PERM), uid, &v);
@@ -464,7 +589,7 @@ int vfs_open(const char *path, int flags, uint32_t mode, uint32_t uid, struct fi
 		put_locked(v);
 		err = -EEXIST;
 	}
-	lock_release(&vfs.lock);
+	vfs_leave();
 	if (err)
 		return err;
 	v->ops->stat(v, &st);

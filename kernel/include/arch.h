@@ -168,6 +168,9 @@ void arch_idle(void);
 /* Turns interrupts off and halts the processor for good. */
 void arch_halt(void) __attribute__((noreturn));
 
+/* Resets the machine through the keyboard controller's reset line; halts if that fails. */
+void arch_reset(void) __attribute__((noreturn));
+
 /*
  * Ends QEMU through its isa-debug-exit device (iobase 0xf4), which makes QEMU exit with
  * status (code << 1) | 1. Returns only when there is no such device.

@@ -55,6 +55,12 @@ long sys_sendto(const uint64_t *a);
 long sys_recvfrom(const uint64_t *a);
 long sys_netinfo(const uint64_t *a);
 
+/* The mount calls (fs/sysmount.c). */
+long sys_mount(const uint64_t *a);
+long sys_umount(const uint64_t *a);
+long sys_mountinfo(const uint64_t *a);
+long sys_reboot(const uint64_t *a);
+
 /* clock_gettime (drivers/rtc.c). */
 long sys_clock_gettime(const uint64_t *a);
 

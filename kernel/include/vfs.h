@@ -81,10 +81,20 @@ struct vnode {
 	unsigned refs;			/* lookups in progress and open files */
 };
 
-/* A file system type's entry point: makes an instance and returns its root (one reference). */
+/*
+ * A file system type. A memory one (ramfs, devfs) has mount: it makes an instance and
+ * returns its root (one reference). One that lives on a disk has mount_dev instead: it
+ * reads the volume on dev with the mount options opts ("uid=0,gid=0"), and returns its
+ * root likewise or -EINVAL for a volume it refuses; and unmount, which writes back what
+ * it holds and frees the instance of root, or refuses with -EBUSY while any node but the
+ * root is in use. Both are called with the VFS held (no lookup runs meanwhile).
+ */
+struct block_dev;
 struct vfs_type {
 	const char *name;
 	int (*mount)(struct vnode **root);
+	int (*mount_dev)(struct block_dev *dev, const char *opts, struct vnode **root);
+	int (*unmount)(struct vnode *root);
 };
 
 /* Sets v's fields for a node of the instance that root belongs to (file systems call it). */
@@ -122,6 +132,26 @@ int perm_sticky(const struct keel_stat *dir, const struct keel_stat *st, uint32_
 
 /* Mounts a new instance of type on the directory path ("/" first, on nothing). Returns 0 or -errno. */
 int vfs_mount(const char *path, const struct vfs_type *type);
+
+/*
+ * Mounts the file system of type (one with mount_dev) on the block device dev, whose
+ * path was devname, on the directory path with the options opts. Returns 0, -EBUSY when
+ * dev or path has a file system mounted already, -ENOTDIR, -ENOSPC when VFS_MOUNT_MAX
+ * are mounted, or the file system's refusal (-EINVAL for a volume it cannot read).
+ */
+int vfs_mount_dev(const char *path, const struct vfs_type *type, struct block_dev *dev,
+		  const char *devname, const char *opts);
+
+/*
+ * Unmounts the file system mounted at path after writing back what it holds. Returns
+ * 0, -EINVAL when path is not a mount point (or is "/"), -EBUSY while a file or
+ * directory of it is open.
+ */
+int vfs_umount(const char *path);
+
+/* Fills *m with the index-th mount. Returns 1, or 0 past the last. */
+struct keel_mountinfo;
+int vfs_mountinfo(int index, struct keel_mountinfo *m);
 
 /*
  * Finds the node at path for uid, with one reference. Symlinks are followed on the way,

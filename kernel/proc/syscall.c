@@ -292,6 +292,10 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_clock_gettime] = sys_clock_gettime,
 	[SYS_poll] = sys_poll,
 	[SYS_sync] = sys_sync,
+	[SYS_mount] = sys_mount,
+	[SYS_umount] = sys_umount,
+	[SYS_mountinfo] = sys_mountinfo,
+	[SYS_reboot] = sys_reboot,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

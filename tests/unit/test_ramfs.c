@@ -19,6 +19,7 @@
 #include <ramfs.h>
 #include <cpio_reader.h>
 #include <lock.h>
+#include <sched.h>
 #include <vfs.h>
 #include <keel/errno.h>
 #include "tap.h"
@@ -41,6 +42,20 @@ lock_release(struct lock *l)
 	if (!l->held)
 		abort();
 	l->held = false;
+}
+
+/* With one thread the VFS is never found busy, so nobody waits. */
+int
+waitq_wait_lock(struct waitq *wq, struct lock *l)
+{
+	(void)wq, (void)l;
+	abort();
+}
+
+void
+waitq_wake_all(struct waitq *wq)
+{
+	(void)wq;
 }
 
 /* Nothing here passes user memory: a call would be a bug. */

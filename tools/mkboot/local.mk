@@ -2,7 +2,7 @@
 bin_PROGRAMS += tools/mkboot/mkboot
 tools_mkboot_mkboot_SOURCES = tools/mkboot/mkboot.h tools/mkboot/main.c \
 	tools/mkboot/check.c tools/mkboot/helpers.c tools/mkboot/scratch.c \
-	tools/mkboot/image.c tools/mkboot/repro.c \
+	tools/mkboot/image.c tools/mkboot/repro.c tools/mkboot/disk.c \
 	tools/common/outfile.c tools/common/outfile.h
 tools_mkboot_mkboot_CPPFLAGS = $(AM_CPPFLAGS) -DGRUB_LIBDIR='"$(GRUB_LIBDIR)"'
 tools_mkboot_mkboot_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)

@@ -34,6 +34,7 @@ usage(void)
 	printf(
 "Usage: mkboot --iso OUT --kernel KERNEL [--ramfs IMG] [--cmdline STR] [--timeout SEC]\n"
 "       mkboot --esp OUT --kernel KERNEL [--ramfs IMG] [--cmdline STR] [--timeout SEC]\n"
+"       mkboot --disk OUT --size SIZE [--add HOST=PATH]...\n"
 "Make a bootable image of Keel: a hybrid BIOS+UEFI ISO or a FAT EFI System Partition\n"
 "image, in which GRUB boots KERNEL through Multiboot2 with COM1 as the console.\n"
 "\n"
@@ -43,6 +44,9 @@ usage(void)
 "  -r, --ramfs=FILE     the ramfs (a newc cpio archive), loaded as a Multiboot2 module\n"
 "  -c, --cmdline=STR    the kernel command line: words separated by blanks\n"
 "  -t, --timeout=SEC    how long GRUB shows its menu (default 0: boot at once)\n"
+"      --disk=OUT       write a GPT disk image with one FAT32 partition (mformat, mcopy)\n"
+"      --size=SIZE      the disk's size: bytes, or a number and K, M or G (40M at least)\n"
+"      --add=HOST=PATH  copy the host file HOST to PATH on the disk (repeatable)\n"
 "  -v, --verbose        show the commands mkboot runs and their output\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
@@ -198,6 +202,8 @@ main(int argc, char **argv)
 {
 	struct blob kernel, ramfs = { NULL, NULL, 0 };
 
+	if (disk_requested(argc, argv))
+		return disk_main(argc, argv);	/* a disk image is another job (disk.c) */
 	args_parse(argc, argv);
 	blob_read(&kernel, opt.kernel);
 	kernel_check(&kernel);

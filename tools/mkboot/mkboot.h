@@ -90,4 +90,8 @@ uint32_t repro_serial(const struct blob *kernel, const struct blob *ramfs, long 
 void iso_build(const struct blob *kernel, const struct blob *ramfs);
 void esp_build(const struct blob *kernel, const struct blob *ramfs);
 
+/* disk.c: mkboot --disk, a GPT disk image with one FAT32 partition */
+int disk_requested(int argc, char **argv);
+int disk_main(int argc, char **argv);
+
 #endif

@@ -75,4 +75,18 @@ int inet_parse_addr(const char *s, uint32_t *addr);
 #define INET_ADDR_LEN	16
 char *inet_format(uint32_t addr, char *buf);
 
+/*
+ * Mounts (root only): mount puts the file system of type fstype ("vfat"; NULL: vfat) on
+ * the block device dev on the directory dir with the options opts ("uid=N,gid=N"; NULL:
+ * none); umount takes it off (EBUSY while anything there is open or a process's current
+ * directory). mountinfo fills *m with the index-th mount: 1, 0 past the last, -1 on error.
+ */
+#include <keel/mount.h>
+int mount(const char *dev, const char *dir, const char *fstype, const char *opts);
+int umount(const char *dir);
+int mountinfo(int index, struct keel_mountinfo *m);
+
+/* Writes the disks back, then halts or resets the machine (how: KEEL_REBOOT_*). Root only; -1 on error. */
+int reboot(int how);
+
 #endif

@@ -38,6 +38,7 @@ static const char *const messages[] = {
 	[ENOTEMPTY] = "Directory not empty",
 	[ELOOP] = "Too many levels of symbolic links",
 	[ENODEV] = "No such device",
+	[ENOTBLK] = "Block device required",
 	[EDESTADDRREQ] = "Destination address required",
 	[EMSGSIZE] = "Message too long",
 	[EOPNOTSUPP] = "Operation not supported",

@@ -195,3 +195,11 @@ write_all(int fd, const void *buf, size_t len)
 	}
 	return (ssize_t)len;
 }
+
+int mount(const char *dev, const char *dir, const char *fstype, const char *opts)
+{
+	return (int)check(syscall4(SYS_mount, (long)dev, (long)dir, (long)fstype, (long)opts));
+}
+int umount(const char *dir) { return (int)SYS1(SYS_umount, dir); }
+int mountinfo(int index, struct keel_mountinfo *m) { return (int)SYS2(SYS_mountinfo, index, m); }
+int reboot(int how) { return (int)SYS2(SYS_reboot, how, KEEL_REBOOT_MAGIC); }

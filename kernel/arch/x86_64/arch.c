@@ -42,6 +42,16 @@ void arch_halt(void)
 	}
 }
 
+void arch_reset(void)
+{
+	cli();
+	/* The 8042's command 0xFE pulses the CPU's reset line; wait until its input buffer is empty. */
+	for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+		;
+	outb(0x64, 0xFE);
+	arch_halt();
+}
+
 void qemu_exit(unsigned code)
 {
 	outl(QEMU_DEBUG_EXIT_PORT, code);

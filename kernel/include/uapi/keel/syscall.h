@@ -73,10 +73,17 @@
 #define SYS_umount	57	/* (const char *dir) */
 #define SYS_sockinfo	58	/* (int index, struct keel_sockinfo *s): 1, 0 past the last */
 #define SYS_mountinfo	59	/* (int index, struct keel_mountinfo *m): 1, 0 past the last */
-/* 60 and 62: not used (held for branches that took fewer). */
+#define SYS_reboot	60	/* (int how, uint64_t magic): KEEL_REBOOT_*, KEEL_REBOOT_MAGIC; root only */
+/* 62: not used (held for a branch that took fewer). */
 #define SYS_poll	61	/* (struct keel_pollfd *fds, size_t nfds, int timeout_ms): entries ready */
 #define SYS_sync	63	/* (): writes the block cache's dirty buffers, flushes the disks */
 #define NR_SYSCALLS	64
+
+/* SYS_reboot's how, and the magic without which it refuses (EINVAL), as Linux's reboot(2)
+ * asks for one: a stray call (a fuzzer's, a bad pointer) must not stop the machine. */
+#define KEEL_REBOOT_MAGIC	0x4b45454c2d4f4646ull	/* "KEEL-OFF" */
+#define KEEL_REBOOT_HALT	0	/* stop (under QEMU with isa-debug-exit, end QEMU) */
+#define KEEL_REBOOT_RESTART	1	/* reset the machine */
 
 /*
  * The clocks of clock_gettime: REALTIME is seconds since 1970-01-01 00:00:00 UTC, from

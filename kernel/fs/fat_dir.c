@@ -1,0 +1,308 @@
+/*
+ * FAT directories (fat_vol.h): a directory is an array of 32-byte slots, the fixed root
+ * of FAT12/16 or a cluster chain. A name is either one short (8.3) entry, or a run of
+ * VFAT long-name entries followed by the short entry they belong to, whose alias is made
+ * with a numeric tail the way Windows and Linux make it ("FAT Directory Structure", "FAT
+ * Long Directory Entries").
+ */
+#include "bcache.h"
+#include "fat_vol.h"
+#include "lib.h"
+#include <keel/errno.h>
+
+static bool fixed_root(const struct fat_vol *vol, const struct fat_node *dir)
+{
+	return dir == vol->root && vol->g.type != 32;
+}
+
+/*
+ * The volume offset of dir's slot in *off: returns 1, 0 past the directory's end, or an
+ * error. With extend, a cluster chain grows by a zeroed cluster instead (-ENOSPC for the
+ * fixed root or a directory of FAT_DIR_SLOTS).
+ */
+static int slot_off(struct fat_vol *vol, struct fat_node *dir, uint32_t slot, uint64_t *off,
+		    bool extend)
+{
+	uint32_t per = vol->g.clus_size / FAT_DIRENT, c, last;
+	int r;
+
+	if (fixed_root(vol, dir)) {
+		if (slot >= vol->g.root_ents)
+			return extend ? -ENOSPC : 0;
+		*off = vol->g.root_off + (uint64_t)slot * FAT_DIRENT;
+		return 1;
+	}
+	if (slot >= FAT_DIR_SLOTS)
+		return extend ? -ENOSPC : 0;
+	if (!dir->first)
+		return fat_damaged(vol, dir, "a directory without clusters");
+	if ((r = fat_chain_at(vol, dir, slot / per, &c)) != 0)
+		return r;
+	if (!c) {
+		if (!extend)
+			return 0;
+		if (slot % per != 0 || (r = fat_chain_at(vol, dir, slot / per - 1, &last)) != 0)
+			return r ? r : -EIO;
+		/* The zeroed cluster is on the disk before the chain leads to it. */
+		if ((r = fat_alloc(vol, 0, &c)) != 0)
+			return r;
+		if ((r = fat_zero_clus(vol, c)) != 0 || (r = bcache_sync_dev(vol->dev)) != 0 ||
+		    (r = fat_set(vol, last, c)) != 0)
+			return r;
+	}
+	*off = fat_clus_off(&vol->g, c) + (uint64_t)(slot % per) * FAT_DIRENT;
+	return 1;
+}
+
+/* Reads slot's entry into de. Returns 1, 0 past the end, or an error. */
+static int slot_get(struct fat_vol *vol, struct fat_node *dir, uint32_t slot, uint8_t *de,
+		    uint64_t *off)
+{
+	int r = slot_off(vol, dir, slot, off, false);
+
+	if (r == 1 && (r = fat_read(vol, *off, de, FAT_DIRENT)) == 0)
+		r = 1;
+	return r;
+}
+
+/*
+ * The next file or directory in dir from *slot on (volume labels, free slots and stray
+ * long-name entries are passed over), with its long name when its long-name entries are
+ * whole and their checksum is the short name's, else its short one. Moves *slot past it.
+ * Returns 1, 0 at the end, or an error.
+ */
+int fat_dir_scan(struct fat_vol *vol, struct fat_node *dir, uint32_t *slot, struct fat_dirent *e)
+{
+	uint16_t units[FAT_LFN_UNITS];
+	int want = 0, len = 0, r;	/* want: the long-name entry expected next; 0 when none */
+	bool lfn = false;
+	uint8_t sum = 0;
+
+	for (uint32_t s = *slot;; s++) {
+		uint8_t *de = e->de;
+		if ((r = slot_get(vol, dir, s, de, &e->off)) != 1)
+			return r;
+		if (de[0] == 0)
+			return 0;	/* "no more entries after this one" */
+		if (de[0] == FAT_DEL) {
+			lfn = false;
+			continue;
+		}
+		if ((de[FAT_DE_ATTR] & FAT_ATTR_LFN_MASK) == FAT_ATTR_LFN) {
+			int ord = de[0] & 0x1F;
+			if ((de[0] & FAT_LFN_LAST) && ord >= 1 && ord <= 20) {
+				lfn = true;
+				sum = de[13];
+				len = fat_lfn_take(de, units);
+				want = ord - 1;
+				e->first_slot = s;
+			} else if (lfn && want > 0 && ord == want && de[13] == sum) {
+				fat_lfn_take(de, units);
+				want--;
+			} else {
+				lfn = false;
+			}
+			continue;
+		}
+		if (de[FAT_DE_ATTR] & FAT_ATTR_VOLUME) {
+			lfn = false;
+			continue;
+		}
+		if (!(lfn && want == 0 && sum == fat_lfn_sum(de) &&
+		      fat_utf16_to_utf8(units, len, e->name, sizeof(e->name)) > 0)) {
+			fat_short_name(de, e->name);
+			e->first_slot = s;
+		}
+		e->slot = s;
+		*slot = s + 1;
+		return 1;
+	}
+}
+
+/* Compares ASCII letters without case, as FAT names are compared. */
+static bool same_name(const char *a, const char *b, size_t blen)
+{
+	size_t i;
+
+	for (i = 0; i < blen && a[i]; i++) {
+		char x = a[i], y = b[i];
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 32);
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 32);
+		if (x != y)
+			return false;
+	}
+	return i == blen && a[i] == '\0';
+}
+
+/* Finds name (len bytes) in dir by its long or its short name. Returns 0, -ENOENT, or an error. */
+int fat_dir_find(struct fat_vol *vol, struct fat_node *dir, const char *name, size_t len,
+		 struct fat_dirent *e)
+{
+	char sname[13];
+	uint32_t slot = 0;
+	int r;
+
+	while ((r = fat_dir_scan(vol, dir, &slot, e)) == 1) {
+		fat_short_name(e->de, sname);
+		if (strcmp(sname, ".") == 0 || strcmp(sname, "..") == 0)
+			continue;
+		if (same_name(e->name, name, len) || same_name(sname, name, len))
+			return 0;
+	}
+	return r == 0 ? -ENOENT : r;
+}
+
+#define TAILS_SEEN	64	/* numeric tails one scan of a directory looks for */
+
+/*
+ * Finds the lowest numeric tail n from first on whose alias of base11 no short entry of
+ * dir has, trying TAILS_SEEN tails in one scan of the directory. Returns 0 with *n, 1 when
+ * all of them are taken, or an error.
+ */
+static int free_tail(struct fat_vol *vol, struct fat_node *dir, const uint8_t *base11,
+		     unsigned first, unsigned *n)
+{
+	uint8_t cand[TAILS_SEEN][11];
+	bool taken[TAILS_SEEN] = { false };
+	struct fat_dirent e;
+	uint32_t slot = 0;
+	int r;
+
+	for (unsigned i = 0; i < TAILS_SEEN; i++)
+		fat_alias_tail(cand[i], base11, first + i);
+	while ((r = fat_dir_scan(vol, dir, &slot, &e)) == 1)
+		for (unsigned i = 0; i < TAILS_SEEN; i++)
+			if (!taken[i] && memcmp(e.de, cand[i], 11) == 0)
+				taken[i] = true;
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < TAILS_SEEN; i++)
+		if (!taken[i]) {
+			*n = first + i;
+			return 0;
+		}
+	return 1;
+}
+
+/*
+ * Finds n free slots in a row in dir, growing it when none are. Returns the first in
+ * *first, or -ENOSPC, an error.
+ */
+static int free_run(struct fat_vol *vol, struct fat_node *dir, uint32_t n, uint32_t *first)
+{
+	uint32_t run = 0, s = 0;
+	uint64_t off;
+	uint8_t b;
+	int r;
+
+	/* Adding names one after another, the slots before the last one added stay taken. */
+	bool hinted = vol->hint_ok && vol->hint_dir == dir->first;
+	if (hinted)
+		s = vol->hint_slot;
+	for (;; s++) {
+		if ((r = slot_off(vol, dir, s, &off, false)) == 0)
+			r = slot_off(vol, dir, s, &off, true);	/* a new, zeroed cluster */
+		if (r < 0 && hinted) {
+			vol->hint_ok = hinted = false;	/* a stale hint: from the start */
+			s = (uint32_t)-1;
+			run = 0;
+			continue;
+		}
+		if (r < 0)
+			return r;
+		if ((r = fat_read(vol, off, &b, 1)) != 0)
+			return r;
+		run = b == 0 || b == FAT_DEL ? run + 1 : 0;
+		if (run == n) {
+			*first = s + 1 - n;
+			vol->hint_ok = true;
+			vol->hint_dir = dir->first;
+			vol->hint_slot = s + 1;
+			return 0;
+		}
+	}
+}
+
+/*
+ * Adds name to dir for the short entry de (its attributes, cluster, size and times set;
+ * its name is made here). The long-name entries go first, the short one last, so a cut
+ * between them leaves stray long-name entries that every reader ignores. Returns 0 with
+ * the short entry's offset in *off, -EINVAL for a name FAT cannot hold, -ENOSPC.
+ */
+int fat_dir_add(struct fat_vol *vol, struct fat_node *dir, const char *name, uint8_t *de,
+		uint64_t *off)
+{
+	uint16_t units[FAT_LFN_MAX];
+	uint8_t base[11], ent[FAT_DIRENT];
+	int len = 0, nlfn = 0, r;
+	uint32_t first;
+
+	if (!fat_name_ok(name))
+		return -EINVAL;
+	if (!fat_name_83(name, de, &de[FAT_DE_NTRES])) {
+		if ((len = fat_utf8_to_utf16(name, units, FAT_LFN_MAX)) <= 0)
+			return -EINVAL;
+		nlfn = (len + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS;
+		de[FAT_DE_NTRES] = 0;
+		fat_alias_base(name, base);
+		unsigned n = 0, from = 1;
+		while ((r = free_tail(vol, dir, base, from, &n)) == 1)
+			if ((from += TAILS_SEEN) > 999999)
+				return -EEXIST;
+		if (r < 0)
+			return r;
+		fat_alias_tail(de, base, n);
+	}
+	if ((r = free_run(vol, dir, (uint32_t)nlfn + 1, &first)) != 0)
+		return r;
+	uint8_t sum = fat_lfn_sum(de);
+	for (int i = 0; i <= nlfn; i++) {
+		uint64_t o;
+		if ((r = slot_off(vol, dir, first + (uint32_t)i, &o, false)) != 1)
+			return r < 0 ? r : -EIO;
+		if (i < nlfn)
+			fat_lfn_fill(ent, nlfn - i, nlfn, units, len, sum);
+		else
+			memcpy(ent, de, FAT_DIRENT);
+		if ((r = fat_write(vol, o, ent, FAT_DIRENT, FAT_W_DIR)) != 0)
+			return r;
+		*off = o;
+	}
+	return 0;
+}
+
+/* Frees e's slots in dir: the short entry first, so that a cut leaves only stray long-name entries. */
+int fat_dir_del(struct fat_vol *vol, struct fat_node *dir, const struct fat_dirent *e)
+{
+	static const uint8_t del = FAT_DEL;
+	int r;
+
+	if (vol->hint_ok && vol->hint_dir == dir->first && e->first_slot < vol->hint_slot)
+		vol->hint_slot = e->first_slot;		/* a hole before the hint now */
+	for (uint32_t s = e->slot + 1; s-- > e->first_slot;) {
+		uint64_t o;
+		if ((r = slot_off(vol, dir, s, &o, false)) != 1)
+			return r < 0 ? r : -EIO;
+		if ((r = fat_write(vol, o, &del, 1, FAT_W_DIR)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Returns 0 when dir holds nothing but "." and "..", -ENOTEMPTY, or an error. */
+int fat_dir_empty(struct fat_vol *vol, struct fat_node *dir)
+{
+	struct fat_dirent e;
+	char sname[13];
+	uint32_t slot = 0;
+	int r;
+
+	while ((r = fat_dir_scan(vol, dir, &slot, &e)) == 1) {
+		fat_short_name(e.de, sname);
+		if (strcmp(sname, ".") != 0 && strcmp(sname, "..") != 0)
+			return -ENOTEMPTY;
+	}
+	return r;
+}
