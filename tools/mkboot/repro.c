@@ -180,7 +180,7 @@ repro_tar_dates(const char *path, long long epoch)
 			continue;
 		snprintf((char *)h + USTAR_MTIME, 12, "%011llo", (unsigned long long)epoch);
 		/* Six digits, a NUL and a space: what tar and GRUB's mkstandalone write. */
-		snprintf((char *)h + USTAR_CHKSUM, 8, "%06llo", ustar_sum(h));
+		snprintf((char *)h + USTAR_CHKSUM, 8, "%06o", (unsigned)(ustar_sum(h) & 0777777)); /* at most 512 x 255 */
 		h[USTAR_CHKSUM + 7] = ' ';
 		n++;
 	}
