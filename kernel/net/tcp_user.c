@@ -389,8 +389,12 @@ void tcp_close(struct tcp_conn *c)
 		tcp_set_state(c, KEEL_TCP_TIME_WAIT);	/* frees the rings, keeps the wait */
 		break;
 	default:
-		if (c->rxring && tcpbuf_readable(&c->rx) > 0) {
-			/* Unread data: RFC 9293 3.10.4 lets ABORT be the close; RST, as Linux. */
+		if (c->state == KEEL_TCP_SYN_RECEIVED ||
+		    (c->rxring && tcpbuf_readable(&c->rx) > 0)) {
+			/*
+			 * Unread data: RFC 9293 3.10.4 lets ABORT be the close; RST, as Linux.
+			 * A simultaneous open not yet synchronized is given up the same way.
+			 */
 			tcp_send_segment(c, c->snd_nxt, 0, TCP_RST);
 			net_count(NET_CTR_TCP_RST_SENT, 1);
 			tcp_drop(c, 0);
