@@ -503,3 +503,14 @@ int tcp_info(int index, struct keel_sockinfo *si)
 	lock_release(&tcp.lock);
 	return r;
 }
+
+int tcp_count(void)
+{
+	int n = 0;
+
+	lock_acquire(&tcp.lock);
+	for (int i = 0; i < TCP_CONN_MAX; i++)
+		n += tcp.conns[i].used;
+	lock_release(&tcp.lock);
+	return n;
+}
