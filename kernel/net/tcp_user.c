@@ -193,6 +193,8 @@ int tcp_connect(struct tcp_conn *c, const struct keel_sockaddr *to, int64_t time
 	c->snd_nxt = c->snd_max = c->iss + 1;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, 0);
 	c->err = 0;
+	c->retries = 0;			/* a connect after one that failed starts afresh */
+	tcp_rtt_init(&c->rtt);
 	c->state = KEEL_TCP_SYN_SENT;
 	c->rtt_start = uptime_ms();
 	c->rtt_seq = c->iss;
