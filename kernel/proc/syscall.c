@@ -296,6 +296,13 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_umount] = sys_umount,
 	[SYS_mountinfo] = sys_mountinfo,
 	[SYS_reboot] = sys_reboot,
+	[SYS_listen] = sys_listen,
+	[SYS_accept] = sys_accept,
+	[SYS_connect] = sys_connect,
+	[SYS_shutdown] = sys_shutdown,
+	[SYS_sockname] = sys_sockname,
+	[SYS_setsockopt] = sys_setsockopt,
+	[SYS_sockinfo] = sys_sockinfo,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
