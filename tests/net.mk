@@ -33,3 +33,6 @@ tests_unit_test_arp_LDFLAGS = $(UNIT_SANITIZE)
 # Writes malformed and flooding frames to a network interface through a packet socket.
 tests_netfuzz_SOURCES = tests/netfuzz.c kernel/net/wire.c kernel/include/netproto.h
 tests_netfuzz_CPPFLAGS = $(UNIT_DEFS)
+# httpd, fetch and netstat against curl, socat and python3's http.server (doc/network.md).
+TESTS += tests/http.test
+EXTRA_DIST += tests/http.test

@@ -90,6 +90,12 @@ test_bad_requests(void)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		is_int(request(bad[i].head, &r), bad[i].status, "%s: %d", bad[i].why, bad[i].status);
+	request("GARBAGE\r\n\r\n", &r);
+	is_str(r.method_name, "GARBAGE", "a bad request line still names its method, for the log");
+	request("G\x01T\xff / HTTP/1.1\r\n\r\n", &r);
+	is_str(r.method_name, "G?T?", "... with bytes a log should not hold as '?'");
+	request("ABCDEFGHIJKLMNOPQRSTUVWXYZ / HTTP/1.1\r\n\r\n", &r);
+	is_str(r.method_name, "ABCDEFGHIJKLMNO", "... cut to 15 bytes");
 }
 
 static void

@@ -200,6 +200,13 @@ parse_request_line(const char *s, size_t len, struct http_request *r)
 	size_t mlen, tlen;
 	int v;
 
+	/* The method as sent, even when it is bad, for the log; bytes a log should not hold as '?'. */
+	mlen = sp1 ? (size_t)(sp1 - s) : len;
+	if (mlen >= sizeof(r->method_name))
+		mlen = sizeof(r->method_name) - 1;
+	for (size_t i = 0; i < mlen; i++)
+		r->method_name[i] = s[i] > ' ' && s[i] < 0x7f ? s[i] : '?';
+	r->method_name[mlen] = '\0';
 	if (!sp1 || sp1 == s)
 		return 400;
 	mlen = (size_t)(sp1 - s);
@@ -216,10 +223,6 @@ parse_request_line(const char *s, size_t len, struct http_request *r)
 		return 400;
 	if (v == -2)
 		return 505;
-	if (mlen >= sizeof(r->method_name))
-		mlen = sizeof(r->method_name) - 1;
-	memcpy(r->method_name, s, mlen);
-	r->method_name[mlen] = '\0';
 	/* Methods are case-sensitive (RFC 9110 9.1): "get" is not GET. */
 	if (sp1 - s == 3 && memcmp(s, "GET", 3) == 0)
 		r->method = HTTP_GET;

@@ -27,14 +27,28 @@
 #define HTTPD_PORT	80
 #define HTTPD_IDLE_S	10	/* a connection that does nothing this long is closed */
 #define HTTPD_BACKLOG	16
-#define HTTPD_CHUNK	16384	/* bytes of a file read, and written, at a time */
+#define HTTPD_CHUNK	16384	/* bytes of a file read at a time */
+/*
+ * Bytes written at a time. A write blocks until all of it is queued, and poll's POLLOUT
+ * promises room for one byte only, so a smaller piece bounds how long a client that
+ * reads slowly can hold the loop up.
+ */
+#define HTTPD_WRITE_MAX	8192
+#define HTTPD_LINGER_S	2	/* how long a closing connection's input is drained */
 /* Each connection takes two descriptors while it sends a file; KEEL_FD_MAX is 64. */
 #define HTTPD_CONN_MAX	28
 #define HTTPD_LISTING_MAX 65536	/* a directory listing longer than this is cut */
 
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 
-enum conn_state { CONN_READ, CONN_SEND };
+/*
+ * READ: gathering a request head; SEND: writing a response; LINGER: after a response
+ * that ends the connection while the client may still be sending (an error, a body we do
+ * not read): our side is shut down and what comes is read and dropped until the client's
+ * end of file, so that our close does not reset the connection before the client has
+ * read the answer (RFC 9112 9.6).
+ */
+enum conn_state { CONN_READ, CONN_SEND, CONN_LINGER };
 
 struct conn {
 	int fd;
@@ -50,6 +64,7 @@ struct conn {
 	char *mem;			/* or a body made here (error page, listing) */
 	size_t mem_len, mem_pos;
 	int close_after;		/* close once this response is out */
+	uint64_t linger_until;
 	/* For the log line. */
 	char method[16];
 	char path[HTTP_PATH_MAX];
@@ -343,6 +358,27 @@ body_next(struct conn *c)
 	return n;
 }
 
+/* Ends a connection whose last response is out, by lingering. Returns -1 to close it now. */
+static int
+conn_linger(struct conn *c)
+{
+	if (shutdown(c->fd, KEEL_SHUT_WR) < 0)
+		return -1;
+	c->state = CONN_LINGER;
+	c->inlen = 0;
+	c->linger_until = uptime_ms() + HTTPD_LINGER_S * 1000;
+	return 0;
+}
+
+/* POLLIN on a lingering connection: input is dropped. Returns -1 at its end. */
+static int
+conn_drain(struct conn *c)
+{
+	long n = read(c->fd, c->in, sizeof(c->in));
+
+	return n <= 0 || uptime_ms() >= c->linger_until ? -1 : 0;
+}
+
 /* POLLOUT on a connection that is sending: one write. Returns -1 to close it. */
 static int
 conn_write(struct conn *c)
@@ -358,13 +394,13 @@ conn_write(struct conn *c)
 			log_response(c);
 			body_release(c);
 			if (c->close_after)
-				return -1;
+				return conn_linger(c);
 			c->state = CONN_READ;
 			conn_next_request(c);
 			return 0;
 		}
 	}
-	n = write(c->fd, c->out + c->outpos, c->outlen - c->outpos);
+	n = write(c->fd, c->out + c->outpos, MIN(c->outlen - c->outpos, (size_t)HTTPD_WRITE_MAX));
 	if (n < 0)
 		return -1;
 	/* The head went out first; only what follows it is the body. */
@@ -412,7 +448,9 @@ reap_idle(uint64_t now)
 	for (int i = 0; i < HTTPD_CONN_MAX; i++) {
 		struct conn *c = httpd.conns[i];
 
-		if (c && now - c->last_ms >= (uint64_t)httpd.idle_ms) {
+		if (c && c->state == CONN_LINGER && now >= c->linger_until)
+			conn_close(i);
+		else if (c && now - c->last_ms >= (uint64_t)httpd.idle_ms) {
 			if (c->status == 0 && c->inlen > 0) {
 				/* A request that never finished coming: its line says so. */
 				snprintf(c->method, sizeof(c->method), "-");
@@ -443,7 +481,7 @@ serve(void)
 				continue;
 			}
 			fds[n].fd = c->fd;
-			fds[n].events = c->state == CONN_READ ? POLLIN : POLLOUT;
+			fds[n].events = c->state == CONN_SEND ? POLLOUT : POLLIN;
 			fds[n].revents = 0;
 			which[n++] = i;
 		}
@@ -473,6 +511,8 @@ serve(void)
 				rc = -1;
 			else if (c->state == CONN_READ)
 				rc = conn_read(c);	/* also at POLLHUP: the end of file says so */
+			else if (c->state == CONN_LINGER)
+				rc = conn_drain(c);
 			else if (fds[k].revents & (POLLERR | POLLHUP))
 				rc = -1;
 			else
