@@ -36,3 +36,4 @@ tests_netfuzz_CPPFLAGS = $(UNIT_DEFS)
 # httpd, fetch and netstat against curl, socat and python3's http.server (doc/network.md).
 TESTS += tests/http.test
 EXTRA_DIST += tests/http.test
+BENCHES += bench/http.sh
