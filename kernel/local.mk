@@ -61,6 +61,10 @@ KERNEL_C_SRCS = \
 	kernel/net/wire.c \
 	kernel/net/tcpbuf.c \
 	kernel/net/tcprules.c \
+	kernel/net/tcpcc.c \
+	kernel/net/tcp.c \
+	kernel/net/tcp_input.c \
+	kernel/net/tcp_user.c \
 	kernel/net/arp.c \
 	kernel/net/ipv4.c \
 	kernel/net/udp.c \

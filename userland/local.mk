@@ -77,7 +77,7 @@ ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%
 # The programs: one source file each in userland/programs/, but the shell.
 USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdir \
 	hexdump sysbench true crash syscheck spawnloop ttycheck seccheck \
-	ping ifconfig udpecho lspci \
+	ping ifconfig udpecho lspci nc \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
 	dd lsblk sync \
 	httpd fetch netstat

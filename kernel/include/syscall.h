@@ -54,6 +54,13 @@ long sys_bind(const uint64_t *a);
 long sys_sendto(const uint64_t *a);
 long sys_recvfrom(const uint64_t *a);
 long sys_netinfo(const uint64_t *a);
+long sys_listen(const uint64_t *a);
+long sys_accept(const uint64_t *a);
+long sys_connect(const uint64_t *a);
+long sys_shutdown(const uint64_t *a);
+long sys_sockname(const uint64_t *a);
+long sys_setsockopt(const uint64_t *a);
+long sys_sockinfo(const uint64_t *a);
 
 /* clock_gettime (drivers/rtc.c). */
 long sys_clock_gettime(const uint64_t *a);

@@ -1,11 +1,12 @@
 /*
  * IPv4 (RFC 791) and ICMP echo (RFC 792). Received datagrams are checked (net_parse's
  * ipv4_parse: version, header length, checksum, total length, fragments, options) and
- * counted and dropped when anything is off; what is for us goes to ICMP or UDP. Sending
+ * counted and dropped when anything is off; what is for us goes to ICMP, UDP or TCP. Sending
  * routes directly within our network and through the gateway beyond it.
  */
 #include "lib.h"
 #include "net.h"
+#include "tcp.h"
 #include <keel/errno.h>
 
 static const uint8_t broadcast_mac[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -79,6 +80,9 @@ void ipv4_input(const uint8_t *p, size_t len)
 		break;
 	case IP_PROTO_UDP:
 		udp_input(&ip);
+		break;
+	case IP_PROTO_TCP:
+		tcp_input(&ip);
 		break;
 	default:
 		net_count(NET_CTR_IP_PROTOCOL, 1);

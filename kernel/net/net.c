@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "net.h"
 #include "pci.h"
+#include "tcp.h"
 #include "timer.h"
 #include <keel/errno.h>
 
@@ -124,11 +125,15 @@ void net_configure(uint32_t addr, unsigned prefix, uint32_t gateway, uint32_t dn
 	arp_announce();
 }
 
-/* The stack's clock: timers every NET_TICK_MS; the receive ring every tick without an IRQ. */
+/*
+ * The stack's clock: timers every NET_TICK_MS, TCP's every TCP_TICK_MS; the receive ring
+ * every tick without an IRQ.
+ */
 static void net_tick(uint64_t ticks)
 {
 	if (net.dev.irq == PCI_IRQ_NONE)
 		net.dev.ops->poll(&net.dev);
+	tcp_tick(uptime_ms());		/* every TCP_TICK_MS: its own clock check */
 	if (ticks < net.next_tick)
 		return;
 	net.next_tick = ticks + NET_TICKS;
@@ -187,6 +192,7 @@ void net_init(const char *cmdline, bool quiet)
 			kprintf("[ok] net: no network card we know\n");
 		return;
 	}
+	tcp_init();
 	uint64_t flags = arch_irq_save();
 	net.up = true;
 	net.next_tick = timer_ticks() + NET_TICKS;

@@ -292,6 +292,13 @@ static const sys_fn syscalls[NR_SYSCALLS] = {
 	[SYS_clock_gettime] = sys_clock_gettime,
 	[SYS_poll] = sys_poll,
 	[SYS_sync] = sys_sync,
+	[SYS_listen] = sys_listen,
+	[SYS_accept] = sys_accept,
+	[SYS_connect] = sys_connect,
+	[SYS_shutdown] = sys_shutdown,
+	[SYS_sockname] = sys_sockname,
+	[SYS_setsockopt] = sys_setsockopt,
+	[SYS_sockinfo] = sys_sockinfo,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

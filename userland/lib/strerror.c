@@ -44,9 +44,14 @@ static const char *const messages[] = {
 	[EADDRINUSE] = "Address already in use",
 	[ENETDOWN] = "Network is down",
 	[ENETUNREACH] = "Network is unreachable",
+	[ECONNRESET] = "Connection reset by peer",
 	[ENOBUFS] = "No buffer space available",
+	[EISCONN] = "Transport endpoint is already connected",
+	[ENOTCONN] = "Transport endpoint is not connected",
 	[ETIMEDOUT] = "Connection timed out",
+	[ECONNREFUSED] = "Connection refused",
 	[EHOSTUNREACH] = "No route to host",
+	[EALREADY] = "Operation already in progress",
 	[EDQUOT] = "Disk quota exceeded",
 };
 

@@ -54,6 +54,10 @@ static const char *const counter_names[NET_COUNTERS] = {
 	[NET_CTR_SOCK_QUEUE_FULL] = "socket queue full",
 	[NET_CTR_TCP_BAD_CHECKSUM] = "TCP bad checksum",
 	[NET_CTR_TCP_BAD_HEADER] = "TCP bad header",
+	[NET_CTR_TCP_BAD_SEGMENT] = "tcp bad segment", [NET_CTR_TCP_RST_SENT] = "tcp resets sent",
+	[NET_CTR_TCP_OUT_OF_WINDOW] = "tcp out of window",
+	[NET_CTR_TCP_CHALLENGE_ACKS] = "tcp challenge acks",
+	[NET_CTR_TCP_SYN_EVICTED] = "tcp syn evicted", [NET_CTR_TCP_RETRANSMITS] = "tcp retransmits",
 };
 
 static const char *const config_names[] = {

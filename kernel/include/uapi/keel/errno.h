@@ -45,9 +45,14 @@
 #define EADDRINUSE	98
 #define ENETDOWN	100
 #define ENETUNREACH	101
+#define ECONNRESET	104	/* the peer reset the connection (TCP) */
 #define ENOBUFS		105
+#define EISCONN		106
+#define ENOTCONN	107
 #define ETIMEDOUT	110
+#define ECONNREFUSED	111
 #define EHOSTUNREACH	113
+#define EALREADY	114
 #define EDQUOT		122	/* a user's share of the ramfs is used up (doc/security.md) */
 
 #endif

@@ -92,7 +92,7 @@ struct keel_sockinfo {
 #define NET_CTR_IP_FRAGMENTS		17	/* fragments: not reassembled */
 #define NET_CTR_IP_OPTIONS		18	/* headers with options: not handled */
 #define NET_CTR_IP_NOT_OURS		19	/* addressed to someone else */
-#define NET_CTR_IP_PROTOCOL		20	/* neither ICMP nor UDP */
+#define NET_CTR_IP_PROTOCOL		20	/* neither ICMP, UDP nor TCP */
 #define NET_CTR_ICMP_BAD		21	/* bad checksum or short */
 #define NET_CTR_ICMP_ECHO_REPLIED	22	/* echo requests answered */
 #define NET_CTR_ICMP_OTHER		23	/* types we do not handle */
@@ -102,7 +102,13 @@ struct keel_sockinfo {
 #define NET_CTR_SOCK_QUEUE_FULL		27	/* a socket's queue was full */
 #define NET_CTR_TCP_BAD_CHECKSUM	28
 #define NET_CTR_TCP_BAD_HEADER		29	/* data offset or options out of bounds */
-#define NET_COUNTERS			30
+#define NET_CTR_TCP_BAD_SEGMENT		30	/* SYN with FIN or RST, to a broadcast, port 0 */
+#define NET_CTR_TCP_RST_SENT		31	/* resets sent: closed ports, bad ACKs, aborts */
+#define NET_CTR_TCP_OUT_OF_WINDOW	32	/* segments outside the receive window */
+#define NET_CTR_TCP_CHALLENGE_ACKS	33	/* RFC 5961: RSTs and SYNs answered with an ACK */
+#define NET_CTR_TCP_SYN_EVICTED		34	/* half-open connections pushed out by new SYNs */
+#define NET_CTR_TCP_RETRANSMITS		35	/* segments sent again (timeouts, fast retransmit) */
+#define NET_COUNTERS			36
 #define NET_COUNTERS_MAX		48	/* room in the structure; new ones are appended */
 
 #define NET_CONFIG_NONE		0	/* no address yet */
