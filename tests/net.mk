@@ -37,3 +37,4 @@ tests_netfuzz_CPPFLAGS = $(UNIT_DEFS)
 TESTS += tests/http.test
 EXTRA_DIST += tests/http.test
 BENCHES += bench/http.sh
+EXTRA_DIST += tests/impair.py
