@@ -65,13 +65,13 @@ measure() {
 	for c in 1 8; do
 		for ka in -k ""; do
 			for r in $(seq 1 "$BENCH_RUNS"); do
-				in_ns ab -q $ka -n $requests -c $c -s 20 "http://$guest_ip/1k" 2>/dev/null |
+				in_ns timeout 120 ab -q $ka -n $requests -c $c -s 20 "http://$guest_ip/1k" 2>/dev/null |
 					sed -n 's/^Requests per second: *\([0-9.]*\).*/\1/p'
 			done | median | tr '\n' ' '
 		done
 	done
 	for r in $(seq 1 "$BENCH_RUNS"); do
-		in_ns python3 - "$guest_ip" 80 "$conn_secs" <<'EOF'
+		in_ns timeout 60 python3 - "$guest_ip" 80 "$conn_secs" <<'EOF'
 import socket, sys, time
 host, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 n, t0 = 0, time.monotonic()
@@ -90,7 +90,8 @@ cp "$top_builddir/ramfs.img" "$tmp/ramfs.img" &&
 	"$mkboot" --iso "$tmp/keel.iso" --kernel "$top_builddir/kernel/keel.elf" \
 		--ramfs "$tmp/ramfs.img" --cmdline "ip=$guest_ip/24 gw=$host_ip" >/dev/null ||
 	na "cannot build Keel's image"
-in_ns "$serialterm" -q --timeout 0 --log "$tmp/keel.log" --boot "$tmp/keel.iso" \
+# (Started with ip netns exec itself, not through in_ns, so that $! is the process.)
+ip netns exec $ns "$serialterm" -q --timeout 0 --log "$tmp/keel.log" --boot "$tmp/keel.iso" \
 	--login root:keel --exec 'httpd -q /www' -- -m 256M $nic </dev/null >/dev/null 2>&1 &
 qpid=$!
 if wait_http 120; then
@@ -138,7 +139,7 @@ EOF
 	cp "$lw"/x/boot/vmlinuz-* "$tmp/vmlinuz"
 }
 if linux_guest; then
-	in_ns qemu-system-x86_64 -accel "$QEMU_ACCEL" -m 256M -display none -serial "file:$tmp/linux.log" \
+	ip netns exec $ns qemu-system-x86_64 -accel "$QEMU_ACCEL" -m 256M -display none -serial "file:$tmp/linux.log" \
 		-no-reboot -kernel "$tmp/vmlinuz" -initrd "$tmp/linux.cpio.gz" \
 		-append 'console=ttyS0 quiet panic=-1' $nic </dev/null >/dev/null 2>&1 &
 	qpid=$!

@@ -64,6 +64,7 @@ struct conn {
 	char *mem;			/* or a body made here (error page, listing) */
 	size_t mem_len, mem_pos;
 	int close_after;		/* close once this response is out */
+	int http10;			/* the request was HTTP/1.0 */
 	uint64_t linger_until;
 	/* For the log line. */
 	char method[16];
@@ -172,8 +173,13 @@ respond(struct conn *c, int status, const char *type, uint64_t length, const cha
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
 	head_add(c, "HTTP/1.1 %d %s\r\nServer: keel-httpd\r\nDate: %s\r\n", status,
 		 http_reason(status), date);
+	/*
+	 * RFC 9112 9.3: an HTTP/1.0 client keeps the connection only when told so
+	 * (RFC 2068 19.7.1's keep-alive); an HTTP/1.1 one unless told otherwise.
+	 */
 	head_add(c, "Content-Type: %s\r\nContent-Length: %llu\r\n%s%s\r\n", type,
-		 (unsigned long long)length, extra, c->close_after ? "Connection: close\r\n" : "");
+		 (unsigned long long)length, extra, c->close_after ? "Connection: close\r\n" :
+		 c->http10 ? "Connection: keep-alive\r\n" : "");
 	c->head_len = c->outlen;
 	c->state = CONN_SEND;
 }
@@ -287,6 +293,7 @@ handle_request(struct conn *c, size_t end)
 	snprintf(c->method, sizeof(c->method), "%s", r.method_name[0] ? r.method_name : "-");
 	snprintf(c->path, sizeof(c->path), "%s", r.path);
 	c->body_sent = 0;
+	c->http10 = r.minor == 0;
 	if (status != 0) {
 		/* After a bad head nothing that follows can be trusted to start a request. */
 		c->close_after = 1;
