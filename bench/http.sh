@@ -1,7 +1,8 @@
 #!/bin/sh
 # HTTP figures (issue 13): requests per second for a 1 KiB file from Keel's httpd with 1
 # and 8 clients (ApacheBench, with and without keep-alive), and TCP connections set up
-# and torn down per second (a host client that connects and closes in a loop), over a tap
+# and torn down per second (a host client that connects, shuts its side and waits for
+# the server's end of file, in a loop), over a tap
 # device in a network namespace of the script's own, QEMU with TCG and an e1000. Then the
 # same against a Linux guest under the same QEMU, card and tap: the Debian kernel of the
 # team's Linux peer (/work/shared/peers/linux: Debian's kernel package, busybox-static),
@@ -17,8 +18,7 @@ mkboot="$top_builddir/tools/mkboot/mkboot"
 mkramfs="$top_builddir/tools/mkramfs/mkramfs"
 work=${HTTP_BENCH_WORK:-${TMPDIR:-/tmp}/keel-http-bench}
 host_ip=192.168.76.1 guest_ip=192.168.76.2
-requests=$((BENCH_RUNS * 60))	# per ab run
-conn_secs=3			# per connection-rate run
+secs=3			# each ab run, and each connection-rate run
 setup="tap in a netns, QEMU $QEMU_ACCEL -m 256M, e1000"
 
 # rows SYSTEM VALUE...: the figures of one system, or n/a with a note.
@@ -65,18 +65,21 @@ measure() {
 	for c in 1 8; do
 		for ka in -k ""; do
 			for r in $(seq 1 "$BENCH_RUNS"); do
-				in_ns timeout 120 ab -q $ka -n $requests -c $c -s 20 "http://$guest_ip/1k" 2>/dev/null |
+				in_ns timeout 60 ab -q $ka -t $secs -n 1000000 -c $c -s 20 "http://$guest_ip/1k" 2>/dev/null |
 					sed -n 's/^Requests per second: *\([0-9.]*\).*/\1/p'
 			done | median | tr '\n' ' '
 		done
 	done
 	for r in $(seq 1 "$BENCH_RUNS"); do
-		in_ns timeout 60 python3 - "$guest_ip" 80 "$conn_secs" <<'EOF'
+		in_ns timeout 60 python3 - "$guest_ip" 80 "$secs" <<'EOF'
 import socket, sys, time
 host, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 n, t0 = 0, time.monotonic()
 while time.monotonic() - t0 < secs:
     s = socket.create_connection((host, port), timeout=10)
+    s.shutdown(socket.SHUT_WR)          # our FIN; then the server's end of file
+    while s.recv(4096):
+        pass
     s.close()
     n += 1
 print("%.1f" % (n / (time.monotonic() - t0)))
@@ -95,7 +98,7 @@ ip netns exec $ns "$serialterm" -q --timeout 0 --log "$tmp/keel.log" --boot "$tm
 	--login root:keel --exec 'httpd -q /www' -- -m 256M $nic </dev/null >/dev/null 2>&1 &
 qpid=$!
 if wait_http 120; then
-	rows Keel "$setup; ab -n $requests, median of $BENCH_RUNS; connect+close for ${conn_secs} s" $(measure)
+	rows Keel "$setup; ab for ${secs} s a run, median of $BENCH_RUNS runs; connect, FIN, wait for the server's FIN, close, for ${secs} s" $(measure)
 else
 	rows Keel "httpd did not answer (see doc/network.md)"
 fi

@@ -344,24 +344,33 @@ conn_read(struct conn *c)
 	return 0;
 }
 
-/* Fills c->out with the body's next piece. Returns the bytes, 0 at the end, -1 on error. */
+/*
+ * Adds the body's next bytes to c->out, after what it holds (the head, when the response
+ * has just begun, so that a small response goes out in one write and one segment).
+ * Returns the bytes added, 0 when there is no more or no room, -1 on error.
+ */
 static long
-body_next(struct conn *c)
+body_fill(struct conn *c)
 {
+	size_t room;
 	long n = 0;
 
+	if (c->outpos == c->outlen)
+		c->outpos = c->outlen = 0;
+	room = sizeof(c->out) - c->outlen;
+	if (room == 0)
+		return 0;
 	if (c->file >= 0 && c->file_left > 0) {
-		n = read(c->file, c->out, (size_t)MIN(c->file_left, (uint64_t)sizeof(c->out)));
+		n = read(c->file, c->out + c->outlen, (size_t)MIN(c->file_left, (uint64_t)room));
 		if (n <= 0)
 			return -1;	/* the file shrank: the promised length cannot be kept */
 		c->file_left -= (uint64_t)n;
 	} else if (c->mem_pos < c->mem_len) {
-		n = (long)MIN(c->mem_len - c->mem_pos, sizeof(c->out));
-		memcpy(c->out, c->mem + c->mem_pos, (size_t)n);
+		n = (long)MIN(c->mem_len - c->mem_pos, room);
+		memcpy(c->out + c->outlen, c->mem + c->mem_pos, (size_t)n);
 		c->mem_pos += (size_t)n;
 	}
-	c->outpos = 0;
-	c->outlen = (size_t)n;
+	c->outlen += (size_t)n;
 	return n;
 }
 
@@ -392,11 +401,10 @@ conn_write(struct conn *c)
 {
 	long n;
 
-	if (c->outpos == c->outlen) {
-		n = body_next(c);
-		if (n < 0)
+	if (c->outpos == c->outlen || c->outpos == 0) {
+		if (body_fill(c) < 0)
 			return -1;
-		if (n == 0) {
+		if (c->outpos == c->outlen) {
 			/* The response is out. */
 			log_response(c);
 			body_release(c);
@@ -440,6 +448,11 @@ accept_one(uint64_t now)
 		close(fd);	/* cannot happen while the loop polls only with room */
 		return;
 	}
+	/*
+	 * Responses are written whole or in large pieces: Nagle's algorithm would only hold
+	 * the last small segment of each until the client's delayed ACK (RFC 1122 4.2.3.4).
+	 */
+	setsockopt(fd, KEEL_SO_NODELAY, 1);
 	c->fd = fd;
 	c->peer = peer;
 	c->file = -1;
