@@ -4,12 +4,15 @@
 # and socat, malformed frames from tests/netfuzz), with both cards. `make bench` adds the
 # round-trip figures of bench/net.sh.
 UNIT_TESTS_NET = tests/unit/test_net tests/unit/test_arp tests/unit/test_tcp
-check_PROGRAMS += $(UNIT_TESTS_NET) tests/netfuzz
+check_PROGRAMS += $(UNIT_TESTS_NET) tests/netfuzz tests/tcphostile tests/tapimpair
 TESTS += $(UNIT_TESTS_NET) tests/tcp-fuzz.test tests/net-user.test tests/net-tap.test
+TESTS += tests/tcp.test
+EXTRA_DIST += tests/tcp.test
 EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh tests/tcp-fuzz.test \
 	tests/fuzz_tcp.c
 CLEANFILES += tests/fuzz_tcp
 BENCHES += bench/net.sh
+BENCHES += bench/tcp.sh
 
 tests_unit_test_net_SOURCES = tests/unit/test_net.c tests/unit/tap.h \
 	kernel/net/wire.c kernel/include/netproto.h kernel/include/uapi/keel/net.h
@@ -19,7 +22,7 @@ tests_unit_test_net_LDFLAGS = $(UNIT_SANITIZE)
 
 tests_unit_test_tcp_SOURCES = tests/unit/test_tcp.c tests/unit/tap.h \
 	kernel/net/wire.c kernel/net/tcpbuf.c kernel/net/tcprules.c kernel/lib/sha256.c \
-	kernel/include/netproto.h kernel/include/tcpbuf.h
+	kernel/net/tcpcc.c kernel/include/netproto.h kernel/include/tcpbuf.h kernel/include/tcp.h
 tests_unit_test_tcp_CPPFLAGS = $(UNIT_DEFS)
 tests_unit_test_tcp_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_unit_test_tcp_LDFLAGS = $(UNIT_SANITIZE)
@@ -33,8 +36,15 @@ tests_unit_test_arp_LDFLAGS = $(UNIT_SANITIZE)
 # Writes malformed and flooding frames to a network interface through a packet socket.
 tests_netfuzz_SOURCES = tests/netfuzz.c kernel/net/wire.c kernel/include/netproto.h
 tests_netfuzz_CPPFLAGS = $(UNIT_DEFS)
+
+# Throws hostile TCP segments and a SYN flood at Keel through a packet socket (tcp.test).
+tests_tcphostile_SOURCES = tests/tcphostile.c kernel/net/wire.c kernel/include/netproto.h
+tests_tcphostile_CPPFLAGS = $(UNIT_DEFS)
+
+# A lossy, reordering link between the tap and QEMU, where the host has no netem (tcp.test).
+tests_tapimpair_SOURCES = tests/tapimpair.c
+
 # httpd, fetch and netstat against curl, socat and python3's http.server (doc/network.md).
 TESTS += tests/http.test
 EXTRA_DIST += tests/http.test
 BENCHES += bench/http.sh
-EXTRA_DIST += tests/impair.py

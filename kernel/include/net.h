@@ -149,5 +149,7 @@ bool socket_pending(struct socket *s);
  */
 long socket_recvfrom(struct socket *s, void *ubuf, size_t len, struct keel_sockaddr *from,
 		     int64_t timeout_ms);
+/* Fills *si with the index-th UDP or ICMP socket (for sockinfo). Returns 1, or 0 past the last. */
+int socket_info(int index, struct keel_sockinfo *si);
 
 #endif

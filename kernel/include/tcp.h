@@ -205,5 +205,7 @@ int tcp_sockname(struct tcp_conn *c, struct keel_sockaddr *a, bool peer);
 int tcp_setsockopt(struct tcp_conn *c, int opt, long value);
 /* Fills *si with the index-th used connection. Returns 1, or 0 past the last. */
 int tcp_info(int index, struct keel_sockinfo *si);
+/* The control blocks in use: where sockinfo's list goes on with the UDP sockets. */
+int tcp_count(void);
 
 #endif

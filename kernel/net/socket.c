@@ -9,6 +9,7 @@
 #include "heap.h"
 #include "lib.h"
 #include "net.h"
+#include "proc.h"
 #include "sched.h"
 #include "timer.h"
 #include "uaccess.h"
@@ -27,6 +28,7 @@ struct dgram {
 struct socket {
 	bool used;
 	int type;			/* KEEL_SOCK_UDP or KEEL_SOCK_ICMP */
+	int32_t pid;			/* the process that made it, for sockinfo */
 	uint16_t port;			/* UDP: the bound port (0: none yet); ICMP: the identifier */
 	struct waitq readers;
 	unsigned head, count;		/* the queue: count datagrams from head on */
@@ -126,6 +128,7 @@ struct socket *socket_create(int type, int *err)
 		s->used = true;
 		s->type = type;
 		s->queue = q;
+		s->pid = sched_current() ? sched_current()->pid : 0;
 		if (type == KEEL_SOCK_ICMP)
 			s->port = free_port(type, &sockets.next_icmp_id, 1);
 	}
@@ -243,4 +246,26 @@ long socket_recvfrom(struct socket *s, void *ubuf, size_t len, struct keel_socka
 	s->count--;
 	arch_irq_restore(flags);
 	return copy_to_user(ubuf, data, n) != 0 ? -EFAULT : (long)n;
+}
+
+int socket_info(int index, struct keel_sockinfo *si)
+{
+	int seen = 0, r = 0;
+	uint64_t flags = arch_irq_save();
+
+	for (int i = 0; i < SOCK_MAX && !r; i++) {
+		struct socket *s = &sockets.socks[i];
+		if (!s->used || seen++ != index)
+			continue;
+		memset(si, 0, sizeof(*si));
+		si->type = (uint8_t)s->type;
+		si->pid = s->pid;
+		si->local.addr = net_config()->addr;
+		si->local.port = s->port;
+		for (unsigned k = 0; k < s->count; k++)
+			si->rx_queued += s->queue[(s->head + k) % SOCK_QUEUE_MAX].len;
+		r = 1;
+	}
+	arch_irq_restore(flags);
+	return r;
 }

@@ -243,7 +243,10 @@ long sys_sockinfo(const uint64_t *a)
 {
 	struct keel_sockinfo si;
 
-	if ((int64_t)a[0] < 0 || tcp_info((int)a[0], &si) == 0)
+	/* The TCP control blocks, then the UDP and ICMP sockets. */
+	if ((int64_t)a[0] < 0 || a[0] > INT32_MAX)
+		return 0;
+	if (tcp_info((int)a[0], &si) == 0 && socket_info((int)a[0] - tcp_count(), &si) == 0)
 		return 0;
 	return copy_to_user((void *)a[1], &si, sizeof(si)) ? -EFAULT : 1;
 }

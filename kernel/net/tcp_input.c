@@ -315,16 +315,22 @@ static bool ack_segment(struct tcp_conn *c, const struct ipv4_info *ip, const st
 		return true;		/* old: ignored, the rest of the segment still counts */
 	/* The window, from the newest segment only (SND.WL1, SND.WL2). */
 	if (seq_lt(c->snd_wl1, t->seq) || (c->snd_wl1 == t->seq && seq_leq(c->snd_wl2, t->ack))) {
-		bool same = wnd == c->snd_wnd;
+		bool grew = wnd > c->snd_wnd;
 		c->snd_wnd = wnd;
 		c->snd_wl1 = t->seq;
 		c->snd_wl2 = t->ack;
 		c->max_sndwnd = MAX(c->max_sndwnd, wnd);
 		if (wnd)
 			c->persist_at = 0;
-		if (t->ack == c->snd_una && !same) {
+		/*
+		 * A window that grew is an update, not a duplicate. RFC 5681 2 wants the
+		 * window unchanged for a duplicate, but a receiver that holds segments
+		 * beyond a hole offers less room with each (Linux does), so its duplicate
+		 * ACKs would never count and every loss would wait for the timer.
+		 */
+		if (t->ack == c->snd_una && grew) {
 			tcp_wake(c);
-			return true;	/* a window update is no duplicate */
+			return true;
 		}
 	}
 	if (seq_gt(t->ack, c->snd_una))

@@ -193,6 +193,8 @@ int tcp_connect(struct tcp_conn *c, const struct keel_sockaddr *to, int64_t time
 	c->snd_nxt = c->snd_max = c->iss + 1;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, 0);
 	c->err = 0;
+	c->retries = 0;			/* a connect after one that failed starts afresh */
+	tcp_rtt_init(&c->rtt);
 	c->state = KEEL_TCP_SYN_SENT;
 	c->rtt_start = uptime_ms();
 	c->rtt_seq = c->iss;
@@ -389,8 +391,12 @@ void tcp_close(struct tcp_conn *c)
 		tcp_set_state(c, KEEL_TCP_TIME_WAIT);	/* frees the rings, keeps the wait */
 		break;
 	default:
-		if (c->rxring && tcpbuf_readable(&c->rx) > 0) {
-			/* Unread data: RFC 9293 3.10.4 lets ABORT be the close; RST, as Linux. */
+		if (c->state == KEEL_TCP_SYN_RECEIVED ||
+		    (c->rxring && tcpbuf_readable(&c->rx) > 0)) {
+			/*
+			 * Unread data: RFC 9293 3.10.4 lets ABORT be the close; RST, as Linux.
+			 * A simultaneous open not yet synchronized is given up the same way.
+			 */
 			tcp_send_segment(c, c->snd_nxt, 0, TCP_RST);
 			net_count(NET_CTR_TCP_RST_SENT, 1);
 			tcp_drop(c, 0);
@@ -498,4 +504,15 @@ int tcp_info(int index, struct keel_sockinfo *si)
 	}
 	lock_release(&tcp.lock);
 	return r;
+}
+
+int tcp_count(void)
+{
+	int n = 0;
+
+	lock_acquire(&tcp.lock);
+	for (int i = 0; i < TCP_CONN_MAX; i++)
+		n += tcp.conns[i].used;
+	lock_release(&tcp.lock);
+	return n;
 }

@@ -6,7 +6,9 @@
  * tcp_build's segments parsed back; the acceptability test, RST checks and initial
  * sequence numbers (kernel/net/tcprules.c); and the receive buffer (tcpbuf.c): in
  * order, out of order with the gap filled, duplicates, the window's edges, more gaps
- * than it holds, and all of it across the 2^32 wrap. Segments are copied to heap blocks
+ * than it holds, and all of it across the 2^32 wrap; then the retransmission timer's
+ * estimator (RFC 6298, figures worked by hand from its formulas) and the congestion
+ * window's arithmetic (RFC 5681, RFC 6582) in tcpcc.c, their bounds first. Segments are copied to heap blocks
  * of exactly their length, so that the address sanitizer catches a read past the end.
  */
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <lib.h>
 #include <netproto.h>
 #include <tcpbuf.h>
+#include <tcp.h>
 #include <keel/net.h>
 #include "tap.h"
 
@@ -291,6 +294,59 @@ test_buffer(uint32_t isn, const char *where)
 	is_int(tcpbuf_sack(&b, blocks, TCPBUF_RANGES), 0, "buffer %s: nothing held after", where);
 }
 
+static void
+test_rtt(void)
+{
+	struct tcp_rtt r;
+
+	tcp_rtt_init(&r);
+	is_int(r.rto, 1000, "rtt: no sample yet: RTO 1 s (RFC 6298 2.1)");
+	tcp_rtt_sample(&r, 0);
+	is_int(r.rto, TCP_RTO_MIN, "rtt: a first sample of 0 ms: the floor");
+	tcp_rtt_init(&r);
+	tcp_rtt_sample(&r, 10000000);
+	is_int(r.rto, TCP_RTO_MAX, "rtt: a first sample of 10^7 ms: the ceiling");
+	for (int i = 0; i < 20; i++)
+		tcp_rtt_backoff(&r);
+	is_int(r.rto, TCP_RTO_MAX, "rtt: backed off 20 times: still the ceiling");
+	tcp_rtt_init(&r);
+	tcp_rtt_sample(&r, 100);
+	is_int(r.rto, 300, "rtt: first sample 100 ms: SRTT 100 + 4 x RTTVAR 50 = 300");
+	tcp_rtt_sample(&r, 100);
+	is_int(r.rto, 250, "rtt: again 100 ms: RTTVAR 37.5, RTO 250");
+	tcp_rtt_sample(&r, 500);
+	is_int(r.srtt8 / 8, 150, "rtt: then 500 ms: SRTT 7/8 x 100 + 1/8 x 500 = 150");
+	is_int(r.rto, 663, "rtt: ... RTTVAR 3/4 x 37.5 + 1/4 x 400 = 128.25, RTO 150 + 513");
+	tcp_rtt_backoff(&r);
+	is_int(r.rto, 1326, "rtt: a timeout doubles it (5.5)");
+	for (int i = 0; i < 50; i++)
+		tcp_rtt_sample(&r, 1);
+	is_int(r.rto, TCP_RTO_MIN, "rtt: a steady 1 ms link: the floor (2.4)");
+}
+
+static void
+test_cc(void)
+{
+	is_int(tcp_cc_initial(1460), 4380, "cc: initial window, MSS 1460: 3 segments");
+	is_int(tcp_cc_initial(536), 2144, "cc: ... MSS 536: 4 segments");
+	is_int(tcp_cc_initial(2200), 4400, "cc: ... MSS 2200: 2 segments");
+	is_int(tcp_cc_ack(TCP_CWND_MAX - 10, TCP_CWND_MAX, 1460, 1460), TCP_CWND_MAX,
+	       "cc: never past the largest window");
+	is_int(tcp_cc_ack(1u << 29, 1000, 536, 536), (1u << 29) + 1,
+	       "cc: congestion avoidance in a huge window still grows by a byte");
+	is_int(tcp_cc_ack(2920, 65535, 1460, 1460), 4380, "cc: slow start: one MSS per ACK of one");
+	is_int(tcp_cc_ack(2920, 65535, 10000, 1460), 4380,
+	       "cc: ... and no more for an ACK of many (RFC 3465, L = 1)");
+	is_int(tcp_cc_ack(14600, 10000, 1460, 1460), 14746,
+	       "cc: congestion avoidance: MSS x MSS / cwnd per ACK");
+	is_int(tcp_cc_ssthresh(100000, 1460), 50000, "cc: ssthresh after a loss: half the flight");
+	is_int(tcp_cc_ssthresh(1000, 1460), 2920, "cc: ... but at least 2 MSS");
+	is_int(tcp_cc_partial(10000, 3000, 1460), 8460,
+	       "cc: NewReno partial ACK: less what was acked, plus one MSS");
+	is_int(tcp_cc_partial(10000, 500, 1460), 9500, "cc: ... no MSS back for less than one");
+	is_int(tcp_cc_partial(1000, 1200, 1460), 1460, "cc: ... never below one MSS");
+}
+
 int
 main(void)
 {
@@ -305,6 +361,8 @@ main(void)
 	test_isn();
 	test_buffer(1000, "at 1000");
 	test_buffer(0xffffffd0u, "across the wrap");
+	test_rtt();
+	test_cc();
 	free(seg);
 	return done_testing();
 }

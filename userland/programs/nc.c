@@ -5,8 +5,10 @@
  * to standard output. At the end of standard input nc shuts down its sending side (the
  * peer reads end of file) and goes on reading until the peer closes, or with -q SECS for
  * at most SECS seconds more (0: quit at once), as the usual nc does. -w SECS bounds the
- * connection's setup. Exit status: 0 when the connection ended well, 1 on an error, 2 on
- * a usage error.
+ * connection's setup. With -k a listening nc takes one connection after another, as
+ * OpenBSD's does (standard input goes to the first; once it has ended, each connection
+ * gets its end at once). Exit status: 0 when the connection ended well, 1 on an error, 2
+ * on a usage error.
  */
 #include <err.h>
 #include <errno.h>
@@ -21,11 +23,13 @@
 
 #define NC_BUF		16384
 
+static bool stdin_done;		/* standard input has ended (and stays so) */
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: nc [-q SECS] [-w SECS] HOST PORT\n"
-			"       nc -l [-q SECS] [-p] PORT\n");
+			"       nc -l [-k] [-q SECS] [-p] PORT\n");
 	exit(2);
 }
 
@@ -44,23 +48,31 @@ number(const char *s, long min, long max, const char *what)
 	return n;
 }
 
-/* Waits for one connection on port; returns its descriptor. */
+/* Returns a socket listening on port. */
 static int
 nc_listen(long port)
 {
-	struct keel_sockaddr peer;
-	int l, fd;
+	int l;
 
 	if ((l = socket(KEEL_SOCK_TCP)) < 0)
 		err(1, "socket");
 	setsockopt(l, KEEL_SO_REUSEADDR, 1);
 	if (bind(l, (unsigned)port) < 0)
 		err(1, "port %ld", port);
-	if (listen(l, 1) < 0)
+	if (listen(l, 8) < 0)
 		err(1, "listen");
+	return l;
+}
+
+/* Waits for the next connection on the listening socket l. */
+static int
+nc_accept(int l)
+{
+	struct keel_sockaddr peer;
+	int fd;
+
 	if ((fd = accept(l, &peer)) < 0)
 		err(1, "accept");
-	close(l);
 	return fd;
 }
 
@@ -94,8 +106,11 @@ nc_shuttle(int sock, long quit_secs)
 {
 	static char buf[NC_BUF];
 	struct pollfd p[2];
-	bool in_open = true;
+	bool in_open = !stdin_done;
 	uint64_t quit_at = 0;
+
+	if (stdin_done && shutdown(sock, KEEL_SHUT_WR) < 0 && errno != ENOTCONN)
+		err(1, "shutdown");
 
 	for (;;) {
 		int timeout = -1;
@@ -129,6 +144,7 @@ nc_shuttle(int sock, long quit_secs)
 				err(1, "read from standard input");
 			if (n == 0) {
 				in_open = false;
+				stdin_done = true;
 				if (shutdown(sock, KEEL_SHUT_WR) < 0 && errno != ENOTCONN)
 					err(1, "shutdown");
 				if (quit_secs == 0)
@@ -146,11 +162,14 @@ int
 main(int argc, char **argv)
 {
 	long quit_secs = -1, wait_secs = -1, port = -1;
-	bool listening = false;
+	bool listening = false, keep = false;
 	int c, sock;
 
-	while ((c = getopt(argc, argv, "lp:q:w:h")) != -1) {
+	while ((c = getopt(argc, argv, "klp:q:w:h")) != -1) {
 		switch (c) {
+		case 'k':
+			keep = true;
+			break;
 		case 'l':
 			listening = true;
 			break;
@@ -174,9 +193,17 @@ main(int argc, char **argv)
 			port = number(argv[0], 1, 65535, "the port");
 		else if (argc != 0 || port < 0)
 			usage();
-		sock = nc_listen(port);
+		int l = nc_listen(port);
+		if (keep)
+			for (;;) {
+				sock = nc_accept(l);
+				nc_shuttle(sock, quit_secs);
+				close(sock);
+			}
+		sock = nc_accept(l);
+		close(l);
 	} else {
-		if (argc != 2 || port >= 0)
+		if (argc != 2 || port >= 0 || keep)
 			usage();
 		sock = nc_connect(argv[0], number(argv[1], 1, 65535, "the port"), wait_secs);
 	}
