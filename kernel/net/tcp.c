@@ -360,6 +360,7 @@ static void persist_timeout(struct tcp_conn *c, uint64_t now)
 		return;
 	}
 	tcp_send_segment(c, c->snd_una, 1, 0);
+	net_count(NET_CTR_TCP_WINDOW_PROBES, 1);
 	tcp_rtt_backoff(&c->rtt);
 	c->persist_at = now + c->rtt.rto;
 }

@@ -58,6 +58,7 @@ static const char *const counter_names[NET_COUNTERS] = {
 	[NET_CTR_TCP_OUT_OF_WINDOW] = "tcp out of window",
 	[NET_CTR_TCP_CHALLENGE_ACKS] = "tcp challenge acks",
 	[NET_CTR_TCP_SYN_EVICTED] = "tcp syn evicted", [NET_CTR_TCP_RETRANSMITS] = "tcp retransmits",
+	[NET_CTR_TCP_WINDOW_PROBES] = "tcp window probes",
 };
 
 static const char *const config_names[] = {

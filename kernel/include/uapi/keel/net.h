@@ -108,7 +108,8 @@ struct keel_sockinfo {
 #define NET_CTR_TCP_CHALLENGE_ACKS	33	/* RFC 5961: RSTs and SYNs answered with an ACK */
 #define NET_CTR_TCP_SYN_EVICTED		34	/* half-open connections pushed out by new SYNs */
 #define NET_CTR_TCP_RETRANSMITS		35	/* segments sent again (timeouts, fast retransmit) */
-#define NET_COUNTERS			36
+#define NET_CTR_TCP_WINDOW_PROBES	36	/* one-byte probes into a shut window (persist) */
+#define NET_COUNTERS			37
 #define NET_COUNTERS_MAX		48	/* room in the structure; new ones are appended */
 
 #define NET_CONFIG_NONE		0	/* no address yet */
