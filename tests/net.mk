@@ -43,3 +43,8 @@ tests_tcphostile_CPPFLAGS = $(UNIT_DEFS)
 
 # A lossy, reordering link between the tap and QEMU, where the host has no netem (tcp.test).
 tests_tapimpair_SOURCES = tests/tapimpair.c
+
+# httpd, fetch and netstat against curl, socat and python3's http.server (doc/network.md).
+TESTS += tests/http.test
+EXTRA_DIST += tests/http.test
+BENCHES += bench/http.sh

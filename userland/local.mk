@@ -46,7 +46,8 @@ ULIB_SRCS = \
 	userland/lib/outbuf.c \
 	userland/lib/poll.c \
 	userland/lib/qsort.c \
-	userland/lib/fileutil.c
+	userland/lib/fileutil.c \
+	userland/lib/http.c
 # The runtime's headers, as the SDK installs them too (sdk/local.mk): in keel/, keel/sys/.
 ULIB_PUBLIC_HDRS = \
 	userland/include/assert.h \
@@ -68,7 +69,7 @@ ULIB_PUBLIC_HDRS = \
 	userland/include/time.h \
 	userland/include/unistd.h
 ULIB_SYS_HDRS = userland/include/sys/stat.h userland/include/sys/wait.h
-ULIB_HDRS = userland/lib/syscall.h $(ULIB_PUBLIC_HDRS) $(ULIB_SYS_HDRS)
+ULIB_HDRS = userland/lib/syscall.h userland/lib/http.h $(ULIB_PUBLIC_HDRS) $(ULIB_SYS_HDRS)
 UCRT0 = userland/lib/crt0.o
 ULIB = userland/lib/libkeel.a
 ULIB_OBJS = $(ULIB_SRCS:.c=.o) $(ULIB_SHARED_SRCS:kernel/lib/%.c=userland/klib/%.o)
@@ -79,7 +80,8 @@ USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdi
 	ping ifconfig udpecho lspci nc \
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
 	dd lsblk sync \
-	mount umount sha256sum rmdir halt reboot fsbench
+	mount umount sha256sum rmdir halt reboot fsbench \
+	httpd fetch netstat
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

@@ -17,7 +17,8 @@ USERLAND_UNIT_TESTS = \
 	tests/userland/test_string \
 	tests/userland/test_malloc \
 	tests/userland/test_sh_parse \
-	tests/userland/test_sh_edit
+	tests/userland/test_sh_edit \
+	tests/userland/test_http
 check_PROGRAMS += $(USERLAND_UNIT_TESTS)
 TESTS += $(USERLAND_UNIT_TESTS)
 
@@ -63,6 +64,12 @@ tests_userland_test_sh_edit_SOURCES = tests/userland/test_sh_edit.c tests/unit/t
 tests_userland_test_sh_edit_CPPFLAGS = $(USERLAND_TEST_DEFS)
 tests_userland_test_sh_edit_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
 tests_userland_test_sh_edit_LDFLAGS = $(UNIT_SANITIZE)
+
+tests_userland_test_http_SOURCES = tests/userland/test_http.c tests/unit/tap.h \
+	userland/lib/http.c userland/lib/http.h
+tests_userland_test_http_CPPFLAGS = $(USERLAND_TEST_DEFS)
+tests_userland_test_http_CFLAGS = $(AM_CFLAGS) $(UNIT_SANITIZE)
+tests_userland_test_http_LDFLAGS = $(UNIT_SANITIZE)
 
 # hexdump uses only POSIX calls, so its very source is built for the host and compared
 # with the host's hexdump -C.
