@@ -24,8 +24,7 @@ check_DATA += kernel/keel.elf
 BENCHES += bench/userland.sh bench/screen.sh
 
 # Two builds of the distributed sources, byte for byte (doc/images.md).
-TESTS += tests/repro.test
-EXTRA_DIST += tests/repro.test
+EXTRA_DIST += tests/repro.test	# in TESTS first (Makefile.am): it is long
 
 # Every command of README.md, doc/*.md and the man pages' EXAMPLES, run (doc/testing.md).
 TESTS += tests/docs.test

@@ -6,8 +6,7 @@
 UNIT_TESTS_NET = tests/unit/test_net tests/unit/test_arp tests/unit/test_tcp
 check_PROGRAMS += $(UNIT_TESTS_NET) tests/netfuzz tests/tcphostile tests/tapimpair
 TESTS += $(UNIT_TESTS_NET) tests/tcp-fuzz.test tests/net-user.test tests/net-tap.test
-TESTS += tests/tcp.test
-EXTRA_DIST += tests/tcp.test
+EXTRA_DIST += tests/tcp.test	# in TESTS first (Makefile.am): it is long
 EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh tests/tcp-fuzz.test \
 	tests/fuzz_tcp.c
 CLEANFILES += tests/fuzz_tcp
