@@ -193,6 +193,30 @@ decode_path(const char *s, size_t len, char *out, size_t size)
 }
 
 /* The request line (RFC 9112 3): method SP request-target SP HTTP-version. */
+/*
+ * Splits the n-byte field line f into name and value (RFC 9112 5.1: no whitespace before
+ * the colon, a token for the name; 2.2: none before a first field; the value without the
+ * whitespace around it). Returns the colon, with *v and *vlen the value, or NULL.
+ */
+static const char *
+split_field(const char *f, size_t n, const char **v, size_t *vlen)
+{
+	const char *colon = memchr(f, ':', n);
+
+	if (!colon || colon == f)
+		return NULL;
+	for (const char *p = f; p < colon; p++)
+		if (!is_tchar((unsigned char)*p))
+			return NULL;
+	*v = colon + 1;
+	*vlen = n - (size_t)(*v - f);
+	while (*vlen && (**v == ' ' || **v == '\t'))
+		(*v)++, (*vlen)--;
+	while (*vlen && ((*v)[*vlen - 1] == ' ' || (*v)[*vlen - 1] == '\t'))
+		(*vlen)--;
+	return colon;
+}
+
 static int
 parse_request_line(const char *s, size_t len, struct http_request *r)
 {
@@ -266,19 +290,8 @@ http_parse_request(const char *buf, size_t len, struct http_request *r)
 		if (n == 0)
 			break;
 		i += next;
-		colon = memchr(f, ':', n);
-		/* RFC 9112 5.1: no whitespace before the colon; 2.2: none before a first field. */
-		if (!colon || colon == f)
+		if (!(colon = split_field(f, n, &v, &vlen)))
 			return 400;
-		for (const char *p = f; p < colon; p++)
-			if (!is_tchar((unsigned char)*p))
-				return 400;
-		v = colon + 1;
-		vlen = n - (size_t)(v - f);
-		while (vlen && (*v == ' ' || *v == '\t'))
-			v++, vlen--;
-		while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-			vlen--;
 		for (size_t k = 0; k < vlen; k++)
 			if (v[k] == '\r' || v[k] == '\0')
 				return 400;
@@ -453,18 +466,8 @@ http_parse_response(const char *buf, size_t len, struct http_response *r)
 		n = line_len(f, len - i, &next);
 		if (n == 0)
 			break;
-		colon = memchr(f, ':', n);
-		if (!colon || colon == f)
+		if (!(colon = split_field(f, n, &v, &vlen)))
 			return -1;
-		for (const char *p = f; p < colon; p++)
-			if (!is_tchar((unsigned char)*p))
-				return -1;
-		v = colon + 1;
-		vlen = n - (size_t)(v - f);
-		while (vlen && (*v == ' ' || *v == '\t'))
-			v++, vlen--;
-		while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-			vlen--;
 		if (same_word(f, (size_t)(colon - f), "content-length")) {
 			uint64_t cl;
 
