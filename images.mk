@@ -38,8 +38,10 @@ serialterm_env = QEMU='$(QEMU)' QEMU_ACCEL='$(QEMU_ACCEL)' OVMF_CODE='$(OVMF_COD
 
 # disk.img: the disk that Keel mounts at /disk (userland/etc/fstab), where files survive a
 # reboot. Made once by mkboot --disk when absent and kept between runs (make clean keeps
-# it too; delete it for a fresh one). DISK_SIZE sets the size of a new one.
+# it too; delete it for a fresh one; make distclean removes it with the rest of the build).
+# DISK_SIZE sets the size of a new one.
 DISK_IMG = disk.img
+DISTCLEANFILES = $(DISK_IMG)
 DISK_SIZE = 64M
 disk_args = -boot d -drive file=$(DISK_IMG),format=raw,if=none,id=disk0 \
 	-device nvme,serial=keel-disk,drive=disk0
