@@ -5,18 +5,17 @@
 # the server's end of file, in a loop), over a tap
 # device in a network namespace of the script's own, QEMU with TCG and an e1000. Then the
 # same against a Linux guest under the same QEMU, card and tap: the Debian kernel of the
-# team's Linux peer (/work/shared/peers/linux: Debian's kernel package, busybox-static),
-# here the generic flavour, whose e1000 module the cloud flavour lacks, with busybox's
-# httpd. Everything it makes goes to its own work folder ($HTTP_BENCH_WORK). Needs root
-# for the namespace, ab (apache2-utils) and python3; prints n/a rows without them.
+# team's Linux peer (Debian's kernel package, busybox-static; bench/linuxguest.sh) with
+# busybox's httpd. Needs root for the namespace, ab (apache2-utils) and python3; prints
+# n/a rows without them.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}" "${QEMU_ACCEL:=tcg}"
 . "$top_srcdir/bench/lib.sh"
 . "$top_srcdir/tests/lib.sh" >/dev/null
+. "$top_srcdir/bench/linuxguest.sh"
 serialterm="$top_builddir/tools/serialterm/serialterm"
 mkboot="$top_builddir/tools/mkboot/mkboot"
 mkramfs="$top_builddir/tools/mkramfs/mkramfs"
-work=${HTTP_BENCH_WORK:-${TMPDIR:-/tmp}/keel-http-bench}
 host_ip=192.168.76.1 guest_ip=192.168.76.2
 secs=3			# each ab run, and each connection-rate run
 setup="tap in a netns, QEMU $QEMU_ACCEL -m 256M, e1000"
@@ -39,8 +38,7 @@ na() {
 }
 [ "$(id -u)" = 0 ] || na "needs root (network namespace)"
 command -v ab >/dev/null && command -v python3 >/dev/null || na "needs ab (apache2-utils) and python3"
-mkdir -p "$work" || na "no work folder $work"
-tmp=$(mktemp -d "$work/run.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
 ns=keelhttp-$$
 qpid=
 trap '[ -n "$qpid" ] && kill $qpid 2>/dev/null; ip netns del $ns 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -104,50 +102,25 @@ else
 fi
 kill $qpid 2>/dev/null; wait $qpid 2>/dev/null; qpid=
 
-# The Linux guest: Debian's generic kernel (its e1000 module) and busybox-static, taken
-# from Debian's packages with apt-get download and dpkg -x, never installed.
+# The Linux guest (bench/linuxguest.sh): busybox httpd over the same file.
 linux_guest() {
-	lw=$work/linux
-	mkdir -p "$lw/debs" "$lw/x" || return 1
-	if ! ls "$lw"/x/boot/vmlinuz-* >/dev/null 2>&1 || [ ! -x "$lw/x/bin/busybox" ]; then
-		kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-			sed -n 's/.*Depends: \(linux-image-[^ ]*\)/\1/p' | head -n 1)
-		(cd "$lw/debs" && apt-get download "$kpkg" busybox-static) >/dev/null 2>&1 || return 1
-		for d in "$lw"/debs/*.deb; do dpkg -x "$d" "$lw/x" || return 1; done
-	fi
 	r=$tmp/linuxroot
-	mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/www" &&
-		cp "$lw/x/bin/busybox" "$r/bin/busybox" && cp "$tmp/root/www/1k" "$r/www/1k" || return 1
-	ko=$(find "$lw/x/lib/modules" -name 'e1000.ko*' | head -n 1)
-	case $ko in
-	*.ko.xz) xz -dc "$ko" > "$r/e1000.ko" ;;
-	*.ko) cp "$ko" "$r/e1000.ko" ;;
-	*) return 1 ;;
-	esac
-	cat > "$r/init" <<EOF
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-insmod /e1000.ko
+	linux_guest_root "$r" e1000 && mkdir -p "$r/www" && cp "$tmp/root/www/1k" "$r/www/1k" || return 1
+	cat >> "$r/init" <<EOF
 ip link set eth0 up
 ip addr add $guest_ip/24 dev eth0
 httpd -p 80 -h /www
 echo LINUX-HTTPD-READY
 exec sh
 EOF
-	chmod 755 "$r/init"
-	(cd "$r" && find . | cpio -o -H newc --quiet) | gzip > "$tmp/linux.cpio.gz" || return 1
-	cp "$lw"/x/boot/vmlinuz-* "$tmp/vmlinuz"
+	linux_guest_pack "$r" "$tmp/linux.cpio.gz"
 }
 if linux_guest; then
-	ip netns exec $ns qemu-system-x86_64 -accel "$QEMU_ACCEL" -m 256M -display none -serial "file:$tmp/linux.log" \
-		-no-reboot -kernel "$tmp/vmlinuz" -initrd "$tmp/linux.cpio.gz" \
-		-append 'console=ttyS0 quiet panic=-1' $nic </dev/null >/dev/null 2>&1 &
+	ip netns exec $ns sh -c '. "$1/bench/linuxguest.sh"; shift; linux_guest_qemu "$@"' sh "$top_srcdir" \
+		"$tmp/linux.cpio.gz" -m 256M $nic </dev/null >"$tmp/linux.log" 2>&1 &
 	qpid=$!
 	if wait_http 180; then
-		rows "Linux guest" "Debian $(basename "$(ls "$work"/linux/x/boot/vmlinuz-*)" | sed 's/vmlinuz-//'), busybox httpd; same set-up" $(measure)
+		rows "Linux guest" "Debian $linux_guest_version, busybox httpd; same set-up" $(measure)
 	else
 		rows "Linux guest" "the guest's httpd did not answer"
 	fi

@@ -3,7 +3,8 @@
 # FAT32 on NVMe (Keel's dd, from and to the ramfs and /dev/null), raw reads of the same
 # NVMe device (dd of /dev/nvme0n1), beside the host's dd of the image file (the ceiling
 # under this emulation: QEMU reads that file); then 1,000 small files created, listed and
-# removed (fsbench), and the sync after them. The volume has 4 KiB clusters (what
+# removed (fsbench), and the sync after them; last, a Linux guest's dd of the same NVMe
+# device under the same QEMU (bench/linuxguest.sh). The volume has 4 KiB clusters (what
 # mkfs.fat picks from 260 MB up; with 512-byte ones writes are far slower: see
 # doc/storage.md). Medians of BENCH_RUNS boots, -m 512M.
 # Run through `make bench` in a configured build directory.
@@ -12,6 +13,7 @@ set -u
 . "$top_srcdir/bench/lib.sh"
 . "$top_srcdir/tests/lib.sh" >/dev/null
 . "$top_srcdir/tests/qemu.sh" >/dev/null
+. "$top_srcdir/bench/linuxguest.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -60,3 +62,41 @@ row "FAT32: 1,000 small files created" "$(field create)" "files/s" "fsbench: lon
 row "FAT32: listing those 1,000" "$(field list)" "entries/s" "fsbench: readdir"
 row "FAT32: sync after creating them" "$(field sync)" "ms" "fsbench"
 row "FAT32: removing them" "$(field remove)" "files/s" "fsbench"
+
+# The Linux guest: busybox dd of the same device, with the page cache dropped before each
+# read (BENCH_RUNS reads in one boot).
+linux_dd() {
+	r=$tmp/linuxroot
+	linux_guest_root "$r" nvme-core nvme || return 1
+	cat >> "$r/init" <<EOF
+i=0
+while [ ! -b /dev/nvme0n1 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+i=0
+while [ \$i -lt $BENCH_RUNS ]; do
+	echo 3 > /proc/sys/vm/drop_caches
+	time dd if=/dev/nvme0n1 of=/dev/null bs=64k count=1024
+	i=\$((i + 1))
+done
+echo LINUX-DD-DONE
+poweroff -f
+EOF
+	linux_guest_pack "$r" "$tmp/linux.cpio.gz" || return 1
+	(linux_guest_qemu "$tmp/linux.cpio.gz" -m 512M -nic none \
+		-drive file="$tmp/fat.img",format=raw,if=none,id=n0 -device nvme,serial=bench,drive=n0) \
+		</dev/null >"$tmp/linux.log" 2>&1 &
+	_q=$!
+	wait_until 300 sh -c 'grep -q LINUX-DD-DONE "$1" || ! kill -0 $2 2>/dev/null' sh "$tmp/linux.log" $_q
+	kill $_q 2>/dev/null
+	wait $_q 2>/dev/null
+	grep -q LINUX-DD-DONE "$tmp/linux.log"
+}
+if linux_dd; then
+	# busybox time: "real	0m 0.50s"
+	tr -d '\r' < "$tmp/linux.log" | sed -n 's/^real[[:space:]]*\([0-9]*\)m \([0-9.]*\)s$/\1 \2/p' |
+		awk '{ print 64 / ($1 * 60 + $2) }' | median |
+		awk '{ printf "| %s | %.1f | MiB/s | %s |\n", "raw read of the NVMe device, 64 MiB (Linux guest)", $1,
+			"busybox time dd bs=64k (10 ms resolution) after drop_caches, Debian '"$linux_guest_version"', same QEMU device" }'
+else
+	row "raw read of the NVMe device, 64 MiB (Linux guest)" n/a "MiB/s" \
+		"could not boot the guest (apt-get download of the kernel and busybox-static)"
+fi

@@ -37,6 +37,9 @@ struct netdev_ops {
 	/* Hands every received frame to net_receive and acknowledges the card's events. */
 	void (*poll)(struct netdev *dev);
 	bool (*link_up)(struct netdev *dev);
+	/* Optional: adds the card's own error counters to the stack's (net_count). Called
+	 * when the counters are read, so the receive path reads no statistics registers. */
+	void (*stats)(struct netdev *dev);
 };
 
 struct netdev {

@@ -229,6 +229,8 @@ int net_info(int index, struct keel_netinfo *ni)
 	ksnprintf(ni->driver, sizeof(ni->driver), "%s", net.dev.driver);
 	memcpy(ni->mac, net.dev.mac, ETH_ALEN);
 	uint64_t flags = arch_irq_save();
+	if (net.dev.ops->stats)
+		net.dev.ops->stats(&net.dev);
 	ni->link_up = net.dev.ops->link_up(&net.dev);
 	ni->config = (uint8_t)net.cfg.how;
 	ni->addr = net.cfg.addr;
