@@ -33,12 +33,18 @@ static struct {
 	int have_prompt;
 	int at_prompt;		/* the last thing received was a prompt */
 	int status;		/* of the last command */
+	int halted;		/* the last command ended the machine cleanly */
 	unsigned serial;	/* makes each marker unique */
 } X;
 
 int exec_last_status(void)
 {
 	return X.status;
+}
+
+int exec_halted(void)
+{
+	return X.halted;
 }
 
 static void prompt_set(const char *user)
@@ -252,8 +258,16 @@ int exec_command(const struct action *a)
 
 	if ((r = reach_prompt(a, deadline)) >= 0)
 		return r;
-	if ((r = converse(a->text, print_line, deadline)) != -1)
+	if ((r = converse(a->text, print_line, deadline)) != -1) {
+		/* halt or poweroff: the kernel ends QEMU through isa-debug-exit with status 1,
+		 * its success. The command did what it was asked; nothing more can run. */
+		if (r == -EV_QEMU_EXIT && qemu_status() == 1) {
+			X.status = 0;
+			X.halted = 1;
+			return -1;
+		}
 		return failed(r, a, "the shell prompt after the command");
+	}
 	snprintf(marker, sizeof marker, "__serialterm_%ld_%u:", (long)getpid(), X.serial++);
 	snprintf(line, sizeof line, "echo %s$?", marker);
 	X.status = 0;

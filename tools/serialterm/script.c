@@ -393,6 +393,12 @@ int actions_run(const struct actions *a)
 		}
 		if (a->v[i].kind == ACT_EXEC)
 			R.status = exec_last_status();
+		if (a->v[i].kind == ACT_EXEC && exec_halted() && i + 1 < a->n) {
+			st_warnx("%s: the machine halted; %zu more action(s) cannot run",
+				 a->v[i].where, a->n - i - 1);
+			proto_pause();
+			return run_failed(ST_QEMU_GONE);
+		}
 		if (a->v[i].kind == ACT_RUN)
 			R.status = proto_last_status();
 	}

@@ -209,6 +209,7 @@ double run_timeout(void);
 int exec_login(const struct action *a);
 int exec_command(const struct action *a);
 int exec_last_status(void);
+int exec_halted(void);		/* the last command halted the machine (isa-debug-exit 1) */
 
 /* proto.c */
 int proto_auth(const struct action *a);
