@@ -35,6 +35,8 @@ static struct {
 	uint8_t *scratch;		/* a write's user bytes, before they touch a buffer */
 	uint8_t *run;			/* BCACHE_RUN blocks read at once */
 	uint8_t *wrun;			/* BCACHE_RUN blocks written at once (a read's run is in use then) */
+	struct block_dev *seq_disk;	/* where the last read ended: one that starts there */
+	uint64_t seq_pos;		/* reads ahead (a byte offset on seq_disk) */
 	bool ready;
 } bc = { .lock = LOCK_INIT("bcache") };
 
@@ -193,22 +195,34 @@ static void install(struct bbuf *b, struct block_dev *disk, uint64_t block,
 	push_front(b);
 }
 
+/* How many of the blocks from block on, at most n, are absent before the first cached one. */
+static uint64_t absent_run(struct block_dev *disk, uint64_t block, uint64_t n)
+{
+	for (int i = 0; i < BCACHE_COUNT; i++) {
+		const struct bbuf *b = &bc.bufs[i];
+		if (b->disk == disk && b->block >= block && b->block - block < n)
+			n = b->block - block;
+	}
+	return n;
+}
+
 /*
  * A read that misses at block brings in, with one request, up to BCACHE_RUN absent
- * blocks from there that the read wants (max), since a request per 4 KiB block costs the
- * disk far more than the bytes. Returns 0 or the read's error.
+ * blocks from there that the read wants (max; more when it reads on where the last read
+ * ended: readahead), since a request per 4 KiB block costs the disk far more than the
+ * bytes. Returns 0 or the read's error.
  */
 static int fill_run(struct block_dev *disk, uint64_t block, uint64_t max)
 {
 	uint32_t ss = disk->sector_size;
-	uint64_t disk_bytes = disk->sectors * ss, n = 0, bytes;
+	uint64_t disk_bytes = disk->sectors * ss, n, bytes;
 	int r;
 
 	if (find(disk, block))
 		return 0;
-	while (n < max && n < BCACHE_RUN && (block + n) * BCACHE_BLOCK < disk_bytes &&
-	       (n == 0 || !find(disk, block + n)))
-		n++;
+	n = MIN(max, (uint64_t)BCACHE_RUN);
+	n = MIN(n, (disk_bytes - block * BCACHE_BLOCK + BCACHE_BLOCK - 1) / BCACHE_BLOCK);
+	n = MAX(absent_run(disk, block, n), 1);
 	bytes = MIN(n * BCACHE_BLOCK, disk_bytes - block * BCACHE_BLOCK);
 	if ((r = block_read(disk, block * (BCACHE_BLOCK / ss), bytes / ss, bc.run)) != 0)
 		return r;
@@ -221,6 +235,31 @@ static int fill_run(struct block_dev *disk, uint64_t block, uint64_t max)
 			(uint32_t)MIN((uint64_t)BCACHE_BLOCK, bytes - i * BCACHE_BLOCK));
 	}
 	return 0;
+}
+
+/*
+ * A long read (a stream: dd of a device, a large file) of BCACHE_RUN blocks none of
+ * which is cached goes from one request straight to the reader, through bc.run: it
+ * costs no lookups and no copies into buffers, and does not push out what others use
+ * (scan resistance, as page caches do for sequential reads). Returns the bytes moved
+ * (at most want, from pos) or an error; 0 when the cache must serve the read instead.
+ */
+static long stream(struct block_dev *disk, uint64_t pos, const struct iobuf *buf, size_t done,
+		   size_t want)
+{
+	uint32_t ss = disk->sector_size, within = pos % BCACHE_BLOCK;
+	uint64_t block = pos / BCACHE_BLOCK, disk_bytes = disk->sectors * ss, bytes;
+	int r;
+
+	if (within + want < (size_t)BCACHE_RUN * BCACHE_BLOCK ||
+	    (block + BCACHE_RUN) * BCACHE_BLOCK > disk_bytes || absent_run(disk, block, BCACHE_RUN) < BCACHE_RUN)
+		return 0;
+	bytes = (uint64_t)BCACHE_RUN * BCACHE_BLOCK;
+	if ((r = block_read(disk, block * (BCACHE_BLOCK / ss), bytes / ss, bc.run)) != 0)
+		return r;
+	bc.stats.streamed += BCACHE_RUN;
+	want = MIN(want, (size_t)(bytes - within));
+	return (r = iobuf_put(buf, done, bc.run + within, want)) != 0 ? r : (long)want;
 }
 
 /*
@@ -279,6 +318,7 @@ long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf,
 		return write ? -ENOSPC : 0;	/* as Linux says at a block device's end */
 	len = MIN(len, size - off);
 	take();
+	bool ahead = !write && disk == bc.seq_disk && base + off == bc.seq_pos;
 	while (done < len && r == 0) {
 		uint64_t pos = base + off + done;
 		uint32_t within = pos % BCACHE_BLOCK;
@@ -286,10 +326,21 @@ long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf,
 		bool whole = within == 0 && n == BCACHE_BLOCK;
 		struct bbuf *b;
 
+		if (!write) {
+			long got = stream(disk, pos, buf, done, len - done);
+			if (got < 0) {
+				r = (int)got;
+				break;
+			}
+			if (got > 0) {
+				done += (size_t)got;
+				continue;
+			}
+		}
 		/* A fault in the user's bytes must leave no buffer half changed. */
 		if (write && (r = iobuf_get(buf, done, bc.scratch, n)) != 0)
 			break;
-		if (!write && (r = fill_run(disk, pos / BCACHE_BLOCK,
+		if (!write && (r = fill_run(disk, pos / BCACHE_BLOCK, ahead ? BCACHE_RUN :
 					    (within + len - done + BCACHE_BLOCK - 1) / BCACHE_BLOCK)) != 0)
 			break;
 		if (!(b = get(disk, pos / BCACHE_BLOCK, !write || !whole, &r)))
@@ -303,6 +354,10 @@ long bcache_io_class(struct block_dev *d, uint64_t off, const struct iobuf *buf,
 			break;
 		}
 		done += n;
+	}
+	if (!write) {
+		bc.seq_disk = disk;
+		bc.seq_pos = base + off + done;
 	}
 	give();
 	return done > 0 ? (long)done : r;

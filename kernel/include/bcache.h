@@ -14,10 +14,11 @@
 #define BCACHE_BLOCK	4096	/* bytes a buffer holds: a page, whole sectors of any disk */
 #define BCACHE_COUNT	256	/* buffers: 1 MiB */
 #define BCACHE_FLUSH_MS	5000	/* the flusher writes dirty buffers back this often */
-#define BCACHE_RUN	16	/* blocks a read that misses brings in at once: 64 KiB */
+#define BCACHE_RUN	64	/* blocks a read that misses brings in at once: 256 KiB */
 
 struct bcache_stats {
 	uint64_t hits, misses, writebacks;
+	uint64_t streamed;		/* blocks read past the buffers (long reads) */
 };
 
 /* Allocates the buffers. Returns 0, or -ENOMEM (the /dev nodes then go straight to the disks). */

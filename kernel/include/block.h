@@ -18,7 +18,7 @@
 
 #define BLOCK_DEV_MAX		32	/* disks and partitions together */
 #define BLOCK_NAME_MAX		16
-#define BLOCK_XFER_MAX		65536	/* bytes a driver is asked to move at once */
+#define BLOCK_XFER_MAX		262144	/* bytes a driver is asked to move at once */
 #define BLOCK_TIMEOUT_MS	5000	/* a request the device has not finished by then fails */
 #define BLOCK_INO_FIRST		1000	/* devfs inode numbers of block devices, after its own */
 
