@@ -56,7 +56,7 @@ nth() { for i in $(seq "$BENCH_RUNS"); do sed -n "${1}p" "$tmp/rates-$i"; done |
 field() { for i in $(seq "$BENCH_RUNS"); do sed -n "s/^$1 \([0-9]*\) .*/\1/p" "$tmp/log-$i.txt"; done | median; }
 row "FAT32 sequential write, 64 MiB file, NVMe" "$(nth 1)" "MiB/s" "dd bs=64k from the ramfs; sync not counted"
 row "FAT32 sequential read, 64 MiB file, NVMe" "$(nth 2)" "MiB/s" "dd bs=64k to /dev/null, after a remount"
-row "raw read of the NVMe device, 64 MiB" "$(nth 3)" "MiB/s" "dd of /dev/nvme0n1, through the block cache"
+row "raw read of the NVMe device, 64 MiB" "$(nth 3)" "MiB/s" "dd of /dev/nvme0n1 bs=64k, through the block cache (readahead)"
 row "host dd of the image file, 64 MiB" "$(median < "$tmp/host")" "MiB/s" "the host's page cache: QEMU's ceiling"
 row "FAT32: 1,000 small files created" "$(field create)" "files/s" "fsbench: long names, 64 bytes each"
 row "FAT32: listing those 1,000" "$(field list)" "entries/s" "fsbench: readdir"
