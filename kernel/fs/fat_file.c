@@ -284,8 +284,6 @@ static int make_dir_clus(struct fat_vol *vol, struct fat_node *parent, uint32_t 
 
 	if ((r = fat_alloc(vol, 0, c)) != 0)
 		return r;
-	if (vol->hint_dir == *c)
-		vol->hint_ok = false;	/* a directory that was there before: its hint is stale */
 	new_de(de, FAT_ATTR_DIR, *c);
 	memset(de, ' ', 11);
 	de[0] = '.';
@@ -312,7 +310,11 @@ static int fat_vcreate(struct vnode *dv, const char *name, uint32_t mode, uint32
 	if (!KEEL_S_ISDIR(mode) && !KEEL_S_ISREG(mode))
 		return -EPERM;	/* FAT holds no symlinks */
 	fat_vol_enter(vol);
-	if ((r = fat_dir_find(vol, dir, name, strlen(name), &e)) != -ENOENT) {
+	/*
+	 * fat_dir_add finds a name that is there already (its one scan of the directory);
+	 * a directory's first cluster is made before that, so the check comes first then.
+	 */
+	if (KEEL_S_ISDIR(mode) && (r = fat_dir_find(vol, dir, name, strlen(name), &e)) != -ENOENT) {
 		r = r == 0 ? -EEXIST : r;
 		goto out;
 	}

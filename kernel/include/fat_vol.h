@@ -36,9 +36,6 @@ struct fat_vol {
 	struct fat_node *root;
 	uint64_t said[16];		/* damaged entries logged already (their de_off) */
 	unsigned nsaid;
-	uint32_t hint_dir;		/* a directory's first cluster, whose slots before... */
-	uint32_t hint_slot;		/* ...this one are all taken (fat_dir_add's hint) */
-	bool hint_ok;
 	uint64_t dwin_off;		/* the sector small reads (directory entries) last came from */
 	bool dwin_ok;
 	uint8_t dwin[512];
