@@ -89,7 +89,8 @@ static int grow(struct fat_node *n, uint64_t size)
 	if (need == 0)
 		return 0;
 	if (!n->first) {
-		if ((r = fat_alloc(vol, 0, &n->first)) != 0)
+		uint32_t got;
+		if ((r = fat_alloc_run(vol, 0, need, &n->first, &got)) != 0)
 			return r;
 		n->hint_idx = 0;
 		n->hint_clus = n->first;
@@ -99,14 +100,19 @@ static int grow(struct fat_node *n, uint64_t size)
 		return r;
 	if (!c)
 		return fat_damaged(vol, n, "a file is larger than its cluster chain");
+	/*
+	 * The hint stays at the old end, where the write that grows the file starts: were
+	 * it left at the new end, that write would walk the chain from its first cluster.
+	 */
 	for (uint32_t i = MIN(have, need) - 1; i + 1 < need; i++) {
+		uint32_t got = 1;
 		if ((r = fat_next(vol, n, c, &nx)) != 0)
 			return r;
-		if (!nx && (r = fat_alloc(vol, c, &nx)) != 0)
+		/* Past the chain's end, the rest comes in runs of consecutive clusters. */
+		if (!nx && (r = fat_alloc_run(vol, c, need - 1 - i, &nx, &got)) != 0)
 			return r;
-		c = nx;
-		n->hint_idx = i + 1;
-		n->hint_clus = c;
+		c = nx + got - 1;
+		i += got - 1;
 	}
 	return 0;
 }

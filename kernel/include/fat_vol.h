@@ -79,6 +79,15 @@ int fat_damaged(struct fat_vol *vol, struct fat_node *n, const char *what);
 int fat_next(struct fat_vol *vol, struct fat_node *n, uint32_t c, uint32_t *next);
 int fat_chain_at(struct fat_vol *vol, struct fat_node *n, uint32_t index, uint32_t *c);
 int fat_alloc(struct fat_vol *vol, uint32_t prev, uint32_t *c);
+/*
+ * Allocates up to want (at most FAT_ALLOC_RUN) free clusters in a row, from where the
+ * last allocation ended: the first free one and those free right after it, linked into
+ * a chain that ends there, then linked after prev (0: none). Returns 0 with the first in
+ * *first and their number in *got, -ENOSPC, or an error.
+ */
+#define FAT_ALLOC_RUN	128
+int fat_alloc_run(struct fat_vol *vol, uint32_t prev, uint32_t want, uint32_t *first,
+		  uint32_t *got);
 int fat_free_chain(struct fat_vol *vol, uint32_t c);
 int fat_set(struct fat_vol *vol, uint32_t c, uint32_t v);
 int fat_zero_clus(struct fat_vol *vol, uint32_t c);
