@@ -208,6 +208,7 @@ int fat_dir_find(struct fat_vol *vol, struct fat_node *dir, const char *name, si
  * dir has, trying TAILS_SEEN tails in one scan of the directory. Returns 0 with *n, 1 when
  * all of them are taken, or an error.
  */
+__attribute__((noinline))	/* rarely called: its frame is not fat_dir_add's */
 static int free_tail(struct fat_vol *vol, struct fat_node *dir, const uint8_t *base11,
 		     unsigned first, unsigned *n)
 {
@@ -237,24 +238,24 @@ static int free_tail(struct fat_vol *vol, struct fat_node *dir, const uint8_t *b
 
 /*
  * Looks through dir once for what adding name needs to know: that no entry has the name
- * already (-EEXIST), the first run of need free slots (in fr), and, when base11 is not
- * NULL, the lowest numeric tail no alias of base11 has taken yet (in *tail; 0 when all
- * of 1 to TAILS_KNOWN are). Returns 0 or an error.
+ * already (-EEXIST, with the entry in e), the first run of need free slots (in fr), and,
+ * when base11 is not NULL, the lowest numeric tail no alias of base11 has taken yet (in
+ * *tail; 0 when all of 1 to TAILS_KNOWN are). Returns 0 or an error.
  */
 static int scan_for_add(struct fat_vol *vol, struct fat_node *dir, const char *name,
-			const uint8_t *base11, struct free_run *fr, unsigned *tail)
+			const uint8_t *base11, struct free_run *fr, unsigned *tail,
+			struct fat_dirent *e)
 {
 	uint64_t taken[TAILS_KNOWN / 64] = { 0 };
-	struct fat_dirent e;
 	uint32_t slot = 0;
 	size_t len = strlen(name);
 	unsigned n;
 	int r;
 
-	while ((r = scan(vol, dir, &slot, &e, fr)) == 1) {
-		if (is_named(&e, name, len))
+	while ((r = scan(vol, dir, &slot, e, fr)) == 1) {
+		if (is_named(e, name, len))
 			return -EEXIST;
-		if (base11 && (n = fat_alias_tail_of(e.de, base11)) != 0 && n <= TAILS_KNOWN)
+		if (base11 && (n = fat_alias_tail_of(e->de, base11)) != 0 && n <= TAILS_KNOWN)
 			taken[(n - 1) / 64] |= 1ULL << ((n - 1) % 64);
 	}
 	if (r < 0)
@@ -266,49 +267,109 @@ static int scan_for_add(struct fat_vol *vol, struct fat_node *dir, const char *n
 	return 0;
 }
 
+/* What adding a name takes: its short entry's name, or long-name units and an alias base. */
+struct plan {
+	bool is83;
+	uint8_t name11[11], ntres;	/* is83: the short name and its lower-case flags */
+	uint8_t base[11];		/* else: the alias's base */
+	uint16_t units[FAT_LFN_MAX];
+	int len, nlfn;			/* UTF-16 units, long-name entries */
+};
+
+/* Fills p for name. Returns 0, or -EINVAL for a name FAT cannot hold. */
+static int plan_name(const char *name, struct plan *p)
+{
+	p->len = p->nlfn = 0;
+	if (!fat_name_ok(name))
+		return -EINVAL;
+	if ((p->is83 = fat_name_83(name, p->name11, &p->ntres)))
+		return 0;
+	if ((p->len = fat_utf8_to_utf16(name, p->units, FAT_LFN_MAX)) <= 0)
+		return -EINVAL;
+	p->nlfn = (p->len + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS;
+	fat_alias_base(name, p->base);
+	return 0;
+}
+
+int fat_dir_lookup(struct fat_vol *vol, struct fat_node *dir, const char *name, size_t len,
+		   struct fat_dirent *e)
+{
+	struct fat_miss *m = &vol->miss;
+	char nm[KEEL_NAME_MAX + 1];
+	struct plan p;
+	unsigned tail;
+	int r;
+
+	if (len > KEEL_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(nm, name, len);
+	nm[len] = '\0';
+	if (plan_name(nm, &p) != 0)
+		return fat_dir_find(vol, dir, name, len, e);
+	struct free_run fr = { .need = (uint32_t)p.nlfn + 1 };
+	r = scan_for_add(vol, dir, nm, p.is83 ? NULL : p.base, &fr, &tail, e);
+	if (r == -EEXIST)
+		return 0;
+	if (r != 0)
+		return r;
+	/* Hits leave it: the VFS walks to the directory again between the miss and the create. */
+	memcpy(m->name, nm, len + 1);
+	m->dir = dir->first;
+	m->slot = fr.first;
+	m->tail = tail;
+	m->ok = fr.found;
+	return -ENOENT;
+}
+
 /*
  * Adds name to dir for the short entry de (its attributes, cluster, size and times set;
  * its name is made here). One scan of the directory checks that the name is new, finds
- * free slots and the alias's tail. The long-name entries go first, the short one last,
- * so a cut between them leaves stray long-name entries that every reader ignores.
- * Returns 0 with the short entry's offset in *off, -EEXIST, -EINVAL for a name FAT
- * cannot hold, -ENOSPC.
+ * free slots and the alias's tail; none when fat_dir_lookup has just missed the name
+ * there, and nothing has been added or removed since. The long-name entries go first, the
+ * short one last, so a cut between them leaves stray long-name entries that every reader
+ * ignores. Returns 0 with the short entry's offset in *off, -EEXIST, -EINVAL for a name
+ * FAT cannot hold, -ENOSPC.
  */
 int fat_dir_add(struct fat_vol *vol, struct fat_node *dir, const char *name, uint8_t *de,
 		uint64_t *off)
 {
-	uint16_t units[FAT_LFN_MAX];
-	uint8_t base[11], ent[FAT_DIRENT];
-	int len = 0, nlfn = 0, r;
-	bool is83;
-
-	if (!fat_name_ok(name))
-		return -EINVAL;
-	if (!(is83 = fat_name_83(name, de, &de[FAT_DE_NTRES]))) {
-		if ((len = fat_utf8_to_utf16(name, units, FAT_LFN_MAX)) <= 0)
-			return -EINVAL;
-		nlfn = (len + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS;
-		de[FAT_DE_NTRES] = 0;
-		fat_alias_base(name, base);
-	}
-	struct free_run fr = { .need = (uint32_t)nlfn + 1 };
+	struct fat_miss *m = &vol->miss;
+	uint8_t ent[FAT_DIRENT];
+	struct plan p;
 	unsigned n;
-	if ((r = scan_for_add(vol, dir, name, is83 ? NULL : base, &fr, &n)) != 0)
+	int r;
+
+	bool known = m->ok && m->dir == dir->first && strcmp(m->name, name) == 0;
+	m->ok = false;		/* the directory changes now */
+	if ((r = plan_name(name, &p)) != 0)
 		return r;
-	if (!is83) {
+	struct free_run fr = { .need = (uint32_t)p.nlfn + 1, .first = m->slot, .found = true };
+	if (!known) {
+		struct fat_dirent e;
+		fr.found = false;
+		if ((r = scan_for_add(vol, dir, name, p.is83 ? NULL : p.base, &fr, &n, &e)) != 0)
+			return r;
+	} else {
+		n = m->tail;
+	}
+	if (p.is83) {
+		memcpy(de, p.name11, 11);
+		de[FAT_DE_NTRES] = p.ntres;
+	} else {
 		/* Past TAILS_KNOWN aliases of one base, the tails are looked for a batch a scan. */
 		unsigned from = TAILS_KNOWN + 1;
-		while (n == 0 && (r = free_tail(vol, dir, base, from, &n)) == 1)
+		while (n == 0 && (r = free_tail(vol, dir, p.base, from, &n)) == 1)
 			if ((from += TAILS_SEEN) > 999999)
 				return -EEXIST;
 		if (r < 0)
 			return r;
-		fat_alias_tail(de, base, n);
+		de[FAT_DE_NTRES] = 0;
+		fat_alias_tail(de, p.base, n);
 	}
 	if (!fr.found)
 		return -EIO;	/* the scan ends at the directory's end, where slots are free */
 	uint8_t sum = fat_lfn_sum(de);
-	for (int i = 0; i <= nlfn; i++) {
+	for (int i = 0; i <= p.nlfn; i++) {
 		uint64_t o;
 		uint32_t s = fr.first + (uint32_t)i;
 		/* Slots past the directory's end grow it by a zeroed cluster. */
@@ -316,8 +377,8 @@ int fat_dir_add(struct fat_vol *vol, struct fat_node *dir, const char *name, uin
 			r = slot_off(vol, dir, s, &o, true);
 		if (r != 1)
 			return r < 0 ? r : -EIO;
-		if (i < nlfn)
-			fat_lfn_fill(ent, nlfn - i, nlfn, units, len, sum);
+		if (i < p.nlfn)
+			fat_lfn_fill(ent, p.nlfn - i, p.nlfn, p.units, p.len, sum);
 		else
 			memcpy(ent, de, FAT_DIRENT);
 		if ((r = fat_write(vol, o, ent, FAT_DIRENT, FAT_W_DIR)) != 0)
@@ -333,6 +394,7 @@ int fat_dir_del(struct fat_vol *vol, struct fat_node *dir, const struct fat_dire
 	static const uint8_t del = FAT_DEL;
 	int r;
 
+	vol->miss.ok = false;	/* the directory changes now */
 	for (uint32_t s = e->slot + 1; s-- > e->first_slot;) {
 		uint64_t o;
 		if ((r = slot_off(vol, dir, s, &o, false)) != 1)

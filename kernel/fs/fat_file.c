@@ -256,7 +256,7 @@ static int fat_vlookup(struct vnode *dv, const char *name, size_t len, struct vn
 		return 0;
 	}
 	fat_vol_enter(dir->vol);
-	if ((r = fat_dir_find(dir->vol, dir, name, len, &e)) == 0) {
+	if ((r = fat_dir_lookup(dir->vol, dir, name, len, &e)) == 0) {
 		if (!(n = fat_node_get(dir->vol, dir, &e)))
 			r = -ENOMEM;
 		else

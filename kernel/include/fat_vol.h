@@ -22,6 +22,19 @@ enum fat_wclass { FAT_W_FAT = 1, FAT_W_DATA = 2, FAT_W_DIR = 3 };
 
 struct fat_node;
 
+/*
+ * What fat_dir_lookup learnt when it missed a name: where that name would go in the
+ * directory, so that the create which follows a miss (the VFS looks the name up first)
+ * does not scan it again. Any name added or removed anywhere on the volume forgets it.
+ */
+struct fat_miss {
+	bool ok;
+	uint32_t dir;			/* the directory's first cluster (0: the FAT12/16 root) */
+	char name[KEEL_NAME_MAX + 1];
+	uint32_t slot;			/* the first of the free slots the name needs */
+	unsigned tail;			/* the alias's tail (0: past those one scan knows) */
+};
+
 struct fat_vol {
 	struct block_dev *dev;
 	struct fat_geom g;
@@ -36,6 +49,7 @@ struct fat_vol {
 	struct fat_node *root;
 	uint64_t said[16];		/* damaged entries logged already (their de_off) */
 	unsigned nsaid;
+	struct fat_miss miss;
 	uint64_t dwin_off;		/* the sector small reads (directory entries) last came from */
 	bool dwin_ok;
 	uint8_t dwin[512];
@@ -103,6 +117,9 @@ uint32_t fat_mode(const struct fat_node *n);
 int fat_dir_scan(struct fat_vol *vol, struct fat_node *dir, uint32_t *slot, struct fat_dirent *e);
 int fat_dir_find(struct fat_vol *vol, struct fat_node *dir, const char *name, size_t len,
 		 struct fat_dirent *e);
+/* fat_dir_find for the VFS's lookup, which remembers a miss (struct fat_miss). */
+int fat_dir_lookup(struct fat_vol *vol, struct fat_node *dir, const char *name, size_t len,
+		   struct fat_dirent *e);
 int fat_dir_add(struct fat_vol *vol, struct fat_node *dir, const char *name, uint8_t *de,
 		uint64_t *off);
 int fat_dir_del(struct fat_vol *vol, struct fat_node *dir, const struct fat_dirent *e);
