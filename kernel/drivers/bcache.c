@@ -42,6 +42,8 @@ static struct {
 	uint8_t *scratch;		/* a write's user bytes, before they touch a buffer */
 	uint8_t *run;			/* BCACHE_RUN blocks read at once */
 	uint8_t *wrun;			/* BCACHE_RUN blocks written at once (a read's run is in use then) */
+	struct waitq flushq;		/* the flusher waits here between its rounds */
+	bool flush_now;			/* bcache_shrink met dirty buffers: a round at once */
 	bool ready;
 } bc = { .lock = LOCK_INIT("bcache") };
 
@@ -110,8 +112,13 @@ size_t bcache_shrink(void)
 	if (bc.ready && !bc.busy) {
 		for (int i = BCACHE_KEEP; i < BCACHE_COUNT; i++) {
 			struct bbuf *b = &bc.bufs[i];
+			if (b->data && b->dirty) {
+				/* No I/O here: the flusher writes it now, and a later call frees it. */
+				bc.flush_now = true;
+				waitq_wake_all(&bc.flushq);
+			}
 			if (!b->data || b->dirty)
-				continue;	/* dirty ones wait for the flusher: no I/O here */
+				continue;
 			kpage_free(b->data);
 			b->data = NULL;
 			b->disk = NULL;
@@ -409,11 +416,19 @@ int bcache_writeback(void)
 }
 
 #ifndef KEEL_HOST_TEST
-/* The flusher: what a power cut can lose is at most BCACHE_FLUSH_MS old. */
+/*
+ * The flusher: what a power cut can lose is at most BCACHE_FLUSH_MS old. Memory pressure
+ * (bcache_shrink) calls a round early, so that dirty pages can be given back too.
+ */
 static void flusher(void)
 {
 	for (;;) {
-		sched_sleep_ms(BCACHE_FLUSH_MS);
+		lock_acquire(&bc.lock);
+		while (!bc.flush_now &&
+		       waitq_wait_lock_timeout(&bc.flushq, &bc.lock, BCACHE_FLUSH_MS) == 0)
+			;
+		bc.flush_now = false;
+		lock_release(&bc.lock);
 		bcache_writeback();
 	}
 }

@@ -75,7 +75,8 @@ void bcache_get_stats(struct bcache_stats *s);
 /*
  * The cache's pmm shrinker (bcache_init registers it): gives back the pages of clean
  * buffers beyond BCACHE_KEEP, unless a request is going through the cache. Dirty buffers
- * stay until the flusher has written them. Returns the pages given back.
+ * stay, and the flusher is woken to write them back, so that a later call frees them too.
+ * Returns the pages given back.
  */
 size_t bcache_shrink(void);
 
