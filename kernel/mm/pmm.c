@@ -528,7 +528,8 @@ uint64_t pmm_alloc_contig(size_t n, uint64_t limit)
 {
 	uint64_t pa = alloc_contig(n, limit);
 
-	if (pa == 0 && n != 0 && shrink() > 0)
+	/* A run larger than any block can be is not worth the caches' memory. */
+	if (pa == 0 && n != 0 && order_for(n) <= PMM_MAX_ORDER && shrink() > 0)
 		pa = alloc_contig(n, limit);
 	return pa;
 }

@@ -195,6 +195,9 @@ static void test_exhaustion(void)
 	int asked = cache.asked;
 	is_int(pmm_alloc(), 0, "a shrinker with nothing left: 0");
 	is_int(cache.asked, asked + 1, "after asking it once");
+	is_int(pmm_alloc_contig((size_t)2 << PMM_MAX_ORDER, PMM_NO_LIMIT), 0,
+	       "a run larger than any block fails");
+	is_int(cache.asked, asked + 1, "without asking the shrinker");
 	while (n > 0)
 		pmm_free(held[--n]);
 	pmm_stats(&s);
