@@ -128,7 +128,8 @@ KERNEL_C_SRCS = \
 	kernel/ktest/proc_tests.c \
 	kernel/ktest/fork_tests.c \
 	kernel/ktest/bench_mm.c \
-	kernel/ktest/ramfs_tests.c
+	kernel/ktest/ramfs_tests.c \
+	kernel/ktest/bcache_tests.c
 
 # The screen console's font, made from the PSF font configure found (--with-console-font)
 # by psf2c at build time: the font stays in its Debian package, not in this tree.

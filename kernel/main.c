@@ -158,19 +158,36 @@ static void memory_init(void)
 			mb->dropped);
 }
 
-/* Prints the tree under path, one line per entry, as ls -lR would show it in short (verbose). */
-static void tree_list(const char *path, int depth)
+#define TREE_DEPTH_MAX	16	/* levels tree_list shows: each takes a frame of the boot stack */
+
+/* The path tree_list is at, grown by a name on the way down and cut back on the way up. */
+static char tree_path[KEEL_PATH_MAX + 1];
+
+/*
+ * Prints the tree under tree_path (its first len bytes; "" for the root), one line per
+ * entry, as ls -lR would show it in short (verbose).
+ */
+static void tree_list(size_t len, int depth)
 {
-	char child[KEEL_PATH_MAX + 1];
+	const char *child = tree_path;
 	struct keel_dirent d;
 	struct keel_stat st;
 	struct vnode *dir;
 
-	if (vfs_lookup(path, false, 0, &dir) != 0)
+	if (depth >= TREE_DEPTH_MAX) {
+		kprintf("  %s/... (not shown: more than %d levels)\n", tree_path, TREE_DEPTH_MAX);
+		return;
+	}
+	if (vfs_lookup(len ? tree_path : "/", false, 0, &dir) != 0)
 		return;
 	for (uint64_t i = 0; dir->ops->readdir && dir->ops->readdir(dir, i, &d) == 1; i++) {
-		if (ksnprintf(child, sizeof(child), "%s/%s", depth ? path : "", d.name) >=
-		    (int)sizeof(child) || vfs_stat(child, false, 0, &st) != 0)
+		size_t n = strlen(d.name);
+		tree_path[len] = '\0';
+		if (len + 1 + n > KEEL_PATH_MAX)
+			continue;
+		tree_path[len] = '/';
+		memcpy(tree_path + len + 1, d.name, n + 1);
+		if (vfs_stat(child, false, 0, &st) != 0)
 			continue;
 		char perm[11] = "-rwxrwxrwx";
 		perm[0] = KEEL_S_ISDIR(st.mode) ? 'd' : KEEL_S_ISLNK(st.mode) ? 'l' :
@@ -182,8 +199,9 @@ static void tree_list(const char *path, int depth)
 			perm[9] = perm[9] == 'x' ? 't' : 'T';	/* sticky, as ls shows it */
 		kprintf("  %s %4u %4u %8lu %s\n", perm, st.uid, st.gid, st.size, child);
 		if (KEEL_S_ISDIR(st.mode))
-			tree_list(child, depth + 1);
+			tree_list(len + 1 + n, depth + 1);
 	}
+	tree_path[len] = '\0';
 	vnode_put(dir);
 }
 
@@ -241,7 +259,7 @@ static void ramfs_start(void)
 	boot_log("ramfs: files may take %lu KiB, %lu KiB for each user but root",
 		 limit >> 10, (limit / RAMFS_USER_DIV) >> 10);
 	if (boot.verbose)
-		tree_list("/", 0);
+		tree_list(0, 0);
 }
 
 /* Mounts the devices at /dev, making the directory when the image has none. */

@@ -7,10 +7,17 @@
  * disk share them. One request at a time goes through the cache (its busy flag, waited
  * for on a wait queue, is held across the disk I/O and the copies): simple, and the
  * disks serialize their requests anyway.
+ *
+ * Memory: BCACHE_KEEP buffers get their page at bcache_init and keep it; the others get
+ * one when the cache first needs them, and give it back when the frame allocator runs out
+ * (bcache_shrink, a pmm shrinker), so the cache is bounded by BCACHE_COUNT pages and
+ * shrinks to BCACHE_KEEP under pressure. A buffer without a page sits at the LRU list's
+ * tail, so the cache grows again before it reuses pages.
  */
 #include "bcache.h"
 #include "heap.h"
 #include "lib.h"
+#include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
 #include <keel/errno.h>
@@ -22,11 +29,11 @@ struct bbuf {
 	bool dirty;
 	uint8_t cls;			/* the highest write class it holds (bcache_io_class) */
 	struct bbuf *prev, *next;	/* the LRU list: lru.next is the most recent */
-	uint8_t *data;
+	uint8_t *data;			/* a page, or NULL (then disk is NULL too) */
 };
 
 static struct {
-	struct lock lock;		/* busy */
+	struct lock lock;		/* busy; taken alone by bcache_shrink */
 	bool busy;
 	struct waitq idle;
 	struct bbuf bufs[BCACHE_COUNT];
@@ -37,6 +44,8 @@ static struct {
 	uint8_t *wrun;			/* BCACHE_RUN blocks written at once (a read's run is in use then) */
 	struct block_dev *seq_disk;	/* where the last read ended: one that starts there */
 	uint64_t seq_pos;		/* reads ahead (a byte offset on seq_disk) */
+	struct waitq flushq;		/* the flusher waits here between its rounds */
+	bool flush_now;			/* bcache_shrink met dirty buffers: a round at once */
 	bool ready;
 } bc = { .lock = LOCK_INIT("bcache") };
 
@@ -54,25 +63,95 @@ static void push_front(struct bbuf *b)
 	bc.lru.next = b;
 }
 
+static void push_back(struct bbuf *b)
+{
+	b->prev = bc.lru.prev;
+	b->next = &bc.lru;
+	bc.lru.prev->next = b;
+	bc.lru.prev = b;
+}
+
 int bcache_init(void)
 {
-	uint8_t *mem = kmalloc((size_t)BCACHE_COUNT * BCACHE_BLOCK);
+	int i;
 
-	if (!mem || !(bc.scratch = kmalloc(BCACHE_BLOCK)) ||
+	bc.lru.next = bc.lru.prev = &bc.lru;
+	for (i = 0; i < BCACHE_COUNT; i++) {
+		bc.bufs[i] = (struct bbuf){ .data = NULL };
+		push_back(&bc.bufs[i]);
+	}
+	for (i = 0; i < BCACHE_KEEP && (bc.bufs[i].data = kpage_alloc()); i++)
+		;
+	if (i < BCACHE_KEEP || !(bc.scratch = kmalloc(BCACHE_BLOCK)) ||
 	    !(bc.run = kmalloc(BCACHE_RUN * BCACHE_BLOCK)) ||
 	    !(bc.wrun = kmalloc(BCACHE_RUN * BCACHE_BLOCK))) {
-		kfree(mem);
+		for (i = 0; i < BCACHE_KEEP; i++) {
+			kpage_free(bc.bufs[i].data);
+			bc.bufs[i].data = NULL;
+		}
 		kfree(bc.scratch);
 		kfree(bc.run);
+		bc.scratch = bc.run = NULL;
 		return -ENOMEM;
 	}
-	bc.lru.next = bc.lru.prev = &bc.lru;
-	for (int i = 0; i < BCACHE_COUNT; i++) {
-		bc.bufs[i] = (struct bbuf){ .data = mem + (size_t)i * BCACHE_BLOCK };
+	/* The kept buffers in front: the LRU tail holds those without a page (see above). */
+	for (i = BCACHE_KEEP - 1; i >= 0; i--) {
+		unlink_buf(&bc.bufs[i]);
 		push_front(&bc.bufs[i]);
 	}
+	bc.stats.held = BCACHE_KEEP;
+	pmm_shrinker_register(bcache_shrink);
 	bc.ready = true;
 	return 0;
+}
+
+size_t bcache_shrink(void)
+{
+	size_t freed = 0;
+
+	lock_acquire(&bc.lock);
+	/* In use (by the very allocation that asks, maybe): nothing can be taken now. */
+	if (bc.ready && !bc.busy) {
+		for (int i = BCACHE_KEEP; i < BCACHE_COUNT; i++) {
+			struct bbuf *b = &bc.bufs[i];
+			if (b->data && b->dirty) {
+				/* No I/O here: the flusher writes it now, and a later call frees it. */
+				bc.flush_now = true;
+				waitq_wake_all(&bc.flushq);
+			}
+			if (!b->data || b->dirty)
+				continue;
+			kpage_free(b->data);
+			b->data = NULL;
+			b->disk = NULL;
+			unlink_buf(b);
+			push_back(b);
+			freed++;
+		}
+		bc.stats.held -= freed;
+		bc.stats.given_back += freed;
+	}
+	lock_release(&bc.lock);
+	return freed;
+}
+
+/*
+ * The buffer to reuse: the least recent one, given a page if it has none; when no page
+ * can be had, the least recent one with a page (the BCACHE_KEEP always have theirs).
+ */
+static struct bbuf *victim(void)
+{
+	struct bbuf *b = bc.lru.prev;
+
+	if (b->data)
+		return b;
+	if ((b->data = kpage_alloc()) != NULL) {
+		bc.stats.held++;
+		return b;
+	}
+	while (!b->data)
+		b = b->prev;
+	return b;
 }
 
 static void take(void)
@@ -228,7 +307,7 @@ static int fill_run(struct block_dev *disk, uint64_t block, uint64_t max)
 		return r;
 	bc.stats.misses += n;
 	for (uint64_t i = 0; i < n; i++) {
-		struct bbuf *b = bc.lru.prev;
+		struct bbuf *b = victim();
 		if (b->disk && b->dirty && writeback(b) != 0)
 			break;		/* the rest will be read one by one */
 		install(b, disk, block + i, bc.run + i * BCACHE_BLOCK,
@@ -252,7 +331,8 @@ static long stream(struct block_dev *disk, uint64_t pos, const struct iobuf *buf
 	int r;
 
 	if (within + want < (size_t)BCACHE_RUN * BCACHE_BLOCK ||
-	    (block + BCACHE_RUN) * BCACHE_BLOCK > disk_bytes || absent_run(disk, block, BCACHE_RUN) < BCACHE_RUN)
+	    (block + BCACHE_RUN) * BCACHE_BLOCK > disk_bytes ||
+	    absent_run(disk, block, BCACHE_RUN) < BCACHE_RUN)
 		return 0;
 	bytes = (uint64_t)BCACHE_RUN * BCACHE_BLOCK;
 	if ((r = block_read(disk, block * (BCACHE_BLOCK / ss), bytes / ss, bc.run)) != 0)
@@ -278,7 +358,7 @@ static struct bbuf *get(struct block_dev *disk, uint64_t block, bool fill, int *
 		goto found;
 	}
 	bc.stats.misses++;
-	b = bc.lru.prev;
+	b = victim();
 	if (b->disk && b->dirty && (*err = writeback(b)) != 0)
 		return NULL;		/* it stays, dirty, for the next sync to try */
 	b->disk = disk;
@@ -392,11 +472,19 @@ int bcache_writeback(void)
 }
 
 #ifndef KEEL_HOST_TEST
-/* The flusher: what a power cut can lose is at most BCACHE_FLUSH_MS old. */
+/*
+ * The flusher: what a power cut can lose is at most BCACHE_FLUSH_MS old. Memory pressure
+ * (bcache_shrink) calls a round early, so that dirty pages can be given back too.
+ */
 static void flusher(void)
 {
 	for (;;) {
-		sched_sleep_ms(BCACHE_FLUSH_MS);
+		lock_acquire(&bc.lock);
+		while (!bc.flush_now &&
+		       waitq_wait_lock_timeout(&bc.flushq, &bc.lock, BCACHE_FLUSH_MS) == 0)
+			;
+		bc.flush_now = false;
+		lock_release(&bc.lock);
 		bcache_writeback();
 	}
 }

@@ -237,6 +237,70 @@ int fat_alloc(struct fat_vol *vol, uint32_t prev, uint32_t *c)
 	return -ENOSPC;
 }
 
+/* Puts cluster c's entry v into the bytes at b, which hold the FAT from entry_off(g, first). */
+static void entry_put(const struct fat_geom *g, uint8_t *b, uint32_t first, uint32_t c, uint32_t v)
+{
+	uint8_t *p = b + (entry_off(g, c) - entry_off(g, first));
+
+	if (g->type == 12) {
+		uint16_t old = fat_rd16(p);
+		fat_wr16(p, (uint16_t)(c & 1 ? (old & 0x000F) | (v << 4) : (old & 0xF000) | (v & 0xFFF)));
+	} else if (g->type == 16) {
+		fat_wr16(p, (uint16_t)v);
+	} else {
+		fat_wr32(p, (fat_rd32(p) & ~FAT32_MASK) | (v & FAT32_MASK));
+	}
+}
+
+int fat_alloc_run(struct fat_vol *vol, uint32_t prev, uint32_t want, uint32_t *first,
+		  uint32_t *got)
+{
+	const struct fat_geom *g = &vol->g;
+	uint8_t b[4 * FAT_ALLOC_RUN + 2];
+	uint32_t f = 0, k = 0, v;
+	int r;
+
+	want = MIN(want, (uint32_t)FAT_ALLOC_RUN);
+	if (want == 0)
+		return -EINVAL;
+	/* The first free cluster from vol->next on, and the free ones right after it. */
+	for (uint32_t i = 0; i < g->clusters && k < want; i++) {
+		uint32_t cand = 2 + (vol->next - 2 + i) % g->clusters;
+		if (k && cand != f + k)
+			break;		/* the search wrapped to cluster 2 */
+		if ((r = fat_get(vol, cand, &v)) != 0)
+			return r;
+		if (v == FAT_FREE && k++ == 0)
+			f = cand;
+		else if (v != FAT_FREE && k)
+			break;
+	}
+	if (k == 0)
+		return -ENOSPC;
+	/* The run links up and ends its chain, in one write per FAT copy, before prev leads to it. */
+	uint64_t off = entry_off(g, f);
+	size_t len = (size_t)(entry_off(g, f + k - 1) + (g->type == 32 ? 4 : 2) - off);
+	if ((r = fat_read(vol, off, b, len)) != 0)
+		return r;
+	for (uint32_t i = 0; i < k; i++)
+		entry_put(g, b, f, f + i, i + 1 < k ? f + i + 1 : g->eoc);
+	for (uint32_t i = 0; i < g->fats; i++) {
+		uint64_t o = off + i * g->fat_bytes;
+		if (vol->win_ok && o < vol->win_off + 512 && o + len > vol->win_off)
+			vol->win_ok = false;
+		if ((r = fat_write(vol, o, b, len, FAT_W_FAT)) != 0)
+			return r;
+	}
+	if (prev && (r = fat_set(vol, prev, f)) != 0)
+		return r;
+	vol->next = f + k < g->clusters + 2 ? f + k : 2;
+	vol->free = vol->free > k ? vol->free - k : 0;
+	vol->fsinfo_dirty = true;
+	*first = f;
+	*got = k;
+	return 0;
+}
+
 /* Frees the chain from c on; a damaged one is freed as far as it goes. */
 int fat_free_chain(struct fat_vol *vol, uint32_t c)
 {

@@ -89,7 +89,8 @@ static int grow(struct fat_node *n, uint64_t size)
 	if (need == 0)
 		return 0;
 	if (!n->first) {
-		if ((r = fat_alloc(vol, 0, &n->first)) != 0)
+		uint32_t got;
+		if ((r = fat_alloc_run(vol, 0, need, &n->first, &got)) != 0)
 			return r;
 		n->hint_idx = 0;
 		n->hint_clus = n->first;
@@ -99,14 +100,19 @@ static int grow(struct fat_node *n, uint64_t size)
 		return r;
 	if (!c)
 		return fat_damaged(vol, n, "a file is larger than its cluster chain");
+	/*
+	 * The hint stays at the old end, where the write that grows the file starts: were
+	 * it left at the new end, that write would walk the chain from its first cluster.
+	 */
 	for (uint32_t i = MIN(have, need) - 1; i + 1 < need; i++) {
+		uint32_t got = 1;
 		if ((r = fat_next(vol, n, c, &nx)) != 0)
 			return r;
-		if (!nx && (r = fat_alloc(vol, c, &nx)) != 0)
+		/* Past the chain's end, the rest comes in runs of consecutive clusters. */
+		if (!nx && (r = fat_alloc_run(vol, c, need - 1 - i, &nx, &got)) != 0)
 			return r;
-		c = nx;
-		n->hint_idx = i + 1;
-		n->hint_clus = c;
+		c = nx + got - 1;
+		i += got - 1;
 	}
 	return 0;
 }
@@ -250,7 +256,7 @@ static int fat_vlookup(struct vnode *dv, const char *name, size_t len, struct vn
 		return 0;
 	}
 	fat_vol_enter(dir->vol);
-	if ((r = fat_dir_find(dir->vol, dir, name, len, &e)) == 0) {
+	if ((r = fat_dir_lookup(dir->vol, dir, name, len, &e)) == 0) {
 		if (!(n = fat_node_get(dir->vol, dir, &e)))
 			r = -ENOMEM;
 		else
@@ -284,8 +290,6 @@ static int make_dir_clus(struct fat_vol *vol, struct fat_node *parent, uint32_t 
 
 	if ((r = fat_alloc(vol, 0, c)) != 0)
 		return r;
-	if (vol->hint_dir == *c)
-		vol->hint_ok = false;	/* a directory that was there before: its hint is stale */
 	new_de(de, FAT_ATTR_DIR, *c);
 	memset(de, ' ', 11);
 	de[0] = '.';
@@ -312,7 +316,11 @@ static int fat_vcreate(struct vnode *dv, const char *name, uint32_t mode, uint32
 	if (!KEEL_S_ISDIR(mode) && !KEEL_S_ISREG(mode))
 		return -EPERM;	/* FAT holds no symlinks */
 	fat_vol_enter(vol);
-	if ((r = fat_dir_find(vol, dir, name, strlen(name), &e)) != -ENOENT) {
+	/*
+	 * fat_dir_add finds a name that is there already (its one scan of the directory);
+	 * a directory's first cluster is made before that, so the check comes first then.
+	 */
+	if (KEEL_S_ISDIR(mode) && (r = fat_dir_find(vol, dir, name, strlen(name), &e)) != -ENOENT) {
 		r = r == 0 ? -EEXIST : r;
 		goto out;
 	}

@@ -360,6 +360,23 @@ void fat_alias_tail(uint8_t *name11, const uint8_t *base11, unsigned n)
 		name11[bl + i] = (uint8_t)tail[tl - 1 - i];
 }
 
+unsigned fat_alias_tail_of(const uint8_t *name11, const uint8_t *base11)
+{
+	uint8_t again[11];
+	unsigned n = 0;
+	int t = 7, i;
+
+	/* The last '~' of the name: the base may hold one of its own. */
+	while (t >= 0 && name11[t] != '~')
+		t--;
+	if (t < 0 || t == 7 || name11[t + 1] < '1' || name11[t + 1] > '9')
+		return 0;
+	for (i = t + 1; i < 8 && name11[i] >= '0' && name11[i] <= '9'; i++)
+		n = n * 10 + (unsigned)(name11[i] - '0');
+	fat_alias_tail(again, base11, n);
+	return memcmp(again, name11, 11) == 0 ? n : 0;
+}
+
 /* ---------------------------------------------------------------------------------------
  * Times ("Date and Time Formats": years from 1980, two-second steps) */
 

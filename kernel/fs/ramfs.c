@@ -194,8 +194,30 @@ static void page_free(struct ramfs_node *n, unsigned char *page)
 	}
 }
 
-/* The bytes charged to n's owner besides its pages: the node itself. */
+/*
+ * The bytes charged to n's owner besides its pages: the node itself. A name too long for
+ * the node's own buffer takes a block of at most KEEL_NAME_MAX + 1 bytes more, which is
+ * not charged: it is bounded by half the node's size.
+ */
 #define NODE_CHARGE	sizeof(struct ramfs_node)
+
+/* The heap's 512-byte class holds a node and its 8-byte canary (heap.c). */
+_Static_assert(sizeof(struct ramfs_node) + 8 <= 512, "a node fits the heap's 512-byte class");
+
+/* Gives n the name (len bytes). Returns 0, or -ENOSPC with n's name as it was. */
+static int name_set(struct ramfs_node *n, const char *name, size_t len)
+{
+	char *to = n->iname;
+
+	if (len > RAMFS_NAME_INLINE && !(to = kmalloc(len + 1)))
+		return -ENOSPC;
+	memcpy(to, name, len);
+	to[len] = '\0';
+	if (n->name != n->iname)
+		kfree(n->name);
+	n->name = to;
+	return 0;
+}
 
 /* ---------------------------------------------------------------------------------------
  * Nodes and directories */
@@ -213,8 +235,12 @@ static struct ramfs_node *node_new(const char *name, size_t len, uint32_t mode, 
 		*err = -ENOSPC;
 		return NULL;
 	}
-	memcpy(n->name, name, len);
-	n->name[len] = '\0';
+	n->name = n->iname;
+	if ((*err = name_set(n, name, len)) != 0) {
+		kfree(n);
+		uncharge(uid, NODE_CHARGE);
+		return NULL;
+	}
 	vnode_init(&n->vn, &ramfs_ops, fs.root ? &fs.root->vn : NULL);
 	n->ino = ++fs.next_ino;
 	n->mode = mode;
@@ -240,6 +266,8 @@ static void node_free(struct ramfs_node *n)
 {
 	data_free(n);
 	uncharge(n->uid, NODE_CHARGE);
+	if (n->name != n->iname)
+		kfree(n->name);
 	kfree(n);
 }
 
@@ -417,12 +445,14 @@ static int ramfs_rename(struct vnode *fdv, const char *fname, struct vnode *tdv,
 			return -ENOTDIR;
 		if (old->children[0])
 			return -ENOTEMPTY;
-		node_remove(old);
 	}
+	/* The name is set unlinked (it is the skip list's key); a failure puts n back. */
 	dir_unlink(n);
-	memcpy(n->name, tname, strlen(tname) + 1);
-	dir_link(dir, n);
-	return 0;
+	int err = name_set(n, tname, strlen(tname));
+	if (!err && old)
+		node_remove(old);
+	dir_link(err ? n->parent : dir, n);
+	return err;
 }
 
 /* What a hole in a file reads as. */
@@ -616,7 +646,7 @@ static int ramfs_readdir(struct vnode *v, uint64_t index, struct keel_dirent *d)
 	dir->cursor_index = index;
 	d->ino = c->ino;
 	d->mode = c->mode;
-	memcpy(d->name, c->name, sizeof(d->name));
+	memcpy(d->name, c->name, strlen(c->name) + 1);
 	return 1;
 }
 

@@ -15,7 +15,11 @@
 #include "memlayout.h"
 #include <keel/errno.h>
 
-int path_from_user(const char *upath, char *out)
+/*
+ * Not inlined: its copy of the user's path (KEEL_PATH_MAX) is off the stack again before
+ * the caller walks the path, deep into a file system and a disk driver.
+ */
+__attribute__((noinline)) int path_from_user(const char *upath, char *out)
 {
 	char rel[KEEL_PATH_MAX + 1];
 	long len = strncpy_from_user(rel, upath, sizeof(rel));

@@ -12,6 +12,7 @@
  * runs between a write's pages; several CPUs will need a sleeping lock per vnode there.
  */
 #include "file.h"
+#include "heap.h"
 #include "lib.h"
 #include "lock.h"
 #include "sched.h"
@@ -284,9 +285,11 @@ static int step(struct vnode *dir, const char *name, size_t len, struct vnode **
  * followed; the last component's is followed when follow is set. Relative link targets
  * start at the link's directory. Returns the node with one reference.
  */
-static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out)
+typedef char walk_path[KEEL_PATH_MAX + 1];
+
+static int walk_in(const char *path, bool follow, uint32_t uid, struct vnode **out,
+		   walk_path **buf)
 {
-	char buf[2][KEEL_PATH_MAX + 1];
 	int which = 0, links = 0, err;
 	struct vnode *n;
 	const char *p = path;
@@ -340,7 +343,12 @@ static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out)
 			continue;
 		}
 		/* Replace the link by its target: target + the rest of the path. */
-		char *next = buf[which ^= 1];
+		if (!*buf && !(*buf = kmalloc(2 * sizeof(walk_path)))) {
+			put_locked(child);
+			put_locked(n);
+			return -ENOMEM;
+		}
+		char *next = (*buf)[which ^= 1];
 		err = ++links > VFS_SYMLINK_MAX ? -ELOOP :
 		      cst.size + strlen(p) > KEEL_PATH_MAX ? -ENAMETOOLONG : 0;
 		if (!err && vnode_read_kernel(child, 0, next, cst.size) != (long)cst.size)
@@ -358,6 +366,20 @@ static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out)
 			n->ops->stat(n, &st);
 		}
 	}
+}
+
+/*
+ * walk_in's two paths of KEEL_PATH_MAX, for a link's target and the rest of the path,
+ * come from the heap when the first link is met, since a walk runs deep in a system
+ * call's stack.
+ */
+static int walk(const char *path, bool follow, uint32_t uid, struct vnode **out)
+{
+	walk_path *buf = NULL;
+	int err = walk_in(path, follow, uid, out, &buf);
+
+	kfree(buf);
+	return err;
 }
 
 int vfs_lookup(const char *path, bool follow, uint32_t uid, struct vnode **out)

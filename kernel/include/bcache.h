@@ -12,13 +12,16 @@
 #include "uaccess.h"
 
 #define BCACHE_BLOCK	4096	/* bytes a buffer holds: a page, whole sectors of any disk */
-#define BCACHE_COUNT	256	/* buffers: 1 MiB */
+#define BCACHE_COUNT	256	/* buffers: 1 MiB at most */
+#define BCACHE_KEEP	32	/* of them, those whose pages are never given back: 128 KiB */
 #define BCACHE_FLUSH_MS	5000	/* the flusher writes dirty buffers back this often */
 #define BCACHE_RUN	64	/* blocks a read that misses brings in at once: 256 KiB */
 
 struct bcache_stats {
 	uint64_t hits, misses, writebacks;
 	uint64_t streamed;		/* blocks read past the buffers (long reads) */
+	uint64_t held;			/* buffers that have a page now */
+	uint64_t given_back;		/* pages given back under memory pressure, in all */
 };
 
 /* Allocates the buffers. Returns 0, or -ENOMEM (the /dev nodes then go straight to the disks). */
@@ -69,5 +72,13 @@ int bcache_sync(void);
 int bcache_sync_dev(struct block_dev *d);
 
 void bcache_get_stats(struct bcache_stats *s);
+
+/*
+ * The cache's pmm shrinker (bcache_init registers it): gives back the pages of clean
+ * buffers beyond BCACHE_KEEP, unless a request is going through the cache. Dirty buffers
+ * stay, and the flusher is woken to write them back, so that a later call frees them too.
+ * Returns the pages given back.
+ */
+size_t bcache_shrink(void);
 
 #endif

@@ -168,6 +168,9 @@ bool fat_name_83(const char *name, uint8_t *name11, uint8_t *ntres);
 void fat_alias_base(const char *name, uint8_t *name11);
 void fat_alias_tail(uint8_t *name11, const uint8_t *base11, unsigned n);
 
+/* The tail n for which fat_alias_tail(base11, n) is the short name name11, or 0 for none. */
+unsigned fat_alias_tail_of(const uint8_t *name11, const uint8_t *base11);
+
 /* DOS date and time ("Date and Time Formats") from and to seconds since 1970 (UTC). */
 void fat_time_from_unix(int64_t t, uint16_t *date, uint16_t *time);
 int64_t fat_time_to_unix(uint16_t date, uint16_t time);

@@ -22,6 +22,19 @@ enum fat_wclass { FAT_W_FAT = 1, FAT_W_DATA = 2, FAT_W_DIR = 3 };
 
 struct fat_node;
 
+/*
+ * What fat_dir_lookup learnt when it missed a name: where that name would go in the
+ * directory, so that the create which follows a miss (the VFS looks the name up first)
+ * does not scan it again. Any name added or removed anywhere on the volume forgets it.
+ */
+struct fat_miss {
+	bool ok;
+	uint32_t dir;			/* the directory's first cluster (0: the FAT12/16 root) */
+	char name[KEEL_NAME_MAX + 1];
+	uint32_t slot;			/* the first of the free slots the name needs */
+	unsigned tail;			/* the alias's tail (0: past those one scan knows) */
+};
+
 struct fat_vol {
 	struct block_dev *dev;
 	struct fat_geom g;
@@ -36,9 +49,7 @@ struct fat_vol {
 	struct fat_node *root;
 	uint64_t said[16];		/* damaged entries logged already (their de_off) */
 	unsigned nsaid;
-	uint32_t hint_dir;		/* a directory's first cluster, whose slots before... */
-	uint32_t hint_slot;		/* ...this one are all taken (fat_dir_add's hint) */
-	bool hint_ok;
+	struct fat_miss miss;
 	uint64_t dwin_off;		/* the sector small reads (directory entries) last came from */
 	bool dwin_ok;
 	uint8_t dwin[512];
@@ -82,6 +93,15 @@ int fat_damaged(struct fat_vol *vol, struct fat_node *n, const char *what);
 int fat_next(struct fat_vol *vol, struct fat_node *n, uint32_t c, uint32_t *next);
 int fat_chain_at(struct fat_vol *vol, struct fat_node *n, uint32_t index, uint32_t *c);
 int fat_alloc(struct fat_vol *vol, uint32_t prev, uint32_t *c);
+/*
+ * Allocates up to want (at most FAT_ALLOC_RUN) free clusters in a row, from where the
+ * last allocation ended: the first free one and those free right after it, linked into
+ * a chain that ends there, then linked after prev (0: none). Returns 0 with the first in
+ * *first and their number in *got, -ENOSPC, or an error.
+ */
+#define FAT_ALLOC_RUN	128
+int fat_alloc_run(struct fat_vol *vol, uint32_t prev, uint32_t want, uint32_t *first,
+		  uint32_t *got);
 int fat_free_chain(struct fat_vol *vol, uint32_t c);
 int fat_set(struct fat_vol *vol, uint32_t c, uint32_t v);
 int fat_zero_clus(struct fat_vol *vol, uint32_t c);
@@ -97,6 +117,9 @@ uint32_t fat_mode(const struct fat_node *n);
 int fat_dir_scan(struct fat_vol *vol, struct fat_node *dir, uint32_t *slot, struct fat_dirent *e);
 int fat_dir_find(struct fat_vol *vol, struct fat_node *dir, const char *name, size_t len,
 		 struct fat_dirent *e);
+/* fat_dir_find for the VFS's lookup, which remembers a miss (struct fat_miss). */
+int fat_dir_lookup(struct fat_vol *vol, struct fat_node *dir, const char *name, size_t len,
+		   struct fat_dirent *e);
 int fat_dir_add(struct fat_vol *vol, struct fat_node *dir, const char *name, uint8_t *de,
 		uint64_t *off);
 int fat_dir_del(struct fat_vol *vol, struct fat_node *dir, const struct fat_dirent *e);

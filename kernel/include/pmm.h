@@ -58,9 +58,22 @@ void pmm_add_high(void);
 
 /*
  * Returns the physical address of a free frame, or 0 when there is none. The frame's
- * contents are whatever they were. Constant time: at most PMM_MAX_ORDER block splits.
+ * contents are whatever they were. Constant time: at most PMM_MAX_ORDER block splits;
+ * when no frame is free, the shrinkers are asked for some first (pmm_alloc_contig too).
  */
 uint64_t pmm_alloc(void);
+
+/*
+ * A shrinker gives memory back when the allocator has none left: it frees what it can
+ * (caches it can refill), through pmm_free or kfree, and returns the frames it freed.
+ * It may be called wherever an allocation happens, from interrupts too, and from inside
+ * its own subsystem: so it never sleeps or allocates, and gives up (returns 0) when its
+ * structures are in use. pmm_shrinker_register adds one for good; returns 0, or -ENOSPC
+ * past PMM_SHRINKERS_MAX.
+ */
+#define PMM_SHRINKERS_MAX	4
+typedef size_t (*pmm_shrinker)(void);
+int pmm_shrinker_register(pmm_shrinker fn);
 
 /*
  * Returns a frame to the allocator. A frame that is not handed out (already free, never

@@ -27,9 +27,16 @@
 /* A node: the VFS's vnode first, then the ramfs's own. */
 #define RAMFS_LEVELS	8	/* of a directory's skip list: O(log n) up to 4^8 entries */
 
+/*
+ * Names up to RAMFS_NAME_INLINE bytes live in the node, which the inline buffer fills to
+ * the heap's 512-byte class (doc/memory.md); longer ones, up to KEEL_NAME_MAX, get a block
+ * of their own. A 256-byte array in every node would put each in the 1 KiB class.
+ */
+#define RAMFS_NAME_INLINE	231
+
 struct ramfs_node {
 	struct vnode vn;
-	char name[KEEL_NAME_MAX + 1];
+	char *name;			/* iname, or a block of the heap */
 	uint32_t ino, mode, uid, gid;
 	uint64_t mtime;
 	struct ramfs_node *parent;	/* the root is its own parent */
@@ -49,6 +56,7 @@ struct ramfs_node {
 	unsigned char **pages;		/* else: size bytes in pages, NULL for a hole */
 	size_t npages;			/* length of the pages array */
 	bool linked;			/* still in the tree */
+	char iname[RAMFS_NAME_INLINE + 1];
 };
 
 struct ramfs_stats {

@@ -56,6 +56,9 @@ static struct {
 	size_t cursor[PMM_ZONES];	/* first fresh range of the zone that may be non-empty */
 	uint64_t fresh_frames[PMM_ZONES];
 	uint64_t carve_limit;		/* fresh memory is reachable below this */
+	pmm_shrinker shrinkers[PMM_SHRINKERS_MAX];
+	unsigned nshrinkers;
+	bool shrinking;			/* a shrinker runs: no other is asked meanwhile */
 } pmm = { .lock = LOCK_INIT("pmm") };
 
 static inline uint64_t frame_of(uint64_t pa) { return pa >> FRAME_SHIFT; }
@@ -296,7 +299,48 @@ void pmm_add_high(void)
 	pmm.carve_limit = UINT64_MAX;
 }
 
-uint64_t pmm_alloc(void)
+int pmm_shrinker_register(pmm_shrinker fn)
+{
+	int r = -ENOSPC;
+
+	lock_acquire(&pmm.lock);
+	if (pmm.nshrinkers < PMM_SHRINKERS_MAX) {
+		pmm.shrinkers[pmm.nshrinkers++] = fn;
+		r = 0;
+	}
+	lock_release(&pmm.lock);
+	return r;
+}
+
+/*
+ * Asks every shrinker for frames, outside the lock (they free frames through it). A
+ * shrinker that allocates, or an interrupt's allocation meanwhile, asks none again.
+ * Returns the frames they gave back.
+ */
+static size_t shrink(void)
+{
+	pmm_shrinker fn[PMM_SHRINKERS_MAX];
+	unsigned n = 0;
+	size_t got = 0;
+
+	lock_acquire(&pmm.lock);
+	if (!pmm.shrinking && pmm.nshrinkers > 0) {
+		pmm.shrinking = true;
+		n = pmm.nshrinkers;
+		memcpy(fn, pmm.shrinkers, n * sizeof(fn[0]));
+	}
+	lock_release(&pmm.lock);
+	if (n == 0)
+		return 0;
+	for (unsigned i = 0; i < n; i++)
+		got += fn[i]();
+	lock_acquire(&pmm.lock);
+	pmm.shrinking = false;
+	lock_release(&pmm.lock);
+	return got;
+}
+
+static uint64_t alloc_one(void)
 {
 	uint64_t pa;
 
@@ -306,6 +350,15 @@ uint64_t pmm_alloc(void)
 	if (pa == 0)
 		pa = block_alloc(0, 0);
 	lock_release(&pmm.lock);
+	return pa;
+}
+
+uint64_t pmm_alloc(void)
+{
+	uint64_t pa = alloc_one();
+
+	if (pa == 0 && shrink() > 0)
+		pa = alloc_one();
 	return pa;
 }
 
@@ -450,7 +503,7 @@ static uint64_t block_search_below(unsigned order, uint64_t limit)
 	return 0;
 }
 
-uint64_t pmm_alloc_contig(size_t n, uint64_t limit)
+static uint64_t alloc_contig(size_t n, uint64_t limit)
 {
 	unsigned order = order_for(n);
 	uint64_t pa = 0;
@@ -468,6 +521,16 @@ uint64_t pmm_alloc_contig(size_t n, uint64_t limit)
 	if (pa != 0 && n < (1UL << order))
 		range_free(pa + n * FRAME_SIZE, pa + ((uint64_t)FRAME_SIZE << order));
 	lock_release(&pmm.lock);
+	return pa;
+}
+
+uint64_t pmm_alloc_contig(size_t n, uint64_t limit)
+{
+	uint64_t pa = alloc_contig(n, limit);
+
+	/* A run larger than any block can be is not worth the caches' memory. */
+	if (pa == 0 && n != 0 && order_for(n) <= PMM_MAX_ORDER && shrink() > 0)
+		pa = alloc_contig(n, limit);
 	return pa;
 }
 

@@ -11,6 +11,7 @@
 
 #include <bcache.h>
 #include <heap.h>
+#include <pmm.h>
 #include <keel/errno.h>
 #include "tap.h"
 
@@ -20,8 +21,22 @@ static struct {
 	uint8_t *bytes;
 	int reads, writes, flushes;
 	bool fail_read, fail_write;
+	bool shrink_in_read;		/* a read asks the cache's shrinker, as an allocation there would */
+	long shrunk_in_read;
 } fake;
 static struct block_dev disk, part;
+
+/* Pages, which can be made to run out; the shrinker the cache registers, to call as pmm would. */
+static struct { int live; bool out; pmm_shrinker shrinker; } pages;
+void *kpage_alloc(void)
+{
+	if (pages.out)
+		return NULL;
+	pages.live++;
+	return aligned_alloc(4096, 4096);
+}
+void kpage_free(void *p) { if (p) { pages.live--; free(p); } }
+int pmm_shrinker_register(pmm_shrinker fn) { pages.shrinker = fn; return 0; }
 
 /* --- What bcache.c calls: the block layer, the lock API, the heap, user copies. */
 int block_read(struct block_dev *d, uint64_t lba, uint64_t count, void *buf)
@@ -32,6 +47,8 @@ int block_read(struct block_dev *d, uint64_t lba, uint64_t count, void *buf)
 		return -EINVAL;
 	}
 	fake.reads++;
+	if (fake.shrink_in_read)
+		fake.shrunk_in_read = (long)pages.shrinker();
 	if (fake.fail_read)
 		return -EIO;
 	memcpy(buf, fake.bytes + (d->start + lba) * SS, count * SS);
@@ -59,11 +76,12 @@ int waitq_wait_lock(struct waitq *wq, struct lock *l) { (void)wq, (void)l; retur
 void waitq_wake_all(struct waitq *wq) { (void)wq; }
 void *kmalloc(size_t size) { return malloc(size); }
 void kfree(void *p) { free(p); }
+
 int copy_to_user(void *d, const void *s, size_t n) { (void)d, (void)s, (void)n; return -EFAULT; }
 int copy_from_user(void *d, const void *s, size_t n) { (void)d, (void)s, (void)n; return -EFAULT; }
 
-/* A disk of 2 MiB + 1 sector (its last block is short); part starts at sector 3. */
-#define DISK_SECTORS	(4096 + 1)
+/* A disk of 8 MiB + 1 sector (its last block is short); part starts at sector 3. */
+#define DISK_SECTORS	(16384 + 1)
 
 static void setup(void)
 {
@@ -206,6 +224,50 @@ static void test_failures(void)
 	ok(buf[0] == keep, "and changed nothing in the cache");
 }
 
+static void test_shrink(void)
+{
+	struct bcache_stats st;
+	uint8_t buf[8];
+	uint64_t base = 600 * BCACHE_BLOCK;	/* blocks 600 to 600 + BCACHE_COUNT */
+
+	for (int i = 0; i < BCACHE_COUNT; i++)
+		io(&disk, base + (uint64_t)i * BCACHE_BLOCK, buf, 1, false);
+	io(&disk, base, "S", 1, true);		/* one dirty buffer */
+	bcache_get_stats(&st);
+	is_int((long)st.held, BCACHE_COUNT, "reading BCACHE_COUNT blocks gives every buffer its page");
+	is_int(pages.live, BCACHE_COUNT, "pages held: one a buffer");
+	ok(pages.shrinker == bcache_shrink, "the cache registered its shrinker");
+
+	fake.shrink_in_read = true;
+	io(&disk, 1500 * BCACHE_BLOCK, buf, 1, false);
+	fake.shrink_in_read = false;
+	is_int(fake.shrunk_in_read, 0, "asked while a request goes through the cache, it gives nothing");
+	long freed = (long)pages.shrinker();
+	bcache_get_stats(&st);
+	is_int(freed, BCACHE_COUNT - BCACHE_KEEP - 1,
+	       "under pressure, every clean buffer beyond BCACHE_KEEP gives its page back");
+	is_int(pages.live, BCACHE_KEEP + 1, "the kept ones and the dirty one hold theirs");
+	ok(st.held == BCACHE_KEEP + 1 && st.given_back == (uint64_t)freed, "the stats count them");
+
+	pages.out = true;
+	fake.reads = 0;
+	for (int i = 0; i < 3 * BCACHE_KEEP; i++)
+		is_int(io(&disk, (uint64_t)(1000 + i) * BCACHE_BLOCK, buf, 8, false), 8,
+		       "with no page to be had, reads go on through the kept buffers (block %d)", 1000 + i);
+	ok(memcmp(buf, fake.bytes + (uint64_t)(1000 + 3 * BCACHE_KEEP - 1) * BCACHE_BLOCK, 8) == 0,
+	   "with the disk's bytes");
+	is_int(pages.live, BCACHE_KEEP + 1, "and take no more pages");
+	is_int(io(&disk, base, buf, 1, false), 1, "the dirty buffer kept its write");
+	ok(buf[0] == 'S', "which reads back");
+	pages.out = false;
+	is_int(bcache_sync(), 0, "sync writes it");
+	ok(fake.bytes[base] == 'S', "to the disk");
+	io(&disk, 2000 * BCACHE_BLOCK, buf, 1, false);
+	bcache_get_stats(&st);
+	ok(st.held > BCACHE_KEEP + 1, "once pages can be had, the cache grows again (%llu buffers)",
+	   (unsigned long long)st.held);
+}
+
 int main(void)
 {
 	setup();
@@ -216,6 +278,7 @@ int main(void)
 	test_partition();
 	test_eviction();
 	test_failures();
+	test_shrink();
 	free(fake.bytes);
 	return done_testing();
 }

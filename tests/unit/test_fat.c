@@ -195,6 +195,21 @@ static void names(void)
 	fat_alias_base("a+b=c.tar.gz", base);
 	fat_alias_tail(n11, base, 1);
 	ok(memcmp(n11, "A_B_CT~1GZ ", 11) == 0, "a+b=c.tar.gz -> A_B_CT~1.GZ (inner dots dropped)");
+	fat_alias_base("Long File Name One.txt", base);
+	ok(fat_alias_tail_of((const uint8_t *)"LONGFI~1TXT", base) == 1 &&
+	   fat_alias_tail_of((const uint8_t *)"LONGF~12TXT", base) == 12 &&
+	   fat_alias_tail_of((const uint8_t *)"LONG~123TXT", base) == 123,
+	   "the tails of aliases of a base are read back, whatever their length");
+	ok(fat_alias_tail_of((const uint8_t *)"LONGFI~1TX ", base) == 0 &&
+	   fat_alias_tail_of((const uint8_t *)"LONGFX~1TXT", base) == 0 &&
+	   fat_alias_tail_of((const uint8_t *)"LONGFI~0TXT", base) == 0 &&
+	   fat_alias_tail_of((const uint8_t *)"LONGF~1 TXT", base) == 0 &&
+	   fat_alias_tail_of((const uint8_t *)"LONGFIL TXT", base) == 0 &&
+	   fat_alias_tail_of((const uint8_t *)"LONGFI~ TXT", base) == 0,
+	   "other extensions, bases, tail 0, a short base, no tail or an empty one are not aliases of it");
+	fat_alias_base("x~y long.txt", base);
+	fat_alias_tail(n11, base, 3);
+	ok(fat_alias_tail_of(n11, base) == 3, "a base holding a ~ of its own: its last ~ is the tail's");
 	ok(fat_lfn_sum((const uint8_t *)"README  TXT") == 0x73, "the long-name checksum of README  TXT");
 	ok(!fat_name_ok("a*b") && !fat_name_ok("trailing.") && !fat_name_ok("x\x01") && fat_name_ok("ok name"),
 	   "names with * . at the end or control characters are refused");
@@ -226,7 +241,7 @@ static void times(void)
 
 int main(void)
 {
-	plan(44);
+	plan(47);
 	malformed();
 	good();
 	fuzz();

@@ -152,6 +152,18 @@ static void test_pmm(void)
 	is_int(pmm_alloc_contig(2048, PMM_NO_LIMIT), 0, "a run beyond the largest block fails");
 }
 
+/* A shrinker that gives back one frame of a cache when asked, while it holds any. */
+static struct { uint64_t frames[2]; size_t n; int asked; } cache;
+
+static size_t cache_shrink(void)
+{
+	cache.asked++;
+	if (cache.n == 0)
+		return 0;
+	pmm_free(cache.frames[--cache.n]);
+	return 1;
+}
+
 /* Running out: 0 from pmm_alloc, never a crash, and everything comes back. */
 static void test_exhaustion(void)
 {
@@ -168,6 +180,24 @@ static void test_exhaustion(void)
 	is_int(n, 63, "64 frames less the bitmap's can be had");
 	is_int(pmm_alloc(), 0, "then pmm_alloc returns 0");
 	is_int(pmm_alloc_contig(1, PMM_LOW_LIMIT), 0, "and so does pmm_alloc_contig");
+
+	/* A cache of two frames, and its shrinker: asked only when the allocator has none. */
+	cache.frames[0] = held[--n];
+	cache.frames[1] = held[--n];
+	cache.n = 2;
+	is_int(pmm_shrinker_register(cache_shrink), 0, "a shrinker registers");
+	held[n++] = pa = pmm_alloc();
+	ok(pa != 0 && cache.n == 1 && cache.asked == 1,
+	   "at none free, the shrinker is asked (allocations that failed before it came leave no trace) "
+	   "and its frame handed out");
+	held[n++] = pa = pmm_alloc_contig(1, PMM_NO_LIMIT);
+	ok(pa != 0 && cache.n == 0, "pmm_alloc_contig asks it too");
+	int asked = cache.asked;
+	is_int(pmm_alloc(), 0, "a shrinker with nothing left: 0");
+	is_int(cache.asked, asked + 1, "after asking it once");
+	is_int(pmm_alloc_contig((size_t)2 << PMM_MAX_ORDER, PMM_NO_LIMIT), 0,
+	       "a run larger than any block fails");
+	is_int(cache.asked, asked + 1, "without asking the shrinker");
 	while (n > 0)
 		pmm_free(held[--n]);
 	pmm_stats(&s);

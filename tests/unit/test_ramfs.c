@@ -569,7 +569,7 @@ test_checksum(void)
 static void
 test_bad_names(void)
 {
-	char name[300];
+	char name[KEEL_PATH_MAX + 4];
 
 	img_start();
 	DIR("ok");
@@ -602,18 +602,18 @@ test_bad_names(void)
 	   "repeated slashes and . components are dropped");
 
 	img_start();
-	memset(name, 'n', 70);
-	name[70] = '\0';
+	memset(name, 'n', KEEL_NAME_MAX + 1);
+	name[KEEL_NAME_MAX + 1] = '\0';
 	FILE_(name, "x");
 	TRAILER();
-	is_int(mount_im(), -ENAMETOOLONG, "a 70-byte name component is refused");
+	is_int(mount_im(), -ENAMETOOLONG, "a name component of KEEL_NAME_MAX + 1 bytes is refused");
 	ok(has(err, "name too long"), "the message says the name is too long (%s)", err);
 	ok(has(err, "nnnn...\""), "a long name is cut short in the message");
 
 	img_start();
-	for (int i = 0; i < 128; i++)
+	for (int i = 0; i < (KEEL_PATH_MAX + 1) / 2; i++)
 		memcpy(name + 2 * i, "d/", 2);
-	memcpy(name + 256, "f", 2);
+	memcpy(name + KEEL_PATH_MAX + 1, "f", 2);
 	FILE_(name, "x");
 	TRAILER();
 	is_int(mount_im(), -ENAMETOOLONG, "a name longer than a path is refused");
@@ -637,7 +637,7 @@ test_bad_names(void)
 static void
 test_type_clashes(void)
 {
-	char buf[300];
+	char buf[KEEL_PATH_MAX + 2];
 
 	img_start();
 	FILE_("f", "a file");
@@ -665,11 +665,11 @@ test_type_clashes(void)
 	ok(exists("/keep") && !exists("/empty"), "no node is left for the bad symlink");
 
 	img_start();
-	memset(buf, 't', 256);
-	buf[256] = '\0';
+	memset(buf, 't', KEEL_PATH_MAX + 1);
+	buf[KEEL_PATH_MAX + 1] = '\0';
 	ADD(&im, .name = "long", .mode = 0120777, .data = buf);
 	TRAILER();
-	is_int(mount_im(), -ENAMETOOLONG, "a symlink target of 256 bytes is refused");
+	is_int(mount_im(), -ENAMETOOLONG, "a symlink target of KEEL_PATH_MAX + 1 bytes is refused");
 	ok(has(err, "symlink target too long") && !exists("/long"),
 	   "the message says the target is too long, and no node is left (%s)", err);
 
@@ -801,7 +801,7 @@ static void
 test_paths(void)
 {
 	struct ramfs_node *n, *a, *b, *f;
-	char name[300];
+	char name[KEEL_PATH_MAX + 2];
 
 	fresh_tree();
 	is_int(ramfs_mkdir("/a", 0755, 0, 0), 0, "mkdir /a");
@@ -825,28 +825,28 @@ test_paths(void)
 
 	memset(name, 'x', sizeof(name));
 	name[0] = '/';
-	name[64] = '\0';
-	is_int(ramfs_create(name, 0644, 0, 0, NULL), 0, "a 63-byte name can be created");
+	name[KEEL_NAME_MAX + 1] = '\0';
+	is_int(ramfs_create(name, 0644, 0, 0, NULL), 0, "a name of KEEL_NAME_MAX (255) bytes can be created");
 	ok(exists(name), "and found");
-	name[64] = 'x';
-	name[65] = '\0';
-	is_int(ramfs_lookup(name, false, &n), -ENAMETOOLONG, "a 64-byte component: ENAMETOOLONG");
+	name[KEEL_NAME_MAX + 1] = 'x';
+	name[KEEL_NAME_MAX + 2] = '\0';
+	is_int(ramfs_lookup(name, false, &n), -ENAMETOOLONG, "a 256-byte component: ENAMETOOLONG");
 	is_int(ramfs_create(name, 0644, 0, 0, NULL), -ENAMETOOLONG,
-	       "creating a 64-byte name: ENAMETOOLONG");
-	for (int i = 0; i < 255; i += 2)
+	       "creating a 256-byte name: ENAMETOOLONG");
+	for (int i = 0; i < KEEL_PATH_MAX; i += 2)
 		memcpy(name + i, "/.", 2);
-	name[255] = '\0';
-	is_int(ramfs_lookup(name, false, &n), 0, "a 255-byte path is walked");
-	name[255] = '/';
-	name[256] = '\0';
-	is_int(ramfs_lookup(name, false, &n), -ENAMETOOLONG, "a 256-byte path: ENAMETOOLONG");
+	name[KEEL_PATH_MAX] = '\0';
+	is_int(ramfs_lookup(name, false, &n), 0, "a path of KEEL_PATH_MAX bytes is walked");
+	name[KEEL_PATH_MAX] = '/';
+	name[KEEL_PATH_MAX + 1] = '\0';
+	is_int(ramfs_lookup(name, false, &n), -ENAMETOOLONG, "a path one byte longer: ENAMETOOLONG");
 }
 
 static void
 test_symlinks(void)
 {
 	struct ramfs_node *n, *f;
-	char path[300];
+	char path[KEEL_PATH_MAX + 2];
 
 	fresh_tree();
 	ramfs_mkdir("/x", 0755, 0, 0);
@@ -891,16 +891,19 @@ test_symlinks(void)
 	       VFS_SYMLINK_MAX + 1);
 
 	is_int(ramfs_symlink("", "/e", 0, 0), -ENOENT, "an empty target is ENOENT");
-	memset(path, 'p', 256);
-	path[256] = '\0';
-	is_int(ramfs_symlink(path, "/e", 0, 0), -ENAMETOOLONG, "a 256-byte target: ENAMETOOLONG");
+	memset(path, 'p', KEEL_PATH_MAX + 1);
+	path[KEEL_PATH_MAX + 1] = '\0';
+	is_int(ramfs_symlink(path, "/e", 0, 0), -ENAMETOOLONG,
+	       "a target of KEEL_PATH_MAX + 1 bytes: ENAMETOOLONG");
 	ok(!exists("/e"), "no node is left for a refused symlink");
-	path[0] = '/';
-	path[200] = '\0';
+	memset(path, 'p', KEEL_PATH_MAX + 1);
+	for (int i = 0; i < KEEL_PATH_MAX - 200; i += 100)
+		path[i] = '/';
+	path[KEEL_PATH_MAX - 200] = '\0';
 	ramfs_symlink(path, "/big", 0, 0);
-	memset(path, 'q', 100);
+	memset(path, 'q', 250);
 	memcpy(path, "/big/", 5);
-	path[100] = '\0';
+	path[250] = '\0';
 	is_int(ramfs_lookup(path, false, &n), -ENAMETOOLONG,
 	       "a link whose expansion passes the path limit: ENAMETOOLONG");
 	is_int(ramfs_symlink("/x", "/a/abs", 0, 0), -EEXIST, "a symlink over a name is EEXIST");
@@ -1241,6 +1244,24 @@ test_rename(void)
 	ok(KEEL_S_ISLNK(node("/e/moved")->mode) && exists("/e/sub"), "the target stays");
 	is_int(ramfs_rename("/c", "/e/sub/c"), 0, "a file into another directory");
 	ok(node("/e/sub/c")->parent == node("/e/sub"), "its parent is the new directory");
+
+	/* Names longer than the node's own buffer live in a block of their own. */
+	char lname[KEEL_NAME_MAX + 2], sname[RAMFS_NAME_INLINE + 2];
+	lname[0] = sname[0] = '/';
+	memset(lname + 1, 'L', KEEL_NAME_MAX);
+	lname[KEEL_NAME_MAX + 1] = '\0';
+	memset(sname + 1, 'S', RAMFS_NAME_INLINE);
+	sname[RAMFS_NAME_INLINE + 1] = '\0';
+	is_int(ramfs_create(sname, 0644, 0, 0, &n), 0, "a name that just fits the node is made");
+	ok(n->name == n->iname, "it is kept in the node");
+	is_int(ramfs_rename(sname, lname), 0, "renamed to a name of KEEL_NAME_MAX bytes");
+	ok(n->name != n->iname && strlen(n->name) == KEEL_NAME_MAX && node(lname) == n,
+	   "which is kept outside the node, whole, and found");
+	is_int(ramfs_rename(lname, "/short"), 0, "renamed back to a short name");
+	ok(n->name == n->iname && node("/short") == n && !exists(lname),
+	   "which is in the node again, and the long one is gone");
+	is_int(ramfs_create(lname, 0644, 0, 0, NULL), 0, "a file made with a long name");
+	is_int(ramfs_unlink(lname), 0, "is removed (its name's block is freed: the sanitizer checks)");
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <keel.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,13 +52,18 @@ copy_tree(const char *from, const char *to, const struct keel_stat *st)
 		warn("cannot access '%s'", from);
 		return -1;
 	}
+	/* From the heap: a tree as deep as the descriptors allow would not fit the stack. */
+	char *src = malloc(2 * (KEEL_PATH_MAX + 1)), *dst = src + KEEL_PATH_MAX + 1;
+	if (!src) {
+		warn("%s", from);
+		close(fd);
+		return -1;
+	}
 	while (readdir(fd, &d) > 0) {
-		char src[KEEL_PATH_MAX + 1], dst[KEEL_PATH_MAX + 1];
-
 		if (strcmp(d.name, ".") == 0 || strcmp(d.name, "..") == 0)
 			continue;
-		if (path_join(src, sizeof(src), from, d.name) < 0 ||
-		    path_join(dst, sizeof(dst), to, d.name) < 0) {
+		if (path_join(src, KEEL_PATH_MAX + 1, from, d.name) < 0 ||
+		    path_join(dst, KEEL_PATH_MAX + 1, to, d.name) < 0) {
 			warn("%s/%s", to, d.name);
 			status = -1;
 			continue;
@@ -65,6 +71,7 @@ copy_tree(const char *from, const char *to, const struct keel_stat *st)
 		if (copy_any(src, dst) < 0)
 			status = -1;
 	}
+	free(src);
 	close(fd);
 	return status;
 }

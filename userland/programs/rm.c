@@ -45,21 +45,40 @@ first_entry(const char *path, char *name, size_t size)
 }
 
 /*
+ * The path rm -r is working in, grown by a name on the way down and cut back on the way
+ * up: one buffer for the whole walk, since a tree may be deeper than the stack holds
+ * paths of KEEL_PATH_MAX.
+ */
+static char tree[KEEL_PATH_MAX + 1];
+
+/*
  * Empties the directory path: removes its first entry until there is none (removing an
  * entry shifts the others, so the first is always the next). Returns 0 or -1.
  */
 static int
 remove_contents(const char *path)
 {
-	char child[KEEL_PATH_MAX + 1], name[KEEL_NAME_MAX + 1];
+	static char name[KEEL_NAME_MAX + 1];	/* used before each descent only */
+	size_t len = strlen(path);
 	int r;
 
-	while ((r = first_entry(path, name, sizeof(name))) > 0) {
-		if (snprintf(child, sizeof(child), "%s/%s", path, name) >= (int)sizeof(child)) {
-			warnx("%s/%s: the path is too long", path, name);
+	if (path != tree) {
+		if (len > KEEL_PATH_MAX) {
+			warnx("%s: the path is too long", path);
 			return -1;
 		}
-		if (remove_path(child) < 0)
+		memcpy(tree, path, len + 1);
+	}
+	while ((r = first_entry(tree, name, sizeof(name))) > 0) {
+		if (len + 1 + strlen(name) > KEEL_PATH_MAX) {
+			warnx("%s/%s: the path is too long", tree, name);
+			return -1;
+		}
+		tree[len] = '/';
+		memcpy(tree + len + 1, name, strlen(name) + 1);
+		r = remove_path(tree);
+		tree[len] = '\0';
+		if (r < 0)
 			return -1;
 	}
 	return r;

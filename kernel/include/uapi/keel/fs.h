@@ -8,8 +8,12 @@
 
 #include <stdint.h>
 
-#define KEEL_NAME_MAX	63	/* bytes in one path component */
-#define KEEL_PATH_MAX	255	/* bytes in a whole path */
+/*
+ * Linux's NAME_MAX: a VFAT long name is up to 255 UTF-16 units, so a name of 255 bytes
+ * must fit under a few directories (a UTF-8 name longer than this shows as its alias).
+ */
+#define KEEL_NAME_MAX	255	/* bytes in one path component */
+#define KEEL_PATH_MAX	1023	/* bytes in a whole path */
 
 #define KEEL_S_IFMT	0170000
 #define KEEL_S_IFIFO	0010000		/* a pipe (fstat of either end) */
