@@ -7,18 +7,37 @@
 #include "netproto.h"
 #include <keel/net.h>
 
+/*
+ * RFC 1071 2(B): the one's-complement sum does not depend on byte order, so the bytes are
+ * added as the CPU loads them, 32 bits at a time into 64 (carries kept above, 4.1), and
+ * only the folded 16 bits are swapped into network order: a word at a time costs several
+ * times less than a byte pair at a time, which counts under emulation, where the sums of
+ * every segment in and out were a good part of TCP's time.
+ */
 uint32_t net_sum(const void *data, size_t len, uint32_t sum)
 {
 	const uint8_t *p = data;
+	uint64_t acc = 0;
+	uint32_t w;
+	uint16_t h;
 
-	/* RFC 1071 4.1: 16-bit words, carries kept in the upper half until the fold. */
-	for (; len > 1; p += 2, len -= 2) {
-		sum += get16(p);
-		if (sum & 0x80000000u)
-			sum = (sum & 0xffff) + (sum >> 16);
+	for (; len >= 4; p += 4, len -= 4) {
+		__builtin_memcpy(&w, p, 4);	/* any alignment; a plain load on x86 */
+		acc += w;
 	}
+	if (len >= 2) {
+		__builtin_memcpy(&h, p, 2);
+		acc += h;
+		p += 2;
+		len -= 2;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	sum += (uint32_t)(((acc & 0xff) << 8) | (acc >> 8));	/* to network order */
 	if (len)
-		sum += (uint32_t)p[0] << 8;
+		sum += (uint32_t)p[0] << 8;	/* an odd last byte: the high half of a word */
+	if (sum & 0x80000000u)
+		sum = (sum & 0xffff) + (sum >> 16);
 	return sum;
 }
 
