@@ -335,7 +335,15 @@ static void rexmt_timeout(struct tcp_conn *c, uint64_t now)
 		c->rexmt_at = now + c->rtt.rto;
 		return;
 	}
-	if (++c->retries > TCP_RETRIES) {
+	/*
+	 * RFC 9293 3.8.3: after R2 (TCP_RETRIES timeouts in a row), or once the data has
+	 * waited the user timeout (3.10.8, RFC 5482) if the socket set one, the
+	 * connection is given up and the user told ETIMEDOUT.
+	 */
+	if (c->retries == 0)
+		c->stall_since = now - c->rtt.rto;
+	if (++c->retries > TCP_RETRIES ||
+	    (c->user_timeout && now - c->stall_since >= c->user_timeout)) {
 		tcp_drop(c, -ETIMEDOUT);
 		return;
 	}
@@ -349,6 +357,9 @@ static void rexmt_timeout(struct tcp_conn *c, uint64_t now)
 	tcp_output(c);
 	if (!c->rexmt_at && c->snd_una != c->snd_max)
 		c->rexmt_at = now + c->rtt.rto;
+	/* The user timeout ends the wait, however far the backoff has gone. */
+	if (c->user_timeout && c->rexmt_at > c->stall_since + c->user_timeout)
+		c->rexmt_at = c->stall_since + c->user_timeout;
 }
 
 /* The persist timer: a one-byte probe into the shut window (RFC 9293 3.8.6.1). */

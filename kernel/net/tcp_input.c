@@ -175,6 +175,7 @@ static void syn_segment(struct tcp_syn *s, const struct ipv4_info *ip, const str
 	c->born = ++tcp.births;
 	c->nodelay = l->nodelay;
 	c->rcvtimeo = l->rcvtimeo;
+	c->user_timeout = l->user_timeout;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, s->irs + 1);
 	c->rcv_adv = s->irs + 1 + MIN((uint32_t)TCP_RCVBUF, 65535u);
 	take_options(c, s->mss, s->wscale);
@@ -227,6 +228,28 @@ static void syn_sent_segment(struct tcp_conn *c, const struct ipv4_info *ip,
 	c->snd_wl1 = t->seq;
 	c->state = KEEL_TCP_SYN_RECEIVED;
 	tcp_send_segment(c, c->iss, 0, TCP_SYN);
+}
+
+/*
+ * Simultaneous open (RFC 9293 3.5, figure 7, line 6): in SYN-RECEIVED after our SYN met
+ * the peer's, the peer's SYN,ACK <SEQ=IRS><ACK=ISS+1> completes the handshake. Taken to
+ * the letter, 3.10.7.4's first check finds that segment wholly before RCV.NXT and would
+ * answer it with an ACK, leaving us in SYN-RECEIVED until the peer sends more; like
+ * Linux, we take it as the ACK of our SYN that it carries. Returns whether it was taken.
+ */
+static bool crossing_synack(struct tcp_conn *c, const struct tcp_info *t)
+{
+	if ((t->flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != (TCP_SYN | TCP_ACK) ||
+	    t->seq != c->irs || t->len != 0 || !seq_gt(t->ack, c->snd_una) ||
+	    seq_gt(t->ack, c->snd_max))
+		return false;
+	tcp_established(c);
+	c->snd_wnd = c->max_sndwnd = t->window;	/* a SYN's window is not scaled */
+	c->snd_wl1 = t->seq;
+	c->snd_wl2 = t->ack;
+	c->ack_now = true;		/* in case our SYN,ACK was the one lost */
+	tcp_output(c);
+	return true;
 }
 
 /* Sends one segment again from snd_una: fast retransmit, a NewReno partial ACK. */
@@ -408,6 +431,8 @@ static void segment(struct tcp_conn *c, const struct ipv4_info *ip, const struct
 		syn_sent_segment(c, ip, t);
 		return;
 	}
+	if (c->state == KEEL_TCP_SYN_RECEIVED && crossing_synack(c, t))
+		return;
 	/* First: is it in the window? If not, an ACK tells the peer where we are. */
 	if (!tcp_acceptable(t->seq, seg_len(t), rcv_nxt, wnd)) {
 		if (!(t->flags & TCP_RST))

@@ -27,13 +27,12 @@
 #define HTTPD_PORT	80
 #define HTTPD_IDLE_S	10	/* a connection that does nothing this long is closed */
 #define HTTPD_BACKLOG	16
-#define HTTPD_CHUNK	16384	/* bytes of a file read at a time */
 /*
- * Bytes written at a time. A write blocks until all of it is queued, and poll's POLLOUT
- * promises room for one byte only, so a smaller piece bounds how long a client that
- * reads slowly can hold the loop up.
+ * Bytes of a file read, and written, at a time. A write blocks until all of it is
+ * queued, but poll's POLLOUT on a TCP socket promises room for more than 16 KiB
+ * (doc/network.md), so a write after POLLOUT never holds the loop up.
  */
-#define HTTPD_WRITE_MAX	8192
+#define HTTPD_CHUNK	16384
 #define HTTPD_LINGER_S	2	/* how long a closing connection's input is drained */
 /* Each connection takes two descriptors while it sends a file; KEEL_FD_MAX is 64. */
 #define HTTPD_CONN_MAX	28
@@ -415,7 +414,7 @@ conn_write(struct conn *c)
 			return 0;
 		}
 	}
-	n = write(c->fd, c->out + c->outpos, MIN(c->outlen - c->outpos, (size_t)HTTPD_WRITE_MAX));
+	n = write(c->fd, c->out + c->outpos, c->outlen - c->outpos);
 	if (n < 0)
 		return -1;
 	/* The head went out first; only what follows it is the body. */
