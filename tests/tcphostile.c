@@ -436,7 +436,7 @@ peer_simultaneous(uint16_t port)
 	c.rcv_nxt = kfin + 1;
 	peer_send(&c, TCP_ACK, NULL, 0);	/* both sides now in TIME_WAIT */
 	printf("simclose: Keel sent its FIN again %d times; now acknowledged\n", refins);
-	while (peer_recv(port, 500, &s))
+	while (peer_recv(port, 200, &s))	/* short: Keel's next SYN is for PORT+1 */
 		if (s.t.flags & TCP_FIN)
 			peer_send(&c, TCP_ACK, NULL, 0);	/* TIME_WAIT: ACK a FIN again */
 	return 0;
@@ -459,7 +459,8 @@ peer_small(uint16_t port, int nodelay)
 	if (peer_accept(&c, port, what) != 0)
 		return 1;
 	first = c.rcv_nxt;
-	for (end = now_ms() + 1000; !(nodelay && alone);) {
+	uint64_t start = now_ms();
+	for (end = start + 1000; !(nodelay && alone);) {
 		uint64_t now = now_ms();
 		if (now >= end)
 			break;
@@ -467,14 +468,14 @@ peer_small(uint16_t port, int nodelay)
 			continue;
 		uint32_t off = s.t.seq - first;
 		size_t n = strlen(seen);
-		snprintf(seen + n, sizeof(seen) - n, " %.*s@%u", s.t.len < 2 ? (int)s.t.len : 2, s.data,
-			 off);
+		snprintf(seen + n, sizeof(seen) - n, " %.*s@%u(%ums)", s.t.len < 2 ? (int)s.t.len : 2,
+			 s.data, off, (unsigned)(now_ms() - start));
 		for (size_t i = 0; i < s.t.len && off + i < 2; i++)
 			bytes[off + i] = s.data[i], have |= 1u << (off + i);
 		alone |= off == 1;
 		segs++;
 	}
-	printf("%s: data before our ACK (bytes@offset):%s\n", what, seen);
+	printf("%s: data before our ACK (bytes@offset(ms after our SYN,ACK)):%s\n", what, seen);
 	/* Now acknowledge; the rest comes. */
 	c.rcv_nxt = first + (have & 1 ? (have & 2 ? 2 : 1) : 0);
 	peer_send(&c, TCP_ACK, NULL, 0);
