@@ -275,6 +275,18 @@ static bool can_send_data(const struct tcp_conn *c)
 }
 
 /*
+ * RFC 3042, Limited Transmit: the first and second duplicate ACK each let one segment of
+ * new data go beyond cwnd, so that a small window still draws the three duplicate ACKs
+ * that a fast retransmit needs, rather than waiting for the timer.
+ */
+static uint32_t limited_transmit(const struct tcp_conn *c)
+{
+	if (c->in_recovery || c->snd_nxt != c->snd_max)
+		return 0;
+	return MIN(c->dupacks, 2u) * c->snd_mss;
+}
+
+/*
  * Sends what the windows allow (RFC 5681's cwnd and the peer's window), with Nagle's
  * algorithm (RFC 9293 3.7.4) unless no-delay is set and sender-side silly window avoidance
  * (3.8.6.2.1), then the FIN after the last byte; arms the retransmission timer (RFC 6298
@@ -291,7 +303,7 @@ void tcp_output(struct tcp_conn *c)
 		if (c->fin_queued && c->snd_nxt == fin_seq(c) + 1)
 			break;		/* everything, FIN included, is out */
 		avail = c->tx_len - off;
-		wnd = MIN(c->snd_wnd, c->cwnd);
+		wnd = MIN(c->snd_wnd, c->cwnd + limited_transmit(c));
 		usable = wnd > off ? wnd - off : 0;
 		len = MIN(MIN(avail, usable), (uint32_t)c->snd_mss);
 		fin = c->fin_queued && len == avail;

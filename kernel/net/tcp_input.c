@@ -305,7 +305,11 @@ static void dup_ack(struct tcp_conn *c)
 		c->cwnd += c->snd_mss;	/* step 4: one more segment left the network */
 		return;
 	}
-	if (++c->dupacks != 3 || !seq_gt(c->snd_una, c->recover))
+	/*
+	 * Step 1: recover is one past the highest byte sent when the last recovery or
+	 * timeout began, so an ACK at recover already covers more than that byte.
+	 */
+	if (++c->dupacks != 3 || !seq_geq(c->snd_una, c->recover))
 		return;
 	/* Fast retransmit: steps 1-3. */
 	c->ssthresh = tcp_cc_ssthresh(c->snd_max - c->snd_una, c->snd_mss);
