@@ -15,6 +15,7 @@ kib=2048
 setup="tap in a netns, QEMU $QEMU_ACCEL, e1000, tapimpair -l 5 -d 20 -r 10 -u 1, $kib KiB per run"
 
 na() {
+	[ -s "${tmp:-}/keel.out" ] && tr -d '\r' < "$tmp/keel.out" | tail -n 15 >&2
 	row "TCP bulk over a lossy link, Keel to host" n/a "KiB/s" "$1"
 	row "TCP bulk over a lossy link, host to Keel" n/a "KiB/s" "$1"
 	exit 0
@@ -105,7 +106,8 @@ keel=$!
 peer send 5000 "$tmp/blob" 1 >/dev/null || na "the first transfer failed"
 wait $taker
 tx=$(awk -v n=$((kib * 1024)) 'NF == 2 && $2 == n { print n / 1024 / $1 }' "$tmp/tx" | median)
-peer send 5002 "$tmp/blob" "$BENCH_RUNS" > "$tmp/rx" || na "a transfer to Keel failed"
+peer send 5002 "$tmp/blob" "$BENCH_RUNS" > "$tmp/rx" 2>"$tmp/rx.err" ||
+	{ cat "$tmp/rx.err" >&2; na "a transfer to Keel failed"; }
 rx=$(awk -v k=$kib '{ print k / $1 }' "$tmp/rx" | median)
 wait $keel
 counter() { tr -d '\r' < "$tmp/keel.out" | sed -n "s/^    $1: \\([0-9]*\\)\$/\\1/p" | tail -n 1; }

@@ -123,6 +123,8 @@ struct tcp_conn {
 	struct tcpbuf rx;
 	bool fin_rcvd;			/* the FIN was reached in order */
 	bool fin_seen;			/* a FIN came, maybe beyond a gap */
+	bool sack_ok;			/* both SYNs had SACK-permitted: our ACKs carry SACK */
+	uint32_t sack_last;		/* the latest segment held beyond a gap */
 	uint32_t fin_seq;
 	uint32_t rcv_adv;		/* the right edge of the last window advertised */
 
@@ -151,6 +153,7 @@ struct tcp_syn {
 	uint32_t iss, irs;
 	uint16_t mss;
 	int8_t wscale;			/* the peer's; -1 none */
+	bool sack_ok;			/* the peer's SYN had SACK-permitted */
 	uint64_t sent_at, resend_at;
 	unsigned retries;
 	uint64_t stall_since;		/* when the data that timed out was sent */

@@ -162,6 +162,26 @@ uint32_t tcp_rcv_window(struct tcp_conn *c)
 }
 
 /*
+ * RFC 2018 4: an ACK sent while segments wait beyond a gap reports them, the block of
+ * the latest one first, then the others (lowest first), as many as the option holds.
+ * Only pure ACKs carry them, so that a full data segment never outgrows the MTU.
+ */
+static void sack_blocks(const struct tcp_conn *c, struct tcp_out *o)
+{
+	uint32_t all[TCPBUF_RANGES][2];
+	unsigned n = tcpbuf_sack(&c->rx, all, TCPBUF_RANGES), first = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (seq_in(c->sack_last, all[i][0], all[i][1]))
+			first = i;
+	for (unsigned i = 0; i < n && o->nsack < TCP_SACK_MAX; i++) {
+		unsigned k = i == 0 ? first : (i <= first ? i - 1 : i);
+		o->sack[o->nsack][0] = all[k][0];
+		o->sack[o->nsack++][1] = all[k][1];
+	}
+}
+
+/*
  * Sends one segment of the connection: len bytes of the send ring from seq on, with
  * flags (ACK added once synchronized), the options of a SYN. Returns ipv4_output's result.
  */
@@ -189,10 +209,14 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 		o.mss = TCP_MSS_OURS;
 		if (c->state == KEEL_TCP_SYN_SENT || c->rcv_wscale)
 			o.wscale = TCP_RCV_WSCALE;
+		/* RFC 2018 2: offered in our SYN; in a SYN,ACK only if the peer's SYN had it. */
+		o.sack_ok = c->state == KEEL_TCP_SYN_SENT || c->sack_ok;
 		c->rcv_adv = c->rx.nxt + o.window;
 	} else {
 		o.window = (uint16_t)MIN(win >> c->rcv_wscale, 65535u);
 		c->rcv_adv = c->rx.nxt + ((uint32_t)o.window << c->rcv_wscale);
+		if (len == 0 && c->sack_ok && c->rxring)
+			sack_blocks(c, &o);
 	}
 	hlen = tcp_header_len(&o);
 	if (len) {
@@ -258,6 +282,7 @@ void tcp_send_synack(const struct tcp_syn *s)
 	o.window = (uint16_t)MIN((uint32_t)TCP_RCVBUF, 65535u);
 	o.mss = TCP_MSS_OURS;
 	o.wscale = s->wscale >= 0 ? TCP_RCV_WSCALE : -1;
+	o.sack_ok = s->sack_ok;		/* RFC 2018 2 */
 	send_bare(s->laddr, s->raddr, &o);
 }
 

@@ -111,6 +111,7 @@ static void listen_segment(struct tcp_conn *l, const struct ipv4_info *ip, const
 	s->iss = tcp_new_isn(s->laddr, s->lport, s->raddr, s->rport);
 	s->mss = t->mss ? t->mss : TCP_MSS_DEFAULT;
 	s->wscale = t->wscale;
+	s->sack_ok = t->sack_ok;
 	s->sent_at = uptime_ms();
 	s->resend_at = s->sent_at + TCP_RTO_INIT;
 	/* Data on the SYN is not kept: the peer sends it again once we acknowledge. */
@@ -176,6 +177,7 @@ static void syn_segment(struct tcp_syn *s, const struct ipv4_info *ip, const str
 	c->nodelay = l->nodelay;
 	c->rcvtimeo = l->rcvtimeo;
 	c->user_timeout = l->user_timeout;
+	c->sack_ok = s->sack_ok;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, s->irs + 1);
 	c->rcv_adv = s->irs + 1 + MIN((uint32_t)TCP_RCVBUF, 65535u);
 	take_options(c, s->mss, s->wscale);
@@ -211,6 +213,7 @@ static void syn_sent_segment(struct tcp_conn *c, const struct ipv4_info *ip,
 	c->irs = t->seq;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, t->seq + 1);
 	take_options(c, t->mss, t->wscale);
+	c->sack_ok = t->sack_ok;	/* we offered it; the peer's SYN says (RFC 2018 2) */
 	if (ack) {
 		if (c->retries == 0 && c->rtt_start)
 			tcp_rtt_sample(&c->rtt, (uint32_t)(uptime_ms() - c->rtt_start));
@@ -319,6 +322,18 @@ static void dup_ack(struct tcp_conn *c)
 	c->cwnd = c->ssthresh + 3 * (uint32_t)c->snd_mss;
 }
 
+/*
+ * Whether the ACK reports, in SACK blocks, data held beyond una: RFC 6675 2 counts such
+ * an ACK as a duplicate whatever its window says (Linux's window grows as it holds them).
+ */
+static bool sacks_above(const struct tcp_info *t, uint32_t una)
+{
+	for (unsigned i = 0; i < t->nsack; i++)
+		if (seq_gt(t->sack[i][0], una))
+			return true;
+	return false;
+}
+
 /* The ACK field of a synchronized connection's segment (3.10.7.4, fifth check). */
 static bool ack_segment(struct tcp_conn *c, const struct ipv4_info *ip, const struct tcp_info *t)
 {
@@ -355,7 +370,7 @@ static bool ack_segment(struct tcp_conn *c, const struct ipv4_info *ip, const st
 		 * beyond a hole offers less room with each (Linux does), so its duplicate
 		 * ACKs would never count and every loss would wait for the timer.
 		 */
-		if (t->ack == c->snd_una && grew) {
+		if (t->ack == c->snd_una && grew && !sacks_above(t, c->snd_una)) {
 			tcp_wake(c);
 			return true;
 		}
@@ -392,6 +407,8 @@ static void data_segment(struct tcp_conn *c, const struct tcp_info *t)
 		return;
 	}
 	tcpbuf_put(&c->rx, t->seq, t->payload, t->len);
+	if (seq_gt(t->seq, c->rx.nxt))
+		c->sack_last = t->seq;	/* held beyond the gap: its block goes first */
 	if (t->seq != before || c->rx.nranges) {
 		c->ack_now = true;	/* RFC 5681 4.2: out of order, or filling a gap */
 	} else if (++c->unacked_segs >= 2) {
