@@ -27,7 +27,9 @@
  *		acknowledge ours while its FIN stays out (CLOSING); ours comes 1 s later.
  *		PORT+1 and PORT+2: two 1-byte writes, nothing acknowledged for 1 s. With
  *		Nagle (PORT+1) the second byte must not go alone before our ACK (RFC 9293
- *		3.7.4); with KEEL_SO_NODELAY (PORT+2) it must.
+ *		3.7.4); with KEEL_SO_NODELAY (PORT+2) it must. Then we send a byte beyond
+ *		a gap: Keel's ACK must report it in a SACK block (RFC 2018, offered in our
+ *		SYN,ACK), before the byte that fills the gap goes.
  *		PORT+3: after the handshake we fall silent: Keel must send its data again
  *		(RFC 6298 5.4) and then give up.
  *
@@ -340,8 +342,10 @@ peer_send(const struct pconn *c, uint8_t flags, const void *data, size_t len)
 	o.flags = flags;
 	o.window = 65535;
 	o.wscale = -1;
-	if (flags & TCP_SYN)
+	if (flags & TCP_SYN) {
 		o.mss = 1460;
+		o.sack_ok = true;	/* RFC 2018 2 */
+	}
 	send_segment(hs.src_ip, &o, data, len, 0);
 }
 
@@ -436,9 +440,10 @@ peer_simultaneous(uint16_t port)
 	c.rcv_nxt = kfin + 1;
 	peer_send(&c, TCP_ACK, NULL, 0);	/* both sides now in TIME_WAIT */
 	printf("simclose: Keel sent its FIN again %d times; now acknowledged\n", refins);
-	while (peer_recv(port, 200, &s))	/* short: Keel's next SYN is for PORT+1 */
-		if (s.t.flags & TCP_FIN)
-			peer_send(&c, TCP_ACK, NULL, 0);	/* TIME_WAIT: ACK a FIN again */
+	/*
+	 * No lingering to ACK a FIN again: the link is clean, and Keel's next SYN, for
+	 * PORT+1, comes at once; missed, it would come back only after a second.
+	 */
 	return 0;
 }
 
@@ -491,6 +496,21 @@ peer_small(uint16_t port, int nodelay)
 		printf("%s: the two bytes did not both come\n", what);
 		return 1;
 	}
+	/* SACK (RFC 2018 4): a byte beyond a gap must come back in a block of Keel's ACK. */
+	c.snd_nxt++;
+	peer_send(&c, TCP_ACK | TCP_PSH, "y", 1);
+	c.snd_nxt--;
+	int sacked = 0;
+	while (!sacked && peer_recv(port, 3000, &s))
+		sacked = s.t.ack == c.snd_nxt && s.t.nsack > 0 && s.t.sack[0][0] == c.snd_nxt + 1 &&
+			 s.t.sack[0][1] == c.snd_nxt + 2;
+	peer_send(&c, TCP_ACK | TCP_PSH, "x", 1);	/* fills the gap */
+	c.snd_nxt += 2;
+	if (!sacked) {
+		printf("%s: Keel's ACK did not report the byte beyond the gap in a SACK block\n", what);
+		return 1;
+	}
+	printf("%s: the byte sent beyond a gap came back in a SACK block\n", what);
 	/* Our FIN; Keel reads the end, closes, and its FIN gets our ACK. */
 	peer_send(&c, TCP_FIN | TCP_ACK, NULL, 0);
 	c.snd_nxt++;

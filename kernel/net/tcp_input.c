@@ -323,8 +323,9 @@ static void dup_ack(struct tcp_conn *c)
 }
 
 /*
- * Whether the ACK reports, in SACK blocks, data held beyond una: RFC 6675 2 counts such
- * an ACK as a duplicate whatever its window says (Linux's window grows as it holds them).
+ * Whether the ACK reports, in SACK blocks, data held beyond una: RFC 5681 2 lets a SACK
+ * sender count such an ACK as a duplicate whatever its window says (Linux's window may
+ * grow while it holds them). Any block above una counts, not only news.
  */
 static bool sacks_above(const struct tcp_info *t, uint32_t una)
 {
