@@ -12,6 +12,7 @@ EXTRA_DIST += tests/net-user.test tests/net-tap.test tests/netlib.sh tests/tcp-f
 CLEANFILES += tests/fuzz_tcp
 BENCHES += bench/net.sh
 BENCHES += bench/tcp.sh
+BENCHES += bench/tcp-lossy.sh
 
 tests_unit_test_net_SOURCES = tests/unit/test_net.c tests/unit/tap.h \
 	kernel/net/wire.c kernel/include/netproto.h kernel/include/uapi/keel/net.h

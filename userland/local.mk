@@ -81,7 +81,8 @@ USERLAND_SIMPLE_NAMES = init login ls cat echo ps kill mem uptime whoami rm mkdi
 	wc grep head tail sort uniq seq tee yes sleep false cp mv touch env date \
 	dd lsblk sync \
 	mount umount sha256sum rmdir halt reboot fsbench \
-	httpd fetch netstat
+	httpd fetch netstat \
+	tcpcheck
 SH_SRCS = \
 	userland/sh/main.c \
 	userland/sh/input.c \

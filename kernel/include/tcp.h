@@ -26,6 +26,11 @@
 #define TCP_CONN_MAX		64	/* control blocks: sockets, connections, TIME_WAIT */
 #define TCP_RCVBUF		65536	/* receive ring per connection (a power of two) */
 #define TCP_SNDBUF		65536	/* send ring per connection (a power of two) */
+/*
+ * POLLOUT promises this much room in the send ring, so that a poll loop's write of up to
+ * this many bytes never blocks: a third of the ring, as Linux's sk_stream_min_wspace.
+ */
+#define TCP_POLLOUT_ROOM	(TCP_SNDBUF / 3)
 #define TCP_RCV_WSCALE		2	/* our window scale (RFC 7323 2.2): room for TCP_RCVBUF */
 #define TCP_BACKLOG_MAX		16	/* established connections waiting for accept */
 #define TCP_SYNQ_MAX		64	/* half-open connections (SYN received), all listeners */
@@ -99,6 +104,7 @@ struct tcp_conn {
 	bool nodelay, reuseaddr;
 	bool shut_rd;			/* shutdown(RD) or closed: no more reading */
 	uint64_t rcvtimeo;		/* 0: forever */
+	uint64_t user_timeout;		/* ms data may stay unacknowledged (0: TCP_RETRIES) */
 	int backlog;			/* a listener's */
 	struct waitq wq;		/* readers, writers, connect and accept wait here */
 
@@ -117,12 +123,15 @@ struct tcp_conn {
 	struct tcpbuf rx;
 	bool fin_rcvd;			/* the FIN was reached in order */
 	bool fin_seen;			/* a FIN came, maybe beyond a gap */
+	bool sack_ok;			/* both SYNs had SACK-permitted: our ACKs carry SACK */
+	uint32_t sack_last;		/* the latest segment held beyond a gap */
 	uint32_t fin_seq;
 	uint32_t rcv_adv;		/* the right edge of the last window advertised */
 
 	/* Timers, absolute in ms (0: off). */
 	uint64_t rexmt_at, persist_at, delack_at, close_at;
 	unsigned retries;
+	uint64_t stall_since;		/* when the data that timed out was sent */
 	struct tcp_rtt rtt;
 	uint32_t rtt_seq;		/* the segment being timed (Karn: never a retransmit) */
 	uint64_t rtt_start;		/* 0: none timed */
@@ -144,8 +153,10 @@ struct tcp_syn {
 	uint32_t iss, irs;
 	uint16_t mss;
 	int8_t wscale;			/* the peer's; -1 none */
+	bool sack_ok;			/* the peer's SYN had SACK-permitted */
 	uint64_t sent_at, resend_at;
 	unsigned retries;
+	uint64_t stall_since;		/* when the data that timed out was sent */
 };
 
 struct tcp_state {

@@ -162,6 +162,26 @@ uint32_t tcp_rcv_window(struct tcp_conn *c)
 }
 
 /*
+ * RFC 2018 4: an ACK sent while segments wait beyond a gap reports them, the block of
+ * the latest one first, then the others (lowest first), as many as the option holds.
+ * Only pure ACKs carry them, so that a full data segment never outgrows the MTU.
+ */
+static void sack_blocks(const struct tcp_conn *c, struct tcp_out *o)
+{
+	uint32_t all[TCPBUF_RANGES][2];
+	unsigned n = tcpbuf_sack(&c->rx, all, TCPBUF_RANGES), first = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (seq_in(c->sack_last, all[i][0], all[i][1]))
+			first = i;
+	for (unsigned i = 0; i < n && o->nsack < TCP_SACK_MAX; i++) {
+		unsigned k = i == 0 ? first : (i <= first ? i - 1 : i);
+		o->sack[o->nsack][0] = all[k][0];
+		o->sack[o->nsack++][1] = all[k][1];
+	}
+}
+
+/*
  * Sends one segment of the connection: len bytes of the send ring from seq on, with
  * flags (ACK added once synchronized), the options of a SYN. Returns ipv4_output's result.
  */
@@ -189,10 +209,14 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 		o.mss = TCP_MSS_OURS;
 		if (c->state == KEEL_TCP_SYN_SENT || c->rcv_wscale)
 			o.wscale = TCP_RCV_WSCALE;
+		/* RFC 2018 2: offered in our SYN; in a SYN,ACK only if the peer's SYN had it. */
+		o.sack_ok = c->state == KEEL_TCP_SYN_SENT || c->sack_ok;
 		c->rcv_adv = c->rx.nxt + o.window;
 	} else {
 		o.window = (uint16_t)MIN(win >> c->rcv_wscale, 65535u);
 		c->rcv_adv = c->rx.nxt + ((uint32_t)o.window << c->rcv_wscale);
+		if (len == 0 && c->sack_ok && c->rxring)
+			sack_blocks(c, &o);
 	}
 	hlen = tcp_header_len(&o);
 	if (len) {
@@ -258,6 +282,7 @@ void tcp_send_synack(const struct tcp_syn *s)
 	o.window = (uint16_t)MIN((uint32_t)TCP_RCVBUF, 65535u);
 	o.mss = TCP_MSS_OURS;
 	o.wscale = s->wscale >= 0 ? TCP_RCV_WSCALE : -1;
+	o.sack_ok = s->sack_ok;		/* RFC 2018 2 */
 	send_bare(s->laddr, s->raddr, &o);
 }
 
@@ -272,6 +297,18 @@ static bool can_send_data(const struct tcp_conn *c)
 	return c->state == KEEL_TCP_ESTABLISHED || c->state == KEEL_TCP_CLOSE_WAIT ||
 	       c->state == KEEL_TCP_FIN_WAIT_1 || c->state == KEEL_TCP_CLOSING ||
 	       c->state == KEEL_TCP_LAST_ACK;
+}
+
+/*
+ * RFC 3042, Limited Transmit: the first and second duplicate ACK each let one segment of
+ * new data go beyond cwnd, so that a small window still draws the three duplicate ACKs
+ * that a fast retransmit needs, rather than waiting for the timer.
+ */
+static uint32_t limited_transmit(const struct tcp_conn *c)
+{
+	if (c->in_recovery || c->snd_nxt != c->snd_max)
+		return 0;
+	return MIN(c->dupacks, 2u) * c->snd_mss;
 }
 
 /*
@@ -291,7 +328,7 @@ void tcp_output(struct tcp_conn *c)
 		if (c->fin_queued && c->snd_nxt == fin_seq(c) + 1)
 			break;		/* everything, FIN included, is out */
 		avail = c->tx_len - off;
-		wnd = MIN(c->snd_wnd, c->cwnd);
+		wnd = MIN(c->snd_wnd, c->cwnd + limited_transmit(c));
 		usable = wnd > off ? wnd - off : 0;
 		len = MIN(MIN(avail, usable), (uint32_t)c->snd_mss);
 		fin = c->fin_queued && len == avail;
@@ -335,7 +372,15 @@ static void rexmt_timeout(struct tcp_conn *c, uint64_t now)
 		c->rexmt_at = now + c->rtt.rto;
 		return;
 	}
-	if (++c->retries > TCP_RETRIES) {
+	/*
+	 * RFC 9293 3.8.3: after R2 (TCP_RETRIES timeouts in a row), or once the data has
+	 * waited the user timeout (3.10.8, RFC 5482) if the socket set one, the
+	 * connection is given up and the user told ETIMEDOUT.
+	 */
+	if (c->retries == 0)
+		c->stall_since = now - c->rtt.rto;
+	if (++c->retries > TCP_RETRIES ||
+	    (c->user_timeout && now - c->stall_since >= c->user_timeout)) {
 		tcp_drop(c, -ETIMEDOUT);
 		return;
 	}
@@ -349,6 +394,9 @@ static void rexmt_timeout(struct tcp_conn *c, uint64_t now)
 	tcp_output(c);
 	if (!c->rexmt_at && c->snd_una != c->snd_max)
 		c->rexmt_at = now + c->rtt.rto;
+	/* The user timeout ends the wait, however far the backoff has gone. */
+	if (c->user_timeout && c->rexmt_at > c->stall_since + c->user_timeout)
+		c->rexmt_at = c->stall_since + c->user_timeout;
 }
 
 /* The persist timer: a one-byte probe into the shut window (RFC 9293 3.8.6.1). */

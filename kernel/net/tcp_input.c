@@ -111,6 +111,7 @@ static void listen_segment(struct tcp_conn *l, const struct ipv4_info *ip, const
 	s->iss = tcp_new_isn(s->laddr, s->lport, s->raddr, s->rport);
 	s->mss = t->mss ? t->mss : TCP_MSS_DEFAULT;
 	s->wscale = t->wscale;
+	s->sack_ok = t->sack_ok;
 	s->sent_at = uptime_ms();
 	s->resend_at = s->sent_at + TCP_RTO_INIT;
 	/* Data on the SYN is not kept: the peer sends it again once we acknowledge. */
@@ -175,6 +176,8 @@ static void syn_segment(struct tcp_syn *s, const struct ipv4_info *ip, const str
 	c->born = ++tcp.births;
 	c->nodelay = l->nodelay;
 	c->rcvtimeo = l->rcvtimeo;
+	c->user_timeout = l->user_timeout;
+	c->sack_ok = s->sack_ok;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, s->irs + 1);
 	c->rcv_adv = s->irs + 1 + MIN((uint32_t)TCP_RCVBUF, 65535u);
 	take_options(c, s->mss, s->wscale);
@@ -210,6 +213,7 @@ static void syn_sent_segment(struct tcp_conn *c, const struct ipv4_info *ip,
 	c->irs = t->seq;
 	tcpbuf_init(&c->rx, c->rxring, TCP_RCVBUF, t->seq + 1);
 	take_options(c, t->mss, t->wscale);
+	c->sack_ok = t->sack_ok;	/* we offered it; the peer's SYN says (RFC 2018 2) */
 	if (ack) {
 		if (c->retries == 0 && c->rtt_start)
 			tcp_rtt_sample(&c->rtt, (uint32_t)(uptime_ms() - c->rtt_start));
@@ -227,6 +231,28 @@ static void syn_sent_segment(struct tcp_conn *c, const struct ipv4_info *ip,
 	c->snd_wl1 = t->seq;
 	c->state = KEEL_TCP_SYN_RECEIVED;
 	tcp_send_segment(c, c->iss, 0, TCP_SYN);
+}
+
+/*
+ * Simultaneous open (RFC 9293 3.5, figure 7, line 6): in SYN-RECEIVED after our SYN met
+ * the peer's, the peer's SYN,ACK <SEQ=IRS><ACK=ISS+1> completes the handshake. Taken to
+ * the letter, 3.10.7.4's first check finds that segment wholly before RCV.NXT and would
+ * answer it with an ACK, leaving us in SYN-RECEIVED until the peer sends more; like
+ * Linux, we take it as the ACK of our SYN that it carries. Returns whether it was taken.
+ */
+static bool crossing_synack(struct tcp_conn *c, const struct tcp_info *t)
+{
+	if ((t->flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != (TCP_SYN | TCP_ACK) ||
+	    t->seq != c->irs || t->len != 0 || !seq_gt(t->ack, c->snd_una) ||
+	    seq_gt(t->ack, c->snd_max))
+		return false;
+	tcp_established(c);
+	c->snd_wnd = c->max_sndwnd = t->window;	/* a SYN's window is not scaled */
+	c->snd_wl1 = t->seq;
+	c->snd_wl2 = t->ack;
+	c->ack_now = true;		/* in case our SYN,ACK was the one lost */
+	tcp_output(c);
+	return true;
 }
 
 /* Sends one segment again from snd_una: fast retransmit, a NewReno partial ACK. */
@@ -282,7 +308,11 @@ static void dup_ack(struct tcp_conn *c)
 		c->cwnd += c->snd_mss;	/* step 4: one more segment left the network */
 		return;
 	}
-	if (++c->dupacks != 3 || !seq_gt(c->snd_una, c->recover))
+	/*
+	 * Step 1: recover is one past the highest byte sent when the last recovery or
+	 * timeout began, so an ACK at recover already covers more than that byte.
+	 */
+	if (++c->dupacks != 3 || !seq_geq(c->snd_una, c->recover))
 		return;
 	/* Fast retransmit: steps 1-3. */
 	c->ssthresh = tcp_cc_ssthresh(c->snd_max - c->snd_una, c->snd_mss);
@@ -290,6 +320,19 @@ static void dup_ack(struct tcp_conn *c)
 	c->in_recovery = true;
 	retransmit_first(c);
 	c->cwnd = c->ssthresh + 3 * (uint32_t)c->snd_mss;
+}
+
+/*
+ * Whether the ACK reports, in SACK blocks, data held beyond una: RFC 5681 2 lets a SACK
+ * sender count such an ACK as a duplicate whatever its window says (Linux's window may
+ * grow while it holds them). Any block above una counts, not only news.
+ */
+static bool sacks_above(const struct tcp_info *t, uint32_t una)
+{
+	for (unsigned i = 0; i < t->nsack; i++)
+		if (seq_gt(t->sack[i][0], una))
+			return true;
+	return false;
 }
 
 /* The ACK field of a synchronized connection's segment (3.10.7.4, fifth check). */
@@ -328,7 +371,7 @@ static bool ack_segment(struct tcp_conn *c, const struct ipv4_info *ip, const st
 		 * beyond a hole offers less room with each (Linux does), so its duplicate
 		 * ACKs would never count and every loss would wait for the timer.
 		 */
-		if (t->ack == c->snd_una && grew) {
+		if (t->ack == c->snd_una && grew && !sacks_above(t, c->snd_una)) {
 			tcp_wake(c);
 			return true;
 		}
@@ -365,6 +408,8 @@ static void data_segment(struct tcp_conn *c, const struct tcp_info *t)
 		return;
 	}
 	tcpbuf_put(&c->rx, t->seq, t->payload, t->len);
+	if (seq_gt(t->seq, c->rx.nxt))
+		c->sack_last = t->seq;	/* held beyond the gap: its block goes first */
 	if (t->seq != before || c->rx.nranges) {
 		c->ack_now = true;	/* RFC 5681 4.2: out of order, or filling a gap */
 	} else if (++c->unacked_segs >= 2) {
@@ -408,6 +453,8 @@ static void segment(struct tcp_conn *c, const struct ipv4_info *ip, const struct
 		syn_sent_segment(c, ip, t);
 		return;
 	}
+	if (c->state == KEEL_TCP_SYN_RECEIVED && crossing_synack(c, t))
+		return;
 	/* First: is it in the window? If not, an ACK tells the peer where we are. */
 	if (!tcp_acceptable(t->seq, seg_len(t), rcv_nxt, wnd)) {
 		if (!(t->flags & TCP_RST))

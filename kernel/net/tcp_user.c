@@ -424,7 +424,7 @@ unsigned tcp_poll(struct tcp_conn *c)
 		if (readable || c->fin_rcvd || c->shut_rd || c->err || c->state == KEEL_TCP_CLOSED)
 			bits |= POLL_IN;
 		if ((c->state == KEEL_TCP_ESTABLISHED || c->state == KEEL_TCP_CLOSE_WAIT) &&
-		    !c->fin_queued && c->tx_len < TCP_SNDBUF)
+		    !c->fin_queued && TCP_SNDBUF - c->tx_len >= TCP_POLLOUT_ROOM)
 			bits |= POLL_OUT;
 		if (c->err)
 			bits |= POLL_ERR;
@@ -470,6 +470,12 @@ int tcp_setsockopt(struct tcp_conn *c, int opt, long value)
 			r = -EINVAL;
 		else
 			c->rcvtimeo = (uint64_t)value;
+		break;
+	case KEEL_SO_USER_TIMEOUT:
+		if (value < 0)
+			r = -EINVAL;
+		else
+			c->user_timeout = (uint64_t)value;
 		break;
 	case KEEL_SO_REUSEADDR:
 		c->reuseaddr = value != 0;

@@ -27,13 +27,12 @@
 #define HTTPD_PORT	80
 #define HTTPD_IDLE_S	10	/* a connection that does nothing this long is closed */
 #define HTTPD_BACKLOG	16
-#define HTTPD_CHUNK	16384	/* bytes of a file read at a time */
 /*
- * Bytes written at a time. A write blocks until all of it is queued, and poll's POLLOUT
- * promises room for one byte only, so a smaller piece bounds how long a client that
- * reads slowly can hold the loop up.
+ * Bytes of a file read, and written, at a time. A write blocks until all of it is
+ * queued, but poll's POLLOUT on a TCP socket promises room for more than 16 KiB
+ * (doc/network.md), so a write after POLLOUT never holds the loop up.
  */
-#define HTTPD_WRITE_MAX	8192
+#define HTTPD_CHUNK	16384
 #define HTTPD_LINGER_S	2	/* how long a closing connection's input is drained */
 /* Each connection takes two descriptors while it sends a file; KEEL_FD_MAX is 64. */
 #define HTTPD_CONN_MAX	28
@@ -55,6 +54,7 @@ struct conn {
 	enum conn_state state;
 	struct keel_sockaddr peer;
 	uint64_t last_ms;		/* when it last made progress */
+	uint32_t unacked;		/* its socket's bytes not yet acknowledged, then */
 	char in[HTTP_HEAD_MAX];		/* what has come of the next request */
 	size_t inlen;
 	char out[HTTPD_CHUNK];		/* the head, then the body, a piece at a time */
@@ -415,7 +415,7 @@ conn_write(struct conn *c)
 			return 0;
 		}
 	}
-	n = write(c->fd, c->out + c->outpos, MIN(c->outlen - c->outpos, (size_t)HTTPD_WRITE_MAX));
+	n = write(c->fd, c->out + c->outpos, c->outlen - c->outpos);
 	if (n < 0)
 		return -1;
 	/* The head went out first; only what follows it is the body. */
@@ -461,16 +461,42 @@ accept_one(uint64_t now)
 	httpd.conns[i] = c;
 }
 
+/*
+ * The bytes of c's connection that the client has not acknowledged yet (sockinfo), or 0.
+ * A response waits in poll until the send ring has room for a whole write, which a
+ * slow reader may take longer than the idle time to make: while this number moves, the
+ * client is still reading.
+ */
+static uint32_t
+unacked(const struct conn *c)
+{
+	struct keel_sockaddr me;
+	struct keel_sockinfo si;
+
+	if (getsockname(c->fd, &me) < 0)
+		return 0;
+	for (int i = 0; sockinfo(i, &si) == 1; i++)
+		if (si.type == KEEL_SOCK_TCP && si.local.port == me.port &&
+		    si.remote.addr == c->peer.addr && si.remote.port == c->peer.port)
+			return si.tx_queued;
+	return 0;
+}
+
 /* Closes every connection that has made no progress for the idle time. */
 static void
 reap_idle(uint64_t now)
 {
 	for (int i = 0; i < HTTPD_CONN_MAX; i++) {
 		struct conn *c = httpd.conns[i];
+		uint32_t q;
 
 		if (c && c->state == CONN_LINGER && now >= c->linger_until)
 			conn_close(i);
-		else if (c && now - c->last_ms >= (uint64_t)httpd.idle_ms) {
+		else if (c && c->state == CONN_SEND && now - c->last_ms >= (uint64_t)httpd.idle_ms &&
+			 (q = unacked(c)) != c->unacked) {
+			c->unacked = q;		/* the client read some: not idle */
+			c->last_ms = now;
+		} else if (c && now - c->last_ms >= (uint64_t)httpd.idle_ms) {
 			if (c->status == 0 && c->inlen > 0) {
 				/* A request that never finished coming: its line says so. */
 				snprintf(c->method, sizeof(c->method), "-");

@@ -47,6 +47,9 @@ struct keel_sockaddr {
 #define KEEL_SO_NODELAY		1	/* 1: no Nagle; small writes go out at once */
 #define KEEL_SO_RCVTIMEO	2	/* milliseconds a read waits (-ETIMEDOUT); 0: forever */
 #define KEEL_SO_REUSEADDR	3	/* 1: bind a port that TIME_WAIT connections still hold */
+#define KEEL_SO_USER_TIMEOUT	4	/* ms sent data may stay unacknowledged before the
+					   connection ends with ETIMEDOUT (RFC 5482); 0: only
+					   after the retries (minutes) */
 
 /* The states of a TCP connection as sockinfo reports them (RFC 9293, section 3.3.2). */
 #define KEEL_TCP_CLOSED		0
