@@ -195,6 +195,7 @@ static void e1000_poll(struct netdev *dev)
 	/* 3.2.6: the card owns RDH up to RDT - 1; the slot before rx_next stays ours. */
 	if (done)
 		wr(REG_RDT, (e1000.rx_next + E1000_RX_RING - 1) % E1000_RX_RING);
+	net_batch_end();
 }
 
 /* 13.7: the statistics registers clear when read. */

@@ -133,6 +133,7 @@ static void rtl8139_poll(struct netdev *dev)
 		net_count(NET_CTR_RX_DROPPED, missed);
 		outl(rtl.io + RTL_MPC, 0);
 	}
+	net_batch_end();
 }
 
 static bool rtl8139_link_up(struct netdev *dev)

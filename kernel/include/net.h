@@ -34,7 +34,8 @@ struct netdev;
 struct netdev_ops {
 	/* Copies a frame (ETH_HLEN to ETH_FRAME_MAX bytes) to the card. Returns 0 or -ENOBUFS. */
 	int (*transmit)(struct netdev *dev, const uint8_t *frame, size_t len);
-	/* Hands every received frame to net_receive and acknowledges the card's events. */
+	/* Hands every received frame to net_receive, then calls net_batch_end once, and
+	 * acknowledges the card's events. */
 	void (*poll)(struct netdev *dev);
 	bool (*link_up)(struct netdev *dev);
 	/* Optional: adds the card's own error counters to the stack's (net_count). Called
@@ -75,6 +76,8 @@ void net_init(const char *cmdline, bool quiet);
 
 /* A driver's entry: a received frame (without FCS), in the card's buffer. */
 void net_receive(struct netdev *dev, const uint8_t *frame, size_t len);
+/* After the last net_receive of a poll: what waits for the end of a batch (TCP's ACKs). */
+void net_batch_end(void);
 
 /* Adds n to counter ctr (NET_CTR_*). */
 void net_count(unsigned ctr, uint64_t n);

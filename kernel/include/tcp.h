@@ -137,6 +137,7 @@ struct tcp_conn {
 	uint64_t rtt_start;		/* 0: none timed */
 	unsigned unacked_segs;		/* in-order segments received since the last ACK */
 	bool ack_now;
+	bool ack_batch;			/* an ACK at the end of the card's batch (tcp_batch_end) */
 
 	/* Congestion control (RFC 5681, 6582). */
 	uint32_t cwnd, ssthresh, recover;
@@ -167,6 +168,7 @@ struct tcp_state {
 	uint16_t next_ephemeral;
 	uint64_t births;
 	uint64_t next_tick;
+	bool acks_due;			/* some connection has ack_batch */
 };
 extern struct tcp_state tcp;
 
@@ -196,6 +198,8 @@ void tcp_init(void);
 void tcp_tick(uint64_t now_ms);
 /* tcp_input.c: a segment for us, from ipv4_input. */
 void tcp_input(const struct ipv4_info *ip);
+/* tcp_input.c: the card's batch of frames has been read (net_batch_end): the ACKs due. */
+void tcp_batch_end(void);
 
 /* tcp_user.c: the user calls, for sysnet.c. Each returns 0 (or a count) or -errno. */
 struct tcp_conn;

@@ -52,6 +52,11 @@ const uint8_t *net_mac(void)
 	return net.up ? net.dev.mac : NULL;
 }
 
+void net_batch_end(void)
+{
+	tcp_batch_end();
+}
+
 void net_receive(struct netdev *dev, const uint8_t *frame, size_t len)
 {
 	struct eth_info e;

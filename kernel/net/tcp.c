@@ -230,6 +230,7 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 		c->unacked_segs = 0;
 		c->delack_at = 0;
 		c->ack_now = false;
+		c->ack_batch = false;
 	}
 	return ipv4_output(frame, c->raddr, IP_PROTO_TCP, hlen + len);
 }

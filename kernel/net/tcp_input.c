@@ -413,7 +413,11 @@ static void data_segment(struct tcp_conn *c, const struct tcp_info *t)
 	if (t->seq != before || c->rx.nranges) {
 		c->ack_now = true;	/* RFC 5681 4.2: out of order, or filling a gap */
 	} else if (++c->unacked_segs >= 2) {
-		c->ack_now = true;	/* RFC 9293 3.8.6.3: every second full segment */
+		/* RFC 9293 3.8.6.3: every second full segment; but one ACK for all the segments
+		 * of the card's batch (sent by tcp_batch_end), as Linux's GRO gives: under
+		 * emulation each frame sent is an exit to QEMU, and a burst needs one answer. */
+		c->ack_batch = true;
+		tcp.acks_due = true;
 	} else if (!c->delack_at) {
 		c->delack_at = uptime_ms() + TCP_DELACK_MS;
 	}
@@ -538,5 +542,19 @@ void tcp_input(const struct ipv4_info *ip)
 		listen_segment(c, ip, &t);
 	else
 		tcp_send_rst_for(ip, &t);	/* 3.10.7.1: CLOSED */
+	lock_release(&tcp.lock);
+}
+
+void tcp_batch_end(void)
+{
+	if (!tcp.acks_due)
+		return;
+	lock_acquire(&tcp.lock);
+	tcp.acks_due = false;
+	for (int i = 0; i < TCP_CONN_MAX; i++) {
+		struct tcp_conn *c = &tcp.conns[i];
+		if (c->used && c->ack_batch)
+			tcp_send_ack(c);	/* clears ack_batch */
+	}
 	lock_release(&tcp.lock);
 }
