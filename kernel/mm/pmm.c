@@ -377,10 +377,16 @@ static const char *free_refused(uint64_t pa, uint64_t end)
 		else
 			hi = mid;
 	}
-	if (lo == pmm.nfresh || pa < pmm.origin[lo] || end > pmm.fresh[lo].end)
-		return "not frames the allocator manages";
-	if (end > pmm.fresh[lo].start)
-		return "never handed out";
+	/* A run may cross from one range into the next where they touch (the buddies of
+	 * given frames merge across such seams): each range's part must be handed out. */
+	for (uint64_t at = pa; at < end; lo++) {
+		if (lo == pmm.nfresh || at < pmm.origin[lo])
+			return "not frames the allocator manages";
+		uint64_t upto = MIN(end, pmm.fresh[lo].end);
+		if (upto > pmm.fresh[lo].start)
+			return "never handed out";
+		at = upto;
+	}
 	if (bits_any(frame_of(pa), (end - pa) >> FRAME_SHIFT))
 		return "already free";
 	return NULL;
@@ -411,6 +417,21 @@ void pmm_free(uint64_t pa)
 }
 
 /*
+ * Range i + 1 starts where range i, all of it handed out, ends: i takes over its frames
+ * (handed out and fresh) and it goes. Call with the lock held.
+ */
+static void join_next(size_t i)
+{
+	pmm.fresh[i] = pmm.fresh[i + 1];
+	memmove(&pmm.fresh[i + 1], &pmm.fresh[i + 2], (pmm.nfresh - i - 2) * sizeof(pmm.fresh[0]));
+	memmove(&pmm.origin[i + 1], &pmm.origin[i + 2], (pmm.nfresh - i - 2) * sizeof(pmm.origin[0]));
+	pmm.nfresh--;
+	for (int z = 0; z < PMM_ZONES; z++)
+		if (pmm.cursor[z] > i)
+			pmm.cursor[z]--;
+}
+
+/*
  * The frame at pa becomes the allocator's: it joins the range before or after it when it
  * touches one's handed-out part, else gets a range of its own, counted as handed out,
  * and is freed like any frame handed out, so later frees of it are checked as theirs.
@@ -437,6 +458,10 @@ int pmm_give(uint64_t pa)
 	} else if (prev && prev->end == pa && prev->start == prev->end &&
 		   zone_of(pmm.origin[lo - 1]) == zone_of(pa)) {
 		prev->start = prev->end = end;
+		/* The frame bridges two ranges: they become one, since the buddies may now
+		 * merge across the seam and a run freed there must lie in one range. */
+		if (lo < pmm.nfresh && pmm.origin[lo] == end && zone_of(end) == zone_of(pa))
+			join_next(lo - 1);
 	} else if (lo < pmm.nfresh && pmm.origin[lo] == end && zone_of(end) == zone_of(pa)) {
 		pmm.origin[lo] = pa;
 	} else if (pmm.nfresh == MEMMAP_MAX_RANGES) {

@@ -239,6 +239,17 @@ static void test_give(void)
 		held[n++] = pa;
 	pmm_stats(&s);
 	is_int(s.free_frames, 0, "every frame can be had, the given ones too");
+	/* The given frames alone back: their buddies merge across where their ranges met. */
+	for (size_t i = 0; i < n; i++)
+		if (held[i] >= 0x240000 && held[i] < 0x250000) {
+			pmm_free(held[i]);
+			held[i--] = held[--n];
+		}
+	pa = pmm_alloc_contig(16, PMM_NO_LIMIT);
+	is_int(pa, 0x240000, "the 16 given frames, freed, make one run");
+	pmm_free_contig(pa, 16);
+	pmm_stats(&s);
+	is_int(s.bad_frees, 0, "... which is freed as one (their ranges became one)");
 	while (n > 0)
 		pmm_free(held[--n]);
 	pmm_stats(&s);
@@ -246,6 +257,7 @@ static void test_give(void)
 	is_int(s.bad_frees, 0, "... the given ones as the allocator's own");
 	pa = pmm_alloc_contig(16, PMM_NO_LIMIT);
 	ok(pa != 0, "freed, the given frames merge with their neighbours into runs");
+	pmm_free_contig(pa, 16);
 }
 
 int main(void)
