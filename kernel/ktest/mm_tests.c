@@ -369,6 +369,17 @@ KTEST(usercopy, copies_to_and_from_a_user_space)
 	/* The fourth page is read-only: the kernel may not write it either (CR0.WP). */
 	KEXPECT_EQ(copy_from_user(buf, u + 3 * FRAME_SIZE, 4), 0);
 	KEXPECT_EQ(copy_to_user(u + 3 * FRAME_SIZE, buf, 4), -EFAULT);
+	/* Copies of words that run into the unmapped page fault in rep movsq, whose fixup
+	 * must still end the copy cleanly. The words before the one that crosses into the
+	 * page were copied; of that one, nothing (as with any EFAULT, what was copied is not
+	 * promised). */
+	memset(buf, 'x', sizeof(buf));
+	KEXPECT_EQ(copy_to_user(u + 2 * FRAME_SIZE - 13, buf, 29), -EFAULT);
+	KEXPECT_EQ(copy_from_user(buf, u + 2 * FRAME_SIZE - 21, 30), -EFAULT);
+	memset(buf, 0, sizeof(buf));
+	KEXPECT_EQ(copy_from_user(buf, u + 2 * FRAME_SIZE - 13, 8), 0);
+	KEXPECT_EQ(buf[0], 'x');
+	KEXPECT_EQ(buf[7], 'x');
 	vm_switch(old);
 	vm_space_destroy(as);
 }

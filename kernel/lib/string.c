@@ -2,9 +2,9 @@
  * Memory and string functions (keel/string.h), the one implementation that the kernel,
  * user space's C runtime and the host tests each compile with their own flags.
  *
- * memset, memcpy and memmove move eight bytes at a time when the pointers allow it,
- * because programs copy whole file buffers with them and the kernel copies pages and
- * file data; everything else goes a byte at a time, for clarity.
+ * memset moves eight bytes at a time when the pointer allows it, memcpy and memmove at
+ * any alignment, because programs copy whole file buffers with them and the kernel copies
+ * pages, file data and packets; everything else goes a byte at a time, for clarity.
  */
 #include <stdint.h>
 
@@ -23,6 +23,8 @@
 
 /* A word that may alias anything, so the 8-byte copies are not undone by the optimiser. */
 typedef uint64_t __attribute__((may_alias)) word_t;
+/* The same at any address: x86-64 loads and stores words at any alignment. */
+typedef uint64_t __attribute__((may_alias, aligned(1))) uword_t;
 
 /* Whether the two addresses are both 8-byte aligned. */
 static int
@@ -32,16 +34,16 @@ aligned8(const void *a, const void *b)
 }
 
 /*
- * Copies n bytes upwards in memory, first byte first. Safe for overlapping ranges when
- * dst is below src: with both aligned, src - dst is a multiple of 8, so a word is always
- * read before the word written over it.
+ * Copies n bytes upwards in memory, a word at a time at any alignment (network payloads
+ * and file data land at any offset), first word first. Safe for overlapping ranges when
+ * dst is below src: each word is read before it is stored, and a store ends below the
+ * next word to read, since d + 8 <= s + 8.
  */
 NO_LIBCALLS static void
 copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
-	if (aligned8(d, s))
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(word_t *)(void *)d = *(const word_t *)(const void *)s;
+	for (; n >= 8; n -= 8, d += 8, s += 8)
+		*(uword_t *)(void *)d = *(const uword_t *)(const void *)s;
 	while (n-- > 0)
 		*d++ = *s++;
 }
