@@ -42,10 +42,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
 ns=keelhttp-$$
 qpid=
 trap '[ -n "$qpid" ] && kill $qpid 2>/dev/null; ip netns del $ns 2>/dev/null; rm -rf "$tmp"' EXIT
-ip netns add $ns && ip netns exec $ns ip link set lo up &&
-	ip netns exec $ns ip tuntap add dev tap0 mode tap &&
-	ip netns exec $ns ip addr add $host_ip/24 dev tap0 &&
-	ip netns exec $ns ip link set tap0 up || na "cannot make the namespace"
+tap_netns $ns || na "cannot make the namespace"
 in_ns() { ip netns exec $ns "$@"; }
 nic="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0"
 

@@ -27,10 +27,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
 ns=keelbench-$$
 keel= relay=
 trap 'kill $keel $relay 2>/dev/null; ip netns del $ns 2>/dev/null; rm -rf "$tmp"' EXIT
-ip netns add $ns && ip netns exec $ns ip link set lo up &&
-	ip netns exec $ns ip tuntap add dev tap0 mode tap &&
-	ip netns exec $ns ip addr add 192.168.76.1/24 dev tap0 &&
-	ip netns exec $ns ip link set tap0 up || na "cannot make the namespace"
+tap_netns $ns || na "cannot make the namespace"
 "$mkboot" --iso "$tmp/keel.iso" --kernel "$top_builddir/kernel/keel.elf" \
 	--ramfs "$top_builddir/ramfs.img" --cmdline 'ip=192.168.76.2/24 gw=192.168.76.1' || exit 1
 head -c $((kib * 1024)) /dev/urandom > "$tmp/blob"
